@@ -1,0 +1,46 @@
+// Package store defines where infinitic-go keeps workflow state.
+//
+// A Store is a versioned key-value map with compare-and-set. Every state
+// change of a workflow is a CAS write: two engines racing on the same
+// workflow cannot both win, and the loser reloads and reapplies.
+// Implementations live in sub-packages: memory (tests), natskv (the
+// durable default, on JetStream KV), and SQL/Redis stores.
+//
+// Keys are made of the characters [A-Za-z0-9_=.-/]; the engine escapes
+// user-provided parts (tags, ids) before building keys.
+package store
+
+import (
+	"context"
+	"errors"
+)
+
+// Version identifies one stored value of a key. Zero means "absent".
+type Version uint64
+
+// Store is a versioned key-value map.
+type Store interface {
+	// Get returns the value and its version, or ErrNotFound.
+	Get(ctx context.Context, key string) ([]byte, Version, error)
+	// Put writes value if the key's current version is expected (0: the
+	// key must not exist) and returns the new version, or ErrConflict.
+	Put(ctx context.Context, key string, value []byte, expected Version) (Version, error)
+	// Delete removes the key if its current version is expected, or returns
+	// ErrConflict. Deleting an absent key with expected 0 is not an error.
+	Delete(ctx context.Context, key string, expected Version) error
+	// Keys lists the keys starting with prefix, in ascending order, after
+	// the key after (exclusive; "" starts at the beginning), at most limit.
+	Keys(ctx context.Context, prefix, after string, limit int) ([]string, error)
+	// Close releases the store's resources.
+	Close() error
+}
+
+var (
+	// ErrNotFound is returned by Get for an absent key.
+	ErrNotFound = errors.New("store: key not found")
+	// ErrConflict is returned by Put and Delete when the expected version
+	// does not match: someone else wrote the key first.
+	ErrConflict = errors.New("store: version conflict")
+	// ErrClosed is returned by operations on a closed store.
+	ErrClosed = errors.New("store: closed")
+)

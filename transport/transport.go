@@ -1,0 +1,97 @@
+// Package transport defines how infinitic-go components exchange messages.
+//
+// A Transport carries opaque, already-encoded messages between the client,
+// the workflow engines and the service executors. Implementations live in
+// sub-packages: [github.com/infinitic-go/infinitic/transport/memory] for
+// tests and [github.com/infinitic-go/infinitic/transport/natsjs] (NATS
+// JetStream, the durable default).
+//
+// Delivery semantics every implementation must honour (and every engine
+// relies on no more than this):
+//
+//   - at-least-once: a message published without error is delivered until
+//     it is acked or terminated; it may be delivered more than once;
+//   - no ordering guarantee, not even per key: the key is a partitioning
+//     hint for throughput only;
+//   - a message with a non-zero DeliverAt is not delivered before that time,
+//     and is delivered after it even if every process was down at that time;
+//   - publishing a message whose ID was already published recently may be
+//     dropped silently (deduplication); engines also dedupe on their own.
+package transport
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Message is one unit on the wire.
+type Message struct {
+	// ID is deterministic for a given logical message, so that a message
+	// published twice (for example after a crash) is recognised as the same.
+	ID string
+	// Subject names the destination (see the Subject helpers).
+	Subject string
+	// Key is the partitioning key (a workflow id): messages with the same
+	// key preferably go to the same consumer. Never relied on for correctness.
+	Key string
+	// Data is the encoded envelope.
+	Data []byte
+	// DeliverAt, when non-zero, delays delivery until that instant (durable timers).
+	DeliverAt time.Time
+}
+
+// Delivery is a consumed message waiting for its outcome. Exactly one of
+// Ack, Retry or DeadLetter should be called; calling none lets the
+// transport redeliver it after its ack timeout.
+type Delivery interface {
+	// Message returns the delivered message.
+	Message() Message
+	// Attempt is 1 on first delivery and grows with each redelivery.
+	Attempt() int
+	// Ack removes the message: it will not be delivered again.
+	Ack() error
+	// Retry makes the message available again after delay.
+	Retry(delay time.Duration) error
+	// DeadLetter removes the message from its subject and keeps it, with
+	// reason, on the dead-letter subject for inspection.
+	DeadLetter(reason string) error
+}
+
+// Consumer pulls batches from one subject.
+type Consumer interface {
+	// Fetch waits until at least one message is available (or maxWait
+	// elapses, or ctx is done) and returns up to max messages.
+	// It returns an empty batch, not an error, when maxWait elapses.
+	Fetch(ctx context.Context, max int, maxWait time.Duration) ([]Delivery, error)
+	// Close stops the consumer; unacked deliveries will be redelivered.
+	Close() error
+}
+
+// Transport publishes and consumes messages.
+type Transport interface {
+	// Publish durably accepts all messages or returns an error; on error
+	// some of them may have been accepted (publishing again is safe: IDs
+	// are deterministic).
+	Publish(ctx context.Context, msgs ...Message) error
+	// Consume returns a consumer of subject. Consumers created with the same
+	// group share the messages (work queue); each message goes to one of them.
+	Consume(ctx context.Context, subject, group string) (Consumer, error)
+	// Close releases the transport's resources.
+	Close() error
+}
+
+// ErrClosed is returned by operations on a closed transport or consumer.
+var ErrClosed = errors.New("transport: closed")
+
+// Subjects used by the engine. Names must be valid NATS tokens; callers
+// validate user-provided names before building subjects.
+
+// WorkflowSubject is where a workflow's engine consumes its messages.
+func WorkflowSubject(workflow string) string { return "wf." + workflow }
+
+// ServiceSubject is where a service's executors consume task messages.
+func ServiceSubject(service string) string { return "svc." + service }
+
+// ClientSubject is where a client receives workflow results.
+func ClientSubject(clientID string) string { return "client." + clientID }
