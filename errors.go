@@ -1,0 +1,162 @@
+package infinitic
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Sentinel errors. Match them with errors.Is.
+var (
+	// ErrNotInWorkflow is returned by workflow API calls made outside
+	// workflow code (with a nil or foreign context).
+	ErrNotInWorkflow = errors.New("infinitic: workflow API called outside a workflow")
+	// ErrUnknownService is returned for a service no worker registered.
+	ErrUnknownService = errors.New("infinitic: unknown service")
+	// ErrUnknownWorkflow is returned for a workflow no worker registered.
+	ErrUnknownWorkflow = errors.New("infinitic: unknown workflow")
+	// ErrUnknownMethod is returned for a method the contract does not have.
+	ErrUnknownMethod = errors.New("infinitic: unknown method")
+	// ErrInvalidContract is returned when a type cannot serve as a service
+	// or workflow contract (not an interface, nil implementation, bad method
+	// signature, invalid name).
+	ErrInvalidContract = errors.New("infinitic: invalid contract")
+	// ErrDecode is returned when a payload cannot be decoded into the
+	// expected type.
+	ErrDecode = errors.New("infinitic: cannot decode payload")
+	// ErrWorkflowUnknown is returned when awaiting a workflow id the engine
+	// has no state for.
+	ErrWorkflowUnknown = errors.New("infinitic: workflow unknown")
+	// ErrNonDeterministic is matched (errors.Is) by every
+	// *NonDeterminismError.
+	ErrNonDeterministic = errors.New("infinitic: non-deterministic workflow")
+	// ErrTimeout is matched by timeouts (task attempts, child workflows).
+	ErrTimeout = errors.New("infinitic: timeout")
+)
+
+// RemoteError is an error returned by user code on another process,
+// rebuilt from the wire. It keeps the original type name, message, stack
+// and the error value's exported fields (as JSON).
+type RemoteError struct {
+	Type    string          // Go type of the original error, e.g. "*payment.DeclinedError"
+	Message string          // original Error() text
+	Stack   string          // stack where the error was caught, if known
+	Fields  json.RawMessage // JSON of the original error value, if it had fields
+}
+
+func (e *RemoteError) Error() string { return e.Message }
+
+// DecodeFields unmarshals the original error's fields into target, for
+// example a *payment.DeclinedError.
+func (e *RemoteError) DecodeFields(target any) error {
+	if len(e.Fields) == 0 {
+		return fmt.Errorf("%w: remote error %s has no fields", ErrDecode, e.Type)
+	}
+	if err := json.Unmarshal(e.Fields, target); err != nil {
+		return fmt.Errorf("%w: fields of remote error %s: %w", ErrDecode, e.Type, err)
+	}
+	return nil
+}
+
+// TaskFailedError is what a workflow gets when a task failed after all its
+// retries. Unwrap returns the last attempt's error.
+type TaskFailedError struct {
+	Service  string
+	Method   string
+	TaskID   string
+	Attempt  int     // number of the last attempt (1-based)
+	Cause    error   // the last attempt's error
+	Previous []error // the errors of earlier attempts, oldest first
+}
+
+func (e *TaskFailedError) Error() string {
+	return fmt.Sprintf("task %s.%s (id %s) failed after %d attempt(s): %v", e.Service, e.Method, e.TaskID, e.Attempt, e.Cause)
+}
+
+func (e *TaskFailedError) Unwrap() error { return e.Cause }
+
+// WorkflowFailedError is what a client or a parent workflow gets when a
+// workflow method failed. Unwrap returns the cause: a *TaskFailedError, a
+// child's *WorkflowFailedError, a *RemoteError returned by the workflow code,
+// a *NonDeterminismError, a *CanceledError...
+type WorkflowFailedError struct {
+	Workflow string
+	ID       string
+	Method   string
+	Cause    error
+}
+
+func (e *WorkflowFailedError) Error() string {
+	return fmt.Sprintf("workflow %s.%s (id %s) failed: %v", e.Workflow, e.Method, e.ID, e.Cause)
+}
+
+func (e *WorkflowFailedError) Unwrap() error { return e.Cause }
+
+// NonDeterminismError reports workflow code that no longer matches its
+// history: at Position it issued Got where the history recorded Want.
+type NonDeterminismError struct {
+	Workflow string
+	ID       string
+	Method   string
+	Position int
+	Want     string
+	Got      string
+}
+
+func (e *NonDeterminismError) Error() string {
+	return fmt.Sprintf("non-deterministic workflow %s.%s (id %s) at position %d: history has %s, code issued %s",
+		e.Workflow, e.Method, e.ID, e.Position, e.Want, e.Got)
+}
+
+// Is makes errors.Is(err, ErrNonDeterministic) true.
+func (e *NonDeterminismError) Is(target error) bool { return target == ErrNonDeterministic }
+
+// TimeoutError reports a task attempt or a child workflow that did not
+// finish in time. It matches ErrTimeout.
+type TimeoutError struct{ What string }
+
+func (e *TimeoutError) Error() string { return "timeout: " + e.What }
+
+// Is makes errors.Is(err, ErrTimeout) true.
+func (e *TimeoutError) Is(target error) bool { return target == ErrTimeout }
+
+// PanicError is a panic in user code, caught and turned into an error.
+type PanicError struct {
+	Value string
+	Stack string
+}
+
+func (e *PanicError) Error() string { return "panic: " + e.Value }
+
+// nonRetryable marks an error that must not be retried.
+type nonRetryable struct{ err error }
+
+func (e nonRetryable) Error() string { return e.err.Error() }
+func (e nonRetryable) Unwrap() error { return e.err }
+
+// NonRetryable wraps err so that a service task returning it fails at once,
+// without retries.
+func NonRetryable(err error) error {
+	if err == nil {
+		return nil
+	}
+	return nonRetryable{err}
+}
+
+// IsNonRetryable reports whether err was wrapped with NonRetryable.
+func IsNonRetryable(err error) bool {
+	var nr nonRetryable
+	return errors.As(err, &nr)
+}
+
+// ErrorChain renders err and each of its causes on its own line, indented,
+// as a human-readable trace across workflows and tasks.
+func ErrorChain(err error) string {
+	var b strings.Builder
+	for i := 0; err != nil; i++ {
+		fmt.Fprintf(&b, "%s%v\n", strings.Repeat("  ", i), err)
+		err = errors.Unwrap(err)
+	}
+	return b.String()
+}

@@ -1,0 +1,238 @@
+// Package replay runs workflow code deterministically against its history.
+//
+// A Runtime hosts one workflow instance: its coroutines (the method run and
+// its Async branches), the futures of the commands they issued, and the
+// recorded commands of the history. Feeding it the history's events, in
+// order, rebuilds exactly the execution that produced them; feeding it a new
+// event continues it live. The engine keeps runtimes in a cache so that a
+// long workflow is not replayed from the start at each step.
+package replay
+
+import (
+	"encoding/binary"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/internal/naming"
+	"github.com/infinitic-go/infinitic/internal/wire"
+)
+
+// NewContext wraps a coroutine into the workflow.Context handed to user
+// code. Package workflow sets it at init; it never changes afterwards.
+var NewContext func(co *Coroutine) any
+
+// Info identifies the running instance.
+type Info struct {
+	ID       string
+	Workflow string
+	Method   string
+	Tags     []string
+	Meta     map[string]string
+}
+
+// Config describes the instance a Runtime runs.
+type Config struct {
+	Info   Info
+	Codec  infinitic.Codec
+	Names  *naming.Table
+	Logger *slog.Logger
+	// Recorded are the commands of the history, by position.
+	Recorded []wire.Command
+	// Run invokes the workflow method with a workflow.Context and the
+	// encoded input, and returns the encoded output.
+	Run func(ctx any, input []byte) ([]byte, error)
+}
+
+// Request is a new command with what is needed to carry it out.
+type Request struct {
+	Command  wire.Command
+	Position int
+	Service  string // task: service name; child: workflow name
+	Method   string
+	Input    []byte
+	At       time.Time // timer
+	ChildID  string
+	Tags     []string
+	Meta     map[string]string
+}
+
+// Runtime runs one workflow instance. It is not safe for concurrent use:
+// the engine drives each instance from one goroutine at a time.
+type Runtime struct {
+	cfg       Config
+	cos       []*Coroutine
+	yielded   chan struct{}
+	closed    bool
+	pos       int             // next command position
+	pending   map[int]*Future // issued commands awaiting resolution
+	requests  []Request       // new commands not yet taken
+	seq       int
+	now       time.Time
+	rand      *rand.Rand
+	replaying bool
+	failure   error
+	main      *Future
+	quiet     *slog.Logger
+}
+
+// New returns a runtime; call Start to begin the method.
+func New(cfg Config) *Runtime {
+	h := fnv.New64a()
+	_, _ = io.WriteString(h, cfg.Info.ID)
+	seed := h.Sum64()
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &Runtime{
+		cfg:     cfg,
+		yielded: make(chan struct{}),
+		pending: map[int]*Future{},
+		rand:    rand.New(rand.NewPCG(seed, binary.LittleEndian.Uint64([]byte("infinitc")))),
+		quiet:   slog.New(slog.DiscardHandler),
+	}
+}
+
+// Start runs the workflow method from the start event until it blocks.
+func (rt *Runtime) Start(ev *wire.Event) {
+	rt.now = ev.At
+	rt.main = rt.Spawn(func(co *Coroutine) (any, error) {
+		return rt.cfg.Run(NewContext(co), ev.Input)
+	})
+	rt.run()
+}
+
+// Apply resolves a position with an event and runs the code until it blocks.
+func (rt *Runtime) Apply(ev *wire.Event) {
+	if rt.failure != nil {
+		return
+	}
+	rt.now = ev.At
+	f, ok := rt.pending[ev.Position]
+	if !ok {
+		rt.fail(ev.Position, "a resolution", "no command at this position")
+		return
+	}
+	delete(rt.pending, ev.Position)
+	f.settleRaw(ev.Output, wire.ToError(ev.Error))
+	rt.run()
+}
+
+// Expects reports whether a command at position is awaiting resolution.
+func (rt *Runtime) Expects(position int) bool {
+	_, ok := rt.pending[position]
+	return ok
+}
+
+// Issued is the number of commands issued so far.
+func (rt *Runtime) Issued() int { return rt.pos }
+
+// SetReplaying tells whether events come from history (logs are muted).
+func (rt *Runtime) SetReplaying(r bool) { rt.replaying = r }
+
+// TakeRequests returns the commands issued since the last call.
+func (rt *Runtime) TakeRequests() []Request {
+	r := rt.requests
+	rt.requests = nil
+	return r
+}
+
+// Failure returns the error that stopped the runtime (non-determinism).
+func (rt *Runtime) Failure() error { return rt.failure }
+
+// Outcome returns whether the method finished, and how.
+func (rt *Runtime) Outcome() (done bool, output []byte, err error) {
+	if rt.main == nil || !rt.main.Settled() {
+		return false, nil, nil
+	}
+	v, err := rt.main.Outcome()
+	out, _ := v.([]byte)
+	return true, out, err
+}
+
+// Info returns the identity of the instance.
+func (rt *Runtime) Info() Info { return rt.cfg.Info }
+
+// Codec returns the payload codec.
+func (rt *Runtime) Codec() infinitic.Codec { return rt.cfg.Codec }
+
+// Names returns the wire-name table.
+func (rt *Runtime) Names() *naming.Table { return rt.cfg.Names }
+
+// Now returns the deterministic time: that of the event being applied.
+func (rt *Runtime) Now() time.Time { return rt.now }
+
+// Rand returns the deterministic random source of the instance.
+func (rt *Runtime) Rand() *rand.Rand { return rt.rand }
+
+// Logger returns a logger that is silent while replaying history.
+func (rt *Runtime) Logger() *slog.Logger {
+	if rt.replaying {
+		return rt.quiet
+	}
+	return rt.cfg.Logger
+}
+
+func (rt *Runtime) fail(position int, want, got string) {
+	rt.failure = &infinitic.NonDeterminismError{
+		Workflow: rt.cfg.Info.Workflow, ID: rt.cfg.Info.ID, Method: rt.cfg.Info.Method,
+		Position: position, Want: want, Got: got,
+	}
+}
+
+func describe(c wire.Command) string {
+	if c.Target == "" {
+		return c.Kind.String()
+	}
+	return fmt.Sprintf("%s %s", c.Kind, c.Target)
+}
+
+// Issue records a command at the next position and returns its future.
+// Replaying, it checks the command against the history.
+func (co *Coroutine) Issue(req Request, decode func([]byte) (any, error)) *Future {
+	rt := co.rt
+	pos := co.check(req.Command)
+	f := rt.newFuture(decode)
+	rt.pending[pos] = f
+	if pos >= len(rt.cfg.Recorded) {
+		req.Position = pos
+		rt.requests = append(rt.requests, req)
+	}
+	return f
+}
+
+// Inline runs fn once and records its outcome; replaying, it returns the
+// recorded outcome without running fn.
+func (co *Coroutine) Inline(fn func() ([]byte, error)) ([]byte, error) {
+	rt := co.rt
+	pos := co.check(wire.Command{Kind: wire.CommandInline})
+	if pos < len(rt.cfg.Recorded) {
+		c := rt.cfg.Recorded[pos]
+		return c.Output, wire.ToError(c.Error)
+	}
+	out, err := fn()
+	cmd := wire.Command{Kind: wire.CommandInline, Output: out, Error: wire.FromError(err)}
+	rt.requests = append(rt.requests, Request{Command: cmd, Position: pos})
+	// Return what a replay will return, so both runs see the same error.
+	return out, wire.ToError(cmd.Error)
+}
+
+// check takes the next position and verifies it against the history; on a
+// mismatch the runtime fails and the coroutine parks forever.
+func (co *Coroutine) check(cmd wire.Command) int {
+	rt := co.rt
+	pos := rt.pos
+	rt.pos++
+	if pos < len(rt.cfg.Recorded) {
+		want := rt.cfg.Recorded[pos]
+		if want.Kind != cmd.Kind || want.Target != cmd.Target {
+			rt.fail(pos, describe(want), describe(cmd))
+			co.block(func() bool { return false })
+		}
+	}
+	return pos
+}

@@ -1,0 +1,80 @@
+package wire
+
+import (
+	"fmt"
+
+	"github.com/fxamacker/cbor/v2"
+)
+
+var (
+	encMode cbor.EncMode
+	decMode cbor.DecMode
+)
+
+func init() {
+	var err error
+	encMode, err = cbor.EncOptions{Time: cbor.TimeRFC3339Nano}.EncMode()
+	if err != nil {
+		panic(err)
+	}
+	decMode, err = cbor.DecOptions{MaxArrayElements: 1 << 24, MaxMapPairs: 1 << 20}.DecMode()
+	if err != nil {
+		panic(err)
+	}
+}
+
+// Marshal encodes an envelope, a state or a chunk.
+func Marshal(v any) ([]byte, error) { return encMode.Marshal(v) }
+
+// DecodeEnvelope decodes and validates an envelope.
+func DecodeEnvelope(data []byte) (*Envelope, error) {
+	var e Envelope
+	if err := decMode.Unmarshal(data, &e); err != nil {
+		return nil, fmt.Errorf("decode envelope: %w", err)
+	}
+	if err := e.validate(); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+func (e *Envelope) validate() error {
+	ok := false
+	switch e.Kind {
+	case KindDispatch:
+		ok = e.Dispatch != nil && e.WorkflowID != "" && e.Workflow != ""
+	case KindExecute:
+		ok = e.Execute != nil
+	case KindCompleted:
+		ok = e.Completed != nil && e.WorkflowID != "" && e.Completed.Position >= 0
+	case KindWait:
+		ok = e.Wait != nil && e.WorkflowID != ""
+	case KindResult:
+		ok = e.Result != nil && e.WorkflowID != ""
+	}
+	if !ok {
+		return fmt.Errorf("decode envelope: malformed %s envelope", e.Kind)
+	}
+	return nil
+}
+
+// DecodeState decodes a stored state.
+func DecodeState(data []byte) (*State, error) {
+	var s State
+	if err := decMode.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("decode state: %w", err)
+	}
+	if s.ID == "" || s.Workflow == "" || s.Sealed < 0 || s.Commands < 0 {
+		return nil, fmt.Errorf("decode state: malformed state")
+	}
+	return &s, nil
+}
+
+// DecodeChunk decodes a sealed log chunk.
+func DecodeChunk(data []byte) (*Chunk, error) {
+	var c Chunk
+	if err := decMode.Unmarshal(data, &c); err != nil {
+		return nil, fmt.Errorf("decode chunk: %w", err)
+	}
+	return &c, nil
+}

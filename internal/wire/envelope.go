@@ -1,0 +1,96 @@
+package wire
+
+import "time"
+
+// Kind tells what an Envelope carries.
+type Kind uint8
+
+// Envelope kinds. Values are stored: never renumber.
+const (
+	KindDispatch  Kind = 1 // client or parent → workflow engine: start a workflow
+	KindExecute   Kind = 2 // engine → service executor: run a task attempt
+	KindCompleted Kind = 3 // executor, timer, child → engine: a position is resolved
+	KindWait      Kind = 4 // client → engine: tell me when the workflow ends
+	KindResult    Kind = 5 // engine → client: the workflow ended
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindDispatch:
+		return "dispatch"
+	case KindExecute:
+		return "execute"
+	case KindCompleted:
+		return "completed"
+	case KindWait:
+		return "wait"
+	case KindResult:
+		return "result"
+	}
+	return "unknown"
+}
+
+// Envelope is the content of every transport message. Exactly one of the
+// pointer fields matching Kind is set.
+type Envelope struct {
+	Kind       Kind      `cbor:"1,keyasint"`
+	WorkflowID string    `cbor:"2,keyasint,omitempty"`
+	Workflow   string    `cbor:"3,keyasint,omitempty"` // workflow name
+	SentAt     time.Time `cbor:"4,keyasint,omitempty"`
+
+	Dispatch  *Dispatch  `cbor:"10,keyasint,omitempty"`
+	Execute   *Execute   `cbor:"11,keyasint,omitempty"`
+	Completed *Completed `cbor:"12,keyasint,omitempty"`
+	Wait      *Wait      `cbor:"13,keyasint,omitempty"`
+	Result    *Result    `cbor:"14,keyasint,omitempty"`
+}
+
+// ParentRef points from a child workflow to the position awaiting it.
+type ParentRef struct {
+	WorkflowID string `cbor:"1,keyasint"`
+	Workflow   string `cbor:"2,keyasint"`
+	Position   int    `cbor:"3,keyasint"`
+}
+
+// Dispatch starts a workflow.
+type Dispatch struct {
+	Method string            `cbor:"1,keyasint"`
+	Input  []byte            `cbor:"2,keyasint,omitempty"`
+	Tags   []string          `cbor:"3,keyasint,omitempty"`
+	Meta   map[string]string `cbor:"4,keyasint,omitempty"`
+	Parent *ParentRef        `cbor:"5,keyasint,omitempty"`
+	// Waiter is the client id to send the result to, if any.
+	Waiter string `cbor:"6,keyasint,omitempty"`
+}
+
+// Execute asks a service executor to run one attempt of a task.
+type Execute struct {
+	TaskID   string            `cbor:"1,keyasint"`
+	Service  string            `cbor:"2,keyasint"`
+	Method   string            `cbor:"3,keyasint"`
+	Input    []byte            `cbor:"4,keyasint,omitempty"`
+	Attempt  int               `cbor:"5,keyasint"`
+	Parent   ParentRef         `cbor:"6,keyasint"`
+	Meta     map[string]string `cbor:"7,keyasint,omitempty"`
+	Previous []*Error          `cbor:"8,keyasint,omitempty"` // failures of earlier attempts
+}
+
+// Completed resolves a position of a workflow: a task result, a fired
+// timer or a child workflow's outcome.
+type Completed struct {
+	Position int    `cbor:"1,keyasint"`
+	Output   []byte `cbor:"2,keyasint,omitempty"`
+	Error    *Error `cbor:"3,keyasint,omitempty"`
+}
+
+// Wait registers a client waiting for a workflow's outcome.
+type Wait struct {
+	Client string `cbor:"1,keyasint"`
+}
+
+// Result tells a client how a workflow ended.
+type Result struct {
+	Output  []byte `cbor:"1,keyasint,omitempty"`
+	Error   *Error `cbor:"2,keyasint,omitempty"`
+	Unknown bool   `cbor:"3,keyasint,omitempty"` // no such workflow
+}

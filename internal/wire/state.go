@@ -1,0 +1,109 @@
+package wire
+
+import "time"
+
+// Status of a workflow instance.
+type Status uint8
+
+// Statuses. Values are stored: never renumber.
+const (
+	StatusRunning   Status = 1
+	StatusCompleted Status = 2
+	StatusFailed    Status = 3
+)
+
+// CommandKind tells what workflow code asked for at a position.
+type CommandKind uint8
+
+// Command kinds. Values are stored: never renumber.
+const (
+	CommandTask   CommandKind = 1
+	CommandTimer  CommandKind = 2
+	CommandChild  CommandKind = 3
+	CommandInline CommandKind = 4
+)
+
+func (k CommandKind) String() string {
+	switch k {
+	case CommandTask:
+		return "task"
+	case CommandTimer:
+		return "timer"
+	case CommandChild:
+		return "child workflow"
+	case CommandInline:
+		return "inline"
+	}
+	return "unknown"
+}
+
+// Command is something workflow code asked for, at a position (its index
+// among the commands of the instance, in issue order).
+type Command struct {
+	Kind   CommandKind `cbor:"1,keyasint"`
+	Target string      `cbor:"2,keyasint,omitempty"` // "Service.Method" or "Workflow.Method"
+	// Inline results are recorded with the command itself.
+	Output []byte `cbor:"3,keyasint,omitempty"`
+	Error  *Error `cbor:"4,keyasint,omitempty"`
+}
+
+// Event is something that happened to the instance, in applied order.
+type Event struct {
+	At time.Time `cbor:"1,keyasint"`
+	// Start: a method run begins (Position < 0).
+	Method string `cbor:"2,keyasint,omitempty"`
+	Input  []byte `cbor:"3,keyasint,omitempty"`
+	// Resolution of a position.
+	Position int    `cbor:"4,keyasint"`
+	Output   []byte `cbor:"5,keyasint,omitempty"`
+	Error    *Error `cbor:"6,keyasint,omitempty"`
+}
+
+// IsStart reports whether the event starts a method run.
+func (e *Event) IsStart() bool { return e.Position < 0 }
+
+// Record is one entry of an instance's append-only log: a command or an event.
+type Record struct {
+	Command *Command `cbor:"1,keyasint,omitempty"`
+	Event   *Event   `cbor:"2,keyasint,omitempty"`
+}
+
+// Outgoing is a message kept in the state's outbox until published.
+type Outgoing struct {
+	ID        string    `cbor:"1,keyasint"`
+	Subject   string    `cbor:"2,keyasint"`
+	Key       string    `cbor:"3,keyasint,omitempty"`
+	Data      []byte    `cbor:"4,keyasint"`
+	DeliverAt time.Time `cbor:"5,keyasint,omitempty"`
+}
+
+// State is the stored head of a workflow instance. The log is split: the
+// first Sealed records live in immutable chunk entries (ChunkSize records
+// each), the rest in Tail, so a write costs O(ChunkSize), not O(history).
+type State struct {
+	ID       string            `cbor:"1,keyasint"`
+	Workflow string            `cbor:"2,keyasint"`
+	Method   string            `cbor:"3,keyasint"`
+	Tags     []string          `cbor:"4,keyasint,omitempty"`
+	Meta     map[string]string `cbor:"5,keyasint,omitempty"`
+	Parent   *ParentRef        `cbor:"6,keyasint,omitempty"`
+	Waiters  []string          `cbor:"7,keyasint,omitempty"`
+	Status   Status            `cbor:"8,keyasint"`
+	Output   []byte            `cbor:"9,keyasint,omitempty"`
+	Error    *Error            `cbor:"10,keyasint,omitempty"`
+
+	Commands int      `cbor:"11,keyasint"` // number of commands in the whole log
+	Sealed   int      `cbor:"12,keyasint"` // number of records in chunks
+	Tail     []Record `cbor:"13,keyasint,omitempty"`
+
+	Outbox   []Outgoing  `cbor:"14,keyasint,omitempty"`
+	Buffered []*Envelope `cbor:"15,keyasint,omitempty"` // arrived too early
+}
+
+// ChunkSize is the number of records per sealed chunk.
+const ChunkSize = 256
+
+// Chunk is an immutable slice of a log.
+type Chunk struct {
+	Records []Record `cbor:"1,keyasint"`
+}

@@ -1,0 +1,132 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/internal/naming"
+	"github.com/infinitic-go/infinitic/internal/replay"
+	"github.com/infinitic-go/infinitic/internal/wire"
+)
+
+// Option tunes a task or child-workflow call.
+type Option func(*options)
+
+type options struct {
+	timeout time.Duration
+	tags    []string
+	meta    map[string]string
+}
+
+// WithTimeout bounds how long the caller waits for a child workflow: when
+// it elapses first, the Deferred ends with StatusTimedOut and an error
+// matching infinitic.ErrTimeout (the child keeps running). Task attempts
+// have their own timeout, set on the worker.
+func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
+
+// WithTags sets the tags of a child workflow.
+func WithTags(tags ...string) Option { return func(o *options) { o.tags = tags } }
+
+// WithMeta sets metadata on a task or child workflow.
+func WithMeta(meta map[string]string) Option { return func(o *options) { o.meta = meta } }
+
+// Dispatch starts a task: method is a method expression of a service
+// contract (MyService.MyMethod) and in its argument. The task runs on a
+// service worker, with its retry policy; the Deferred finishes when it
+// succeeded or failed for good (with a *infinitic.TaskFailedError).
+func Dispatch[S, I, O any](ctx Context, method func(S, context.Context, I) (O, error), in I, opts ...Option) Deferred[O] {
+	return dispatch[O](ctx, wire.CommandTask, method, in, true, opts)
+}
+
+// Call runs a task and waits for its result: Dispatch then Await.
+func Call[S, I, O any](ctx Context, method func(S, context.Context, I) (O, error), in I, opts ...Option) (O, error) {
+	return Dispatch(ctx, method, in, opts...).Await(ctx)
+}
+
+// Dispatch0 is Dispatch for a method without argument.
+func Dispatch0[S, O any](ctx Context, method func(S, context.Context) (O, error), opts ...Option) Deferred[O] {
+	return dispatch[O](ctx, wire.CommandTask, method, nil, false, opts)
+}
+
+// Call0 is Call for a method without argument.
+func Call0[S, O any](ctx Context, method func(S, context.Context) (O, error), opts ...Option) (O, error) {
+	return Dispatch0(ctx, method, opts...).Await(ctx)
+}
+
+// DispatchChild starts a child workflow: method is a method expression of a
+// workflow contract (MyWorkflow.MyMethod). The Deferred finishes with the
+// child's result, or a *infinitic.WorkflowFailedError.
+func DispatchChild[W, I, O any](ctx Context, method func(W, Context, I) (O, error), in I, opts ...Option) Deferred[O] {
+	return dispatch[O](ctx, wire.CommandChild, method, in, true, opts)
+}
+
+// CallChild runs a child workflow and waits for its result.
+func CallChild[W, I, O any](ctx Context, method func(W, Context, I) (O, error), in I, opts ...Option) (O, error) {
+	return DispatchChild(ctx, method, in, opts...).Await(ctx)
+}
+
+func dispatch[O any](ctx Context, kind wire.CommandKind, method any, in any, hasInput bool, opts []Option) Deferred[O] {
+	co, err := from(ctx)
+	if err != nil {
+		return failed[O](err)
+	}
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	rt := co.Runtime()
+	req, err := request(rt, kind, method, in, hasInput)
+	if err != nil {
+		return failed[O](err)
+	}
+	req.Tags, req.Meta = o.tags, o.meta
+	if kind == wire.CommandChild {
+		req.ChildID = fmt.Sprintf("%s.%d", rt.Info().ID, rt.Issued())
+	}
+	f := co.Issue(req, decoder[O](rt.Codec()))
+	if o.timeout > 0 {
+		f = withTimeout(co, f, o.timeout, req.Command.Target)
+	}
+	return Deferred[O]{f: f}
+}
+
+// request resolves the wire names of method and encodes its input.
+func request(rt *replay.Runtime, kind wire.CommandKind, method any, in any, hasInput bool) (replay.Request, error) {
+	m, err := naming.Parse(method)
+	if err != nil {
+		return replay.Request{}, fmt.Errorf("%w: %w", infinitic.ErrInvalidContract, err)
+	}
+	contract, err := rt.Names().Contract(m.Contract)
+	if err != nil {
+		return replay.Request{}, fmt.Errorf("%w: %w", infinitic.ErrInvalidContract, err)
+	}
+	name := rt.Names().Method(m)
+	req := replay.Request{
+		Command: wire.Command{Kind: kind, Target: contract + "." + name},
+		Service: contract,
+		Method:  name,
+	}
+	if hasInput {
+		if req.Input, err = rt.Codec().Marshal(in); err != nil {
+			return replay.Request{}, fmt.Errorf("encode argument of %s: %w", req.Command.Target, err)
+		}
+	}
+	return req, nil
+}
+
+// withTimeout races f against a timer.
+func withTimeout(co *replay.Coroutine, f *replay.Future, d time.Duration, what string) *replay.Future {
+	rt := co.Runtime()
+	timer := co.Issue(replay.Request{Command: wire.Command{Kind: wire.CommandTimer}, At: rt.Now().Add(d)}, decodeTime)
+	return rt.Derived(func(out *replay.Future) {
+		switch {
+		case f.Settled() && (!timer.Settled() || f.Seq() < timer.Seq()):
+			v, err := f.Outcome()
+			out.Settle(f.Status(), v, err)
+		case timer.Settled():
+			out.Settle(replay.TimedOut, nil, &infinitic.TimeoutError{What: fmt.Sprintf("%s did not finish within %v", what, d)})
+		}
+	})
+}

@@ -1,0 +1,80 @@
+package workflow
+
+import (
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/internal/replay"
+)
+
+// Context is given to workflow methods and passed to every workflow API
+// call. It is not a context.Context on purpose: workflow code must not block
+// on anything but the workflow API.
+type Context interface {
+	coroutine() *replay.Coroutine
+}
+
+type wfContext struct{ co *replay.Coroutine }
+
+func (c wfContext) coroutine() *replay.Coroutine { return c.co }
+
+func init() {
+	replay.NewContext = func(co *replay.Coroutine) any { return Context(wfContext{co}) }
+}
+
+// from returns the coroutine behind ctx, or ErrNotInWorkflow.
+func from(ctx Context) (*replay.Coroutine, error) {
+	if ctx == nil {
+		return nil, infinitic.ErrNotInWorkflow
+	}
+	co := ctx.coroutine()
+	if co == nil {
+		return nil, infinitic.ErrNotInWorkflow
+	}
+	return co, nil
+}
+
+// mustFrom is for API calls that cannot return an error: outside a
+// workflow they panic with ErrNotInWorkflow (a programming error).
+func mustFrom(ctx Context) *replay.Coroutine {
+	co, err := from(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return co
+}
+
+// Info identifies the running workflow instance.
+type Info = replay.Info
+
+// GetInfo returns the id, name, method, tags and metadata of the running
+// instance. It panics outside a workflow.
+func GetInfo(ctx Context) Info { return mustFrom(ctx).Runtime().Info() }
+
+// Now returns the deterministic current time: the time at which the event
+// being processed happened. Use it instead of time.Now.
+func Now(ctx Context) time.Time { return mustFrom(ctx).Runtime().Now() }
+
+// Rand returns the instance's deterministic random source (seeded by the
+// workflow id). Use it instead of math/rand.
+func Rand(ctx Context) *rand.Rand { return mustFrom(ctx).Runtime().Rand() }
+
+// NewUUID returns a deterministic random UUID (v4 layout) drawn from Rand.
+func NewUUID(ctx Context) string {
+	var b [16]byte
+	r := Rand(ctx)
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	u, _ := uuid.FromBytes(b[:])
+	u[6] = (u[6] & 0x0f) | 0x40
+	u[8] = (u[8] & 0x3f) | 0x80
+	return u.String()
+}
+
+// Logger returns a logger for workflow code. It is silent while the
+// history is being replayed, so each line is logged once.
+func Logger(ctx Context) *slog.Logger { return mustFrom(ctx).Runtime().Logger() }

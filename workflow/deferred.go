@@ -1,0 +1,78 @@
+package workflow
+
+import (
+	"fmt"
+
+	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/internal/replay"
+)
+
+// Status is the state of a Deferred.
+type Status = replay.Status
+
+// Deferred statuses.
+const (
+	StatusUnknown   = replay.Unknown   // a zero Deferred
+	StatusOngoing   = replay.Ongoing   // not finished yet
+	StatusCompleted = replay.Completed // finished with a value
+	StatusFailed    = replay.Failed    // finished with an error
+	StatusCanceled  = replay.Canceled  // canceled before finishing
+	StatusTimedOut  = replay.TimedOut  // its timeout fired first
+)
+
+// Deferred is the eventual result of an asynchronous operation in workflow
+// code: a dispatched task or child workflow, a timer, an Async branch, or a
+// combination of them. Await it to get the result.
+type Deferred[T any] struct {
+	f   *replay.Future
+	err error // set when the Deferred could not even be created
+}
+
+// Await blocks the workflow code until the Deferred finishes and returns
+// its result. Waiting costs nothing: the engine persists the instance and
+// resumes it when the result arrives, even after a crash.
+func (d Deferred[T]) Await(ctx Context) (T, error) {
+	var zero T
+	if d.err != nil {
+		return zero, d.err
+	}
+	co, err := from(ctx)
+	if err != nil {
+		return zero, err
+	}
+	if d.f == nil {
+		return zero, fmt.Errorf("%w: await of a zero Deferred", infinitic.ErrNotInWorkflow)
+	}
+	co.Await(d.f)
+	v, err := d.f.Outcome()
+	if err != nil {
+		return zero, err
+	}
+	t, _ := v.(T)
+	return t, nil
+}
+
+// Status returns the current status without waiting.
+func (d Deferred[T]) Status() Status {
+	if d.err != nil {
+		return StatusFailed
+	}
+	return d.f.Status()
+}
+
+// failed returns a Deferred that fails with err when awaited.
+func failed[T any](err error) Deferred[T] { return Deferred[T]{err: err} }
+
+// decoder decodes a raw output into T with the instance's codec.
+func decoder[T any](codec infinitic.Codec) func([]byte) (any, error) {
+	return func(b []byte) (any, error) {
+		var t T
+		if len(b) == 0 {
+			return t, nil
+		}
+		if err := codec.Unmarshal(b, &t); err != nil {
+			return nil, fmt.Errorf("%w: into %T: %w", infinitic.ErrDecode, t, err)
+		}
+		return t, nil
+	}
+}
