@@ -29,7 +29,8 @@ type Store interface {
 	// ErrConflict. Deleting an absent key with expected 0 is not an error.
 	Delete(ctx context.Context, key string, expected Version) error
 	// Keys lists the keys starting with prefix, in ascending order, after
-	// the key after (exclusive; "" starts at the beginning), at most limit.
+	// the key after (exclusive; "" starts at the beginning), at most limit
+	// (limit <= 0: no limit). Keys are compared bytewise.
 	Keys(ctx context.Context, prefix, after string, limit int) ([]string, error)
 	// Close releases the store's resources.
 	Close() error
