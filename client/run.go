@@ -1,0 +1,159 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/google/uuid"
+	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/internal/naming"
+	"github.com/infinitic-go/infinitic/internal/wire"
+	"github.com/infinitic-go/infinitic/transport"
+	"github.com/infinitic-go/infinitic/workflow"
+)
+
+// StartOption tunes Start.
+type StartOption func(*startOptions)
+
+type startOptions struct {
+	id   string
+	tags []string
+	meta map[string]string
+}
+
+// WithID sets the workflow id instead of a random UUID. Starting twice with
+// the same id starts one instance: the second call joins the first.
+func WithID(id string) StartOption { return func(o *startOptions) { o.id = id } }
+
+// WithTags sets the workflow's tags.
+func WithTags(tags ...string) StartOption { return func(o *startOptions) { o.tags = tags } }
+
+// WithMeta sets the workflow's metadata.
+func WithMeta(meta map[string]string) StartOption { return func(o *startOptions) { o.meta = meta } }
+
+// Run is a handle on a workflow instance.
+type Run[O any] struct {
+	c        *Client
+	id       string
+	workflow string
+	w        *waiter // set when this client already waits for the outcome
+	release  sync.Once
+}
+
+// ID returns the workflow id.
+func (r *Run[O]) ID() string { return r.id }
+
+// Start dispatches a workflow and returns at once with its handle: method
+// is a method expression of a workflow contract (MyWorkflow.MyMethod). When
+// Start returns nil, the dispatch is durably accepted by the transport.
+func Start[W, I, O any](ctx context.Context, c *Client, method func(W, workflow.Context, I) (O, error), in I, opts ...StartOption) (*Run[O], error) {
+	return start[O](ctx, c, method, in, true, opts)
+}
+
+// Start0 is Start for a method without argument.
+func Start0[W, O any](ctx context.Context, c *Client, method func(W, workflow.Context) (O, error), opts ...StartOption) (*Run[O], error) {
+	return start[O](ctx, c, method, nil, false, opts)
+}
+
+// Execute starts a workflow and waits for its result (Start then Await).
+func Execute[W, I, O any](ctx context.Context, c *Client, method func(W, workflow.Context, I) (O, error), in I, opts ...StartOption) (O, error) {
+	run, err := Start(ctx, c, method, in, opts...)
+	if err != nil {
+		var zero O
+		return zero, err
+	}
+	return run.Await(ctx)
+}
+
+// Attach returns a handle on an existing instance of method's workflow.
+func Attach[W, I, O any](c *Client, method func(W, workflow.Context, I) (O, error), id string) (*Run[O], error) {
+	name, _, err := c.resolve(method)
+	if err != nil {
+		return nil, err
+	}
+	return &Run[O]{c: c, id: id, workflow: name}, nil
+}
+
+func (c *Client) resolve(method any) (workflowName, methodName string, err error) {
+	m, err := naming.Parse(method)
+	if err != nil {
+		return "", "", fmt.Errorf("client: %w: %w", infinitic.ErrInvalidContract, err)
+	}
+	if workflowName, err = c.names.Contract(m.Contract); err != nil {
+		return "", "", fmt.Errorf("client: %w: %w", infinitic.ErrInvalidContract, err)
+	}
+	return workflowName, c.names.Method(m), nil
+}
+
+func start[O any](ctx context.Context, c *Client, method any, in any, hasInput bool, opts []StartOption) (*Run[O], error) {
+	name, methodName, err := c.resolve(method)
+	if err != nil {
+		return nil, err
+	}
+	var o startOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.id == "" {
+		o.id = uuid.NewString()
+	}
+	d := &wire.Dispatch{Method: methodName, Tags: o.tags, Meta: o.meta, Waiter: c.id}
+	if hasInput {
+		if d.Input, err = c.cfg.Codec.Marshal(in); err != nil {
+			return nil, fmt.Errorf("client: encode argument of %s.%s: %w", name, methodName, err)
+		}
+	}
+	run := &Run[O]{c: c, id: o.id, workflow: name, w: c.watch(o.id)}
+	env := &wire.Envelope{Kind: wire.KindDispatch, WorkflowID: o.id, Workflow: name, Dispatch: d}
+	if err := c.publish(ctx, "s:"+o.id+":"+c.id, transport.WorkflowSubject(name), o.id, env); err != nil {
+		c.unwatch(o.id)
+		return nil, fmt.Errorf("client: start %s: %w", name, err)
+	}
+	return run, nil
+}
+
+// Await waits for the workflow's outcome: its result, or a
+// *infinitic.WorkflowFailedError with the whole cause chain, or
+// infinitic.ErrWorkflowUnknown. It returns ctx.Err() if ctx ends first; the
+// workflow keeps running and Await may be called again.
+func (r *Run[O]) Await(ctx context.Context) (O, error) {
+	var zero O
+	if r.w == nil {
+		r.w = r.c.watch(r.id)
+		env := &wire.Envelope{Kind: wire.KindWait, WorkflowID: r.id, Workflow: r.workflow, Wait: &wire.Wait{Client: r.c.id}}
+		if err := r.c.publish(ctx, "w:"+r.id+":"+r.c.id+":"+uuid.NewString(), transport.WorkflowSubject(r.workflow), r.id, env); err != nil {
+			return zero, fmt.Errorf("client: await %s %s: %w", r.workflow, r.id, err)
+		}
+	}
+	select {
+	case <-ctx.Done():
+		return zero, ctx.Err()
+	case <-r.w.ch:
+		r.release.Do(func() { r.c.unwatch(r.id) })
+	}
+	res := r.w.result
+	switch {
+	case res.Unknown:
+		return zero, fmt.Errorf("%w: %s %s", infinitic.ErrWorkflowUnknown, r.workflow, r.id)
+	case res.Error != nil:
+		return zero, wire.ToError(res.Error)
+	}
+	var out O
+	if len(res.Output) > 0 {
+		if err := r.c.cfg.Codec.Unmarshal(res.Output, &out); err != nil {
+			return zero, fmt.Errorf("%w: result of %s %s into %T: %w", infinitic.ErrDecode, r.workflow, r.id, out, err)
+		}
+	}
+	return out, nil
+}
+
+// Execute0 is Execute for a method without argument.
+func Execute0[W, O any](ctx context.Context, c *Client, method func(W, workflow.Context) (O, error), opts ...StartOption) (O, error) {
+	run, err := Start0(ctx, c, method, opts...)
+	if err != nil {
+		var zero O
+		return zero, err
+	}
+	return run.Await(ctx)
+}

@@ -1,0 +1,130 @@
+// Package infinitictest runs workflows in memory for tests, with time
+// skipping: when nothing is left to do but wait for a timer, the clock
+// jumps to it, so a workflow sleeping for a month completes at once.
+//
+//	env := infinitictest.New(t)
+//	worker.AddService[Greeter](env.Worker, greeterImpl{})
+//	worker.AddWorkflow(env.Worker, func() HelloWorkflow { return &hello{} })
+//	env.Start()
+//	got, err := client.Execute(ctx, env.Client, HelloWorkflow.Greet, "Ada")
+package infinitictest
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/client"
+	"github.com/infinitic-go/infinitic/clock"
+	memstore "github.com/infinitic-go/infinitic/store/memory"
+	"github.com/infinitic-go/infinitic/transport/memory"
+	"github.com/infinitic-go/infinitic/worker"
+)
+
+// Env is an in-memory deployment: one worker, one client, a fake clock.
+type Env struct {
+	Clock     *clock.Fake
+	Transport *memory.Transport
+	Store     *memstore.Store
+	Worker    *worker.Worker
+	Client    *client.Client
+
+	t      testing.TB
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// Option tunes New.
+type Option func(*options)
+
+type options struct {
+	transportOpts []memory.Option
+	aliases       []infinitic.Alias
+	logger        *slog.Logger
+}
+
+// WithTransportOptions passes options to the in-memory transport, for
+// example memory.WithDuplicates() to test idempotence.
+func WithTransportOptions(opts ...memory.Option) Option {
+	return func(o *options) { o.transportOpts = append(o.transportOpts, opts...) }
+}
+
+// WithAliases sets wire-name overrides on the worker and the client.
+func WithAliases(a ...infinitic.Alias) Option { return func(o *options) { o.aliases = a } }
+
+// WithLogger sets the logger (default: discard).
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// Start is the fake clock's initial time.
+var Start = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// New builds an environment. Register components on env.Worker, then call
+// env.Start. Everything stops at the end of the test.
+func New(t testing.TB, opts ...Option) *Env {
+	t.Helper()
+	o := options{logger: slog.New(slog.DiscardHandler)}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	clk := clock.NewFake(Start)
+	tr := memory.New(append([]memory.Option{memory.WithClock(clk)}, o.transportOpts...)...)
+	st := memstore.New()
+	w, err := worker.New(worker.Config{Transport: tr, Store: st, Clock: clk, Aliases: o.aliases, Logger: o.logger, ShutdownGrace: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := client.New(context.Background(), client.Config{Transport: tr, Clock: clk, Aliases: o.aliases, Logger: o.logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := &Env{Clock: clk, Transport: tr, Store: st, Worker: w, Client: c, t: t}
+	t.Cleanup(env.stop)
+	return env
+}
+
+// Start runs the worker and the time skipper in the background.
+func (e *Env) Start() {
+	ctx, cancel := context.WithCancel(context.Background())
+	e.cancel, e.done = cancel, make(chan struct{})
+	errs := make(chan error, 1)
+	go func() { errs <- e.Worker.Run(ctx) }()
+	go func() {
+		defer close(e.done)
+		if err := <-errs; err != nil {
+			e.t.Errorf("infinitictest: worker: %v", err)
+		}
+	}()
+	go e.skipTime(ctx)
+}
+
+// skipTime advances the clock to the next timer whenever the system is idle.
+func (e *Env) skipTime(ctx context.Context) {
+	for ctx.Err() == nil {
+		if err := e.Transport.WaitIdle(ctx); err != nil {
+			return
+		}
+		if next, ok := e.Transport.NextDeliveryTime(); ok {
+			e.Clock.Set(next)
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-e.Transport.Changed():
+		}
+	}
+}
+
+func (e *Env) stop() {
+	if e.cancel != nil {
+		e.cancel()
+		<-e.done
+	}
+	_ = e.Client.Close()
+	if err := e.Transport.Close(); err != nil && !errors.Is(err, context.Canceled) {
+		e.t.Errorf("infinitictest: close transport: %v", err)
+	}
+}

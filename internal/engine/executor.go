@@ -1,0 +1,159 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/internal/wire"
+	"github.com/infinitic-go/infinitic/transport"
+)
+
+// ServiceConfig configures a task executor.
+type ServiceConfig struct {
+	Contract    *Contract
+	Impl        reflect.Value // bound with Contract.Bind
+	Concurrency int           // tasks run in parallel
+	Retry       infinitic.RetryPolicy
+	Timeout     time.Duration // per attempt; 0: none
+	Grace       time.Duration // extra time a timed-out task gets to return
+}
+
+// Executor runs the tasks of one service.
+type Executor struct {
+	Env
+	cfg    ServiceConfig
+	logger *slog.Logger
+}
+
+// NewExecutor returns an executor; Run starts it.
+func NewExecutor(env Env, cfg ServiceConfig) *Executor {
+	cfg.Concurrency = max(cfg.Concurrency, 1)
+	return &Executor{Env: env, cfg: cfg, logger: env.Logger.With("service", cfg.Contract.Name)}
+}
+
+// Run consumes tasks until ctx is done, then waits for running tasks.
+func (x *Executor) Run(ctx context.Context) error {
+	c, err := x.Transport.Consume(ctx, transport.ServiceSubject(x.cfg.Contract.Name), "executor")
+	if err != nil {
+		return fmt.Errorf("service executor %s: %w", x.cfg.Contract.Name, err)
+	}
+	defer c.Close()
+	sem := make(chan struct{}, x.cfg.Concurrency)
+	var wg sync.WaitGroup
+	consumeLoop(ctx, c, x.cfg.Concurrency, x.logger, func(ds []transport.Delivery) {
+		for _, d := range ds {
+			sem <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-sem }()
+				x.handle(context.WithoutCancel(ctx), d)
+			})
+		}
+	})
+	wg.Wait()
+	return nil
+}
+
+// handle runs one task attempt and publishes what follows: the result, a
+// delayed retry, or the final failure. The delivery is acked only after.
+func (x *Executor) handle(ctx context.Context, d transport.Delivery) {
+	env, err := wire.DecodeEnvelope(d.Message().Data)
+	if err == nil && (env.Kind != wire.KindExecute || env.Execute.Service != x.cfg.Contract.Name) {
+		err = fmt.Errorf("unexpected %s message for service %s", env.Kind, x.cfg.Contract.Name)
+	}
+	if err != nil {
+		x.logger.Error("dead-lettering undecodable message", "id", d.Message().ID, "err", err)
+		_ = d.DeadLetter(err.Error())
+		return
+	}
+	ex := env.Execute
+	out, runErr := x.run(ctx, ex)
+	var msg wire.Outgoing
+	p := ex.Parent
+	switch delay, retry := x.retryDelay(ex, runErr); {
+	case runErr == nil:
+		msg = completedMessage(p.WorkflowID, p.Workflow, p.Position, out, nil)
+	case retry:
+		x.logger.Warn("task attempt failed, will retry", "task", ex.TaskID, "method", ex.Method, "attempt", ex.Attempt, "in", delay, "err", runErr)
+		next := *ex
+		next.Attempt++
+		next.Previous = append(append([]*wire.Error(nil), ex.Previous...), wire.FromError(runErr))
+		e := &wire.Envelope{Kind: wire.KindExecute, WorkflowID: env.WorkflowID, Workflow: env.Workflow, Execute: &next}
+		msg = outgoing(executeID(ex.TaskID, next.Attempt), d.Message().Subject, p.WorkflowID, e, x.Clock.Now().Add(delay))
+	default:
+		failure := &infinitic.TaskFailedError{Service: ex.Service, Method: ex.Method, TaskID: ex.TaskID, Attempt: ex.Attempt, Cause: runErr}
+		for _, prev := range ex.Previous {
+			failure.Previous = append(failure.Previous, wire.ToError(prev))
+		}
+		x.logger.Error("task failed", "task", ex.TaskID, "method", ex.Method, "attempts", ex.Attempt, "err", runErr)
+		msg = completedMessage(p.WorkflowID, p.Workflow, p.Position, nil, wire.FromError(failure))
+	}
+	if err := publish(ctx, x.Transport, []wire.Outgoing{msg}); err != nil {
+		x.logger.Error("cannot publish task outcome, will run again", "task", ex.TaskID, "err", err)
+		_ = d.Retry(retryDelay(d.Attempt()))
+		return
+	}
+	_ = d.Ack()
+}
+
+// run invokes the method with the attempt's timeout. A task that ignores
+// its context gets Grace more time, then is abandoned as timed out.
+func (x *Executor) run(ctx context.Context, ex *wire.Execute) ([]byte, error) {
+	m, err := x.cfg.Contract.Method(ex.Method)
+	if err != nil {
+		return nil, infinitic.NonRetryable(err)
+	}
+	ctx = infinitic.WithTask(ctx, infinitic.TaskInfo{ID: ex.TaskID, Service: ex.Service, Method: ex.Method, Attempt: ex.Attempt,
+		WorkflowID: ex.Parent.WorkflowID, Workflow: ex.Parent.Workflow, Meta: ex.Meta})
+	var cancel context.CancelFunc = func() {}
+	if x.cfg.Timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, x.cfg.Timeout)
+	}
+	defer cancel()
+	type result struct {
+		out []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- result{err: &infinitic.PanicError{Value: fmt.Sprint(r), Stack: string(debug.Stack())}}
+			}
+		}()
+		out, err := m.Invoke(x.cfg.Impl, ctx, ex.Input, x.Codec)
+		done <- result{out, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil && ctx.Err() == context.DeadlineExceeded {
+			return nil, &infinitic.TimeoutError{What: fmt.Sprintf("%s.%s attempt %d exceeded %v: %v", ex.Service, ex.Method, ex.Attempt, x.cfg.Timeout, r.err)}
+		}
+		return r.out, r.err
+	case <-ctx.Done():
+	}
+	select {
+	case r := <-done:
+		if r.err == nil {
+			return r.out, nil
+		}
+	case <-time.After(x.cfg.Grace):
+	}
+	return nil, &infinitic.TimeoutError{What: fmt.Sprintf("%s.%s attempt %d exceeded %v", ex.Service, ex.Method, ex.Attempt, x.cfg.Timeout)}
+}
+
+// retryDelay asks the implementation (RetryDecider) or the policy.
+func (x *Executor) retryDelay(ex *wire.Execute, err error) (time.Duration, bool) {
+	if err == nil || infinitic.IsNonRetryable(err) {
+		return 0, false
+	}
+	if dec, ok := x.cfg.Impl.Interface().(infinitic.RetryDecider); ok {
+		return dec.RetryDelay(ex.Method, ex.Attempt, err)
+	}
+	return x.cfg.Retry.Delay(ex.Attempt, err)
+}

@@ -1,0 +1,232 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/internal/replay"
+	"github.com/infinitic-go/infinitic/internal/wire"
+	"github.com/infinitic-go/infinitic/store"
+	"github.com/infinitic-go/infinitic/transport"
+)
+
+// instance is a workflow instance loaded in an engine: its stored head, the
+// version it was read at, and the live runtime positioned at the end of its
+// history. Only one goroutine touches an instance at a time.
+type instance struct {
+	id      string
+	state   *wire.State // nil: nothing stored yet
+	version store.Version
+	rt      *replay.Runtime
+	// storedTail is how many Tail records are in the stored version: only
+	// those may be sealed into chunks (see save).
+	storedTail int
+	changed    bool
+	direct     []wire.Outgoing // replies that need no state change
+	dropChunks int             // chunks to delete after a successful save
+}
+
+// apply applies one envelope at time now.
+func (e *WorkflowEngine) apply(in *instance, env *wire.Envelope, now time.Time) {
+	switch env.Kind {
+	case wire.KindDispatch:
+		e.applyDispatch(in, env, now)
+	case wire.KindCompleted:
+		e.applyCompleted(in, env, now)
+	case wire.KindWait:
+		e.applyWait(in, env.Wait.Client)
+	default:
+		e.logger.Warn("workflow engine ignores message", "kind", env.Kind, "workflow", e.contract.Name, "id", in.id)
+	}
+}
+
+func (e *WorkflowEngine) applyDispatch(in *instance, env *wire.Envelope, now time.Time) {
+	d := env.Dispatch
+	if in.state != nil && in.state.Status != 0 {
+		// Already dispatched: a duplicate, or a second caller to join.
+		if d.Waiter != "" {
+			e.applyWait(in, d.Waiter)
+		}
+		return
+	}
+	buffered := []*wire.Envelope(nil)
+	if in.state != nil {
+		buffered = in.state.Buffered
+	}
+	in.state = &wire.State{
+		ID: in.id, Workflow: e.contract.Name, Method: d.Method, Tags: d.Tags, Meta: d.Meta,
+		Parent: d.Parent, Status: wire.StatusRunning,
+	}
+	if d.Waiter != "" {
+		in.state.Waiters = []string{d.Waiter}
+	}
+	in.changed = true
+	start := &wire.Event{At: now, Method: d.Method, Input: d.Input, Position: -1}
+	in.state.Tail = append(in.state.Tail, wire.Record{Event: start})
+	rt, err := e.newRuntime(in.state, nil)
+	if err != nil {
+		e.finish(in, nil, err)
+		return
+	}
+	in.rt = rt
+	rt.Start(start)
+	e.drain(in, now)
+	for _, b := range buffered {
+		e.apply(in, b, now)
+	}
+}
+
+func (e *WorkflowEngine) applyCompleted(in *instance, env *wire.Envelope, now time.Time) {
+	c := env.Completed
+	switch {
+	case in.state == nil || in.state.Status == 0 || (in.rt != nil && c.Position >= in.rt.Issued()):
+		e.buffer(in, env) // too early: the command is not stored yet
+		return
+	case in.state.Status != wire.StatusRunning || in.rt == nil || !in.rt.Expects(c.Position):
+		return // finished, or a duplicate
+	}
+	ev := &wire.Event{At: now, Position: c.Position, Output: c.Output, Error: c.Error}
+	in.state.Tail = append(in.state.Tail, wire.Record{Event: ev})
+	in.changed = true
+	in.rt.Apply(ev)
+	e.drain(in, now)
+}
+
+func (e *WorkflowEngine) applyWait(in *instance, client string) {
+	switch {
+	case in.state == nil || in.state.Status == 0:
+		in.direct = append(in.direct, resultMessage(in.id, e.contract.Name, client, &wire.Result{Unknown: true}))
+	case in.state.Status == wire.StatusRunning:
+		if !slices.Contains(in.state.Waiters, client) {
+			in.state.Waiters = append(in.state.Waiters, client)
+			in.changed = true
+		}
+	default:
+		in.direct = append(in.direct, resultMessage(in.id, e.contract.Name, client, &wire.Result{Output: in.state.Output, Error: in.state.Error}))
+	}
+}
+
+// buffer keeps an early message in the state until it can be applied.
+func (e *WorkflowEngine) buffer(in *instance, env *wire.Envelope) {
+	if in.state == nil {
+		in.state = &wire.State{ID: in.id, Workflow: e.contract.Name}
+	}
+	for _, b := range in.state.Buffered {
+		if b.Kind == env.Kind && b.Completed != nil && env.Completed != nil && b.Completed.Position == env.Completed.Position {
+			return
+		}
+	}
+	in.state.Buffered = append(in.state.Buffered, env)
+	in.changed = true
+}
+
+// drain turns what the runtime did into records and outgoing messages.
+func (e *WorkflowEngine) drain(in *instance, now time.Time) {
+	st := in.state
+	for _, req := range in.rt.TakeRequests() {
+		cmd := req.Command
+		st.Tail = append(st.Tail, wire.Record{Command: &cmd})
+		st.Commands++
+		if msg, ok := e.commandMessage(st, req); ok {
+			st.Outbox = append(st.Outbox, msg)
+		}
+	}
+	if err := in.rt.Failure(); err != nil {
+		e.logger.Error("workflow failed: code does not match its history", "workflow", st.Workflow, "id", st.ID, "err", err)
+		e.finish(in, nil, err)
+		return
+	}
+	if done, out, err := in.rt.Outcome(); done {
+		e.finish(in, out, err)
+		return
+	}
+	// Early messages may now be applicable.
+	if len(st.Buffered) > 0 {
+		pending := st.Buffered
+		st.Buffered = nil
+		for _, b := range pending {
+			if b.Completed != nil && b.Completed.Position >= in.rt.Issued() {
+				st.Buffered = append(st.Buffered, b)
+				continue
+			}
+			e.apply(in, b, now)
+		}
+	}
+}
+
+// finish ends the instance and notifies waiters and parent.
+func (e *WorkflowEngine) finish(in *instance, output []byte, err error) {
+	st := in.state
+	st.Status, st.Output = wire.StatusCompleted, output
+	if err != nil {
+		st.Status = wire.StatusFailed
+		st.Error = wire.FromError(&infinitic.WorkflowFailedError{Workflow: st.Workflow, ID: st.ID, Method: st.Method, Cause: err})
+	}
+	for _, w := range st.Waiters {
+		st.Outbox = append(st.Outbox, resultMessage(st.ID, st.Workflow, w, &wire.Result{Output: st.Output, Error: st.Error}))
+	}
+	if p := st.Parent; p != nil {
+		st.Outbox = append(st.Outbox, completedMessage(p.WorkflowID, p.Workflow, p.Position, st.Output, st.Error))
+	}
+	// The history is no longer needed: keep only the outcome.
+	in.dropChunks = st.Sealed / wire.ChunkSize
+	st.Tail, st.Buffered, st.Waiters, st.Sealed = nil, nil, nil, 0
+	in.changed = true
+	if in.rt != nil {
+		in.rt.Close()
+		in.rt = nil
+	}
+}
+
+// commandMessage is the message that carries out a new command.
+func (e *WorkflowEngine) commandMessage(st *wire.State, req replay.Request) (wire.Outgoing, bool) {
+	parent := wire.ParentRef{WorkflowID: st.ID, Workflow: st.Workflow, Position: req.Position}
+	switch req.Command.Kind {
+	case wire.CommandTask:
+		taskID := fmt.Sprintf("%s.%d", st.ID, req.Position)
+		env := &wire.Envelope{Kind: wire.KindExecute, WorkflowID: st.ID, Workflow: st.Workflow, Execute: &wire.Execute{
+			TaskID: taskID, Service: req.Service, Method: req.Method, Input: req.Input, Attempt: 1, Parent: parent, Meta: req.Meta,
+		}}
+		return outgoing(executeID(taskID, 1), transport.ServiceSubject(req.Service), st.ID, env, time.Time{}), true
+	case wire.CommandTimer:
+		at, _ := req.At.MarshalText()
+		return completedAt(st.ID, st.Workflow, req.Position, at, req.At), true
+	case wire.CommandChild:
+		env := &wire.Envelope{Kind: wire.KindDispatch, WorkflowID: req.ChildID, Workflow: req.Service, Dispatch: &wire.Dispatch{
+			Method: req.Method, Input: req.Input, Tags: req.Tags, Meta: req.Meta, Parent: &parent,
+		}}
+		return outgoing("d:"+req.ChildID, transport.WorkflowSubject(req.Service), req.ChildID, env, time.Time{}), true
+	}
+	return wire.Outgoing{}, false // inline: nothing to send
+}
+
+func executeID(taskID string, attempt int) string { return fmt.Sprintf("x:%s:%d", taskID, attempt) }
+
+// completedMessage resolves a position of a workflow.
+func completedMessage(wfID, workflow string, position int, output []byte, err *wire.Error) wire.Outgoing {
+	env := &wire.Envelope{Kind: wire.KindCompleted, WorkflowID: wfID, Workflow: workflow,
+		Completed: &wire.Completed{Position: position, Output: output, Error: err}}
+	return outgoing(fmt.Sprintf("c:%s:%d", wfID, position), transport.WorkflowSubject(workflow), wfID, env, time.Time{})
+}
+
+// completedAt is a timer: a completion delivered at instant at.
+func completedAt(wfID, workflow string, position int, output []byte, at time.Time) wire.Outgoing {
+	m := completedMessage(wfID, workflow, position, output, nil)
+	m.DeliverAt = at
+	return m
+}
+
+func resultMessage(wfID, workflow, client string, r *wire.Result) wire.Outgoing {
+	env := &wire.Envelope{Kind: wire.KindResult, WorkflowID: wfID, Workflow: workflow, Result: r}
+	return outgoing(fmt.Sprintf("r:%s:%s", wfID, client), transport.ClientSubject(client), wfID, env, time.Time{})
+}
+
+func outgoing(id, subject, key string, env *wire.Envelope, at time.Time) wire.Outgoing {
+	data, err := wire.Marshal(env)
+	if err != nil {
+		panic(fmt.Sprintf("engine: encode envelope: %v", err)) // only plain data: cannot fail
+	}
+	return wire.Outgoing{ID: id, Subject: subject, Key: key, Data: data, DeliverAt: at}
+}

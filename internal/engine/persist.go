@@ -1,0 +1,169 @@
+package engine
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"regexp"
+
+	"github.com/infinitic-go/infinitic/internal/wire"
+	"github.com/infinitic-go/infinitic/store"
+)
+
+var plainID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,200}$`)
+
+// keyToken makes a user-provided id safe inside a store key.
+func keyToken(id string) string {
+	if plainID.MatchString(id) {
+		return id
+	}
+	return "=" + base64.RawURLEncoding.EncodeToString([]byte(id))
+}
+
+// StateKey is the store key of a workflow instance's head.
+func StateKey(workflow, id string) string { return "state." + workflow + "." + keyToken(id) }
+
+func chunkKey(workflow, id string, n int) string {
+	return fmt.Sprintf("log.%s.%s.%d", workflow, keyToken(id), n)
+}
+
+// ErrCorruptState marks a stored state that cannot be decoded: only that
+// workflow stops; its messages go to the dead-letter subject.
+var ErrCorruptState = errors.New("engine: corrupt workflow state")
+
+// load reads an instance from the store and rebuilds its runtime by
+// replaying the whole history.
+func (e *WorkflowEngine) load(ctx context.Context, id string) (*instance, error) {
+	in := &instance{id: id}
+	data, version, err := e.Store.Get(ctx, StateKey(e.contract.Name, id))
+	if errors.Is(err, store.ErrNotFound) {
+		return in, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	st, err := wire.DecodeState(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s %s: %w", ErrCorruptState, e.contract.Name, id, err)
+	}
+	in.state, in.version, in.storedTail = st, version, len(st.Tail)
+	if st.Status != wire.StatusRunning {
+		return in, nil
+	}
+	log, err := e.readLog(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.replay(in, log); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// readLog returns the full log: sealed chunks then the tail.
+func (e *WorkflowEngine) readLog(ctx context.Context, st *wire.State) ([]wire.Record, error) {
+	log := make([]wire.Record, 0, st.Sealed+len(st.Tail))
+	for n := range st.Sealed / wire.ChunkSize {
+		data, _, err := e.Store.Get(ctx, chunkKey(st.Workflow, st.ID, n))
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s %s: chunk %d: %w", ErrCorruptState, st.Workflow, st.ID, n, err)
+		}
+		c, err := wire.DecodeChunk(data)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s %s: chunk %d: %w", ErrCorruptState, st.Workflow, st.ID, n, err)
+		}
+		log = append(log, c.Records...)
+	}
+	return append(log, st.Tail...), nil
+}
+
+// replay rebuilds the runtime of a running instance from its log.
+func (e *WorkflowEngine) replay(in *instance, log []wire.Record) error {
+	var cmds []wire.Command
+	for _, r := range log {
+		if r.Command != nil {
+			cmds = append(cmds, *r.Command)
+		}
+	}
+	rt, err := e.newRuntime(in.state, cmds)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrCorruptState, err)
+	}
+	in.rt = rt
+	rt.SetReplaying(true)
+	for _, r := range log {
+		switch ev := r.Event; {
+		case ev == nil:
+		case ev.IsStart():
+			rt.Start(ev)
+		default:
+			rt.Apply(ev)
+		}
+	}
+	rt.SetReplaying(false)
+	return nil
+}
+
+// save writes the instance with compare-and-set. Before that, it seals old
+// records into immutable chunks so that each write stays small. Only
+// records already in the stored version are sealed: engines racing from the
+// same version write identical chunks, whoever wins the head.
+func (e *WorkflowEngine) save(ctx context.Context, in *instance) error {
+	st := in.state
+	for in.storedTail >= wire.ChunkSize && st.Status == wire.StatusRunning {
+		n := st.Sealed / wire.ChunkSize
+		data, err := wire.Marshal(&wire.Chunk{Records: st.Tail[:wire.ChunkSize]})
+		if err != nil {
+			return err
+		}
+		if err := e.putChunk(ctx, chunkKey(st.Workflow, st.ID, n), data); err != nil {
+			return err
+		}
+		st.Tail = st.Tail[wire.ChunkSize:]
+		st.Sealed += wire.ChunkSize
+		in.storedTail -= wire.ChunkSize
+	}
+	data, err := wire.Marshal(st)
+	if err != nil {
+		return err
+	}
+	v, err := e.Store.Put(ctx, StateKey(st.Workflow, st.ID), data, in.version)
+	if err != nil {
+		return err
+	}
+	in.version, in.storedTail, in.changed = v, len(st.Tail), false
+	for n := range in.dropChunks {
+		if err := e.deleteKey(ctx, chunkKey(st.Workflow, st.ID, n)); err != nil {
+			e.logger.Warn("cannot delete history chunk", "workflow", st.Workflow, "id", st.ID, "chunk", n, "err", err)
+		}
+	}
+	in.dropChunks = 0
+	return nil
+}
+
+// putChunk writes a chunk whatever was there (a crashed attempt may have
+// written the same content already).
+func (e *WorkflowEngine) putChunk(ctx context.Context, key string, data []byte) error {
+	for {
+		_, v, err := e.Store.Get(ctx, key)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if _, err = e.Store.Put(ctx, key, data, v); !errors.Is(err, store.ErrConflict) {
+			return err
+		}
+	}
+}
+
+// deleteKey deletes key whatever its version.
+func (e *WorkflowEngine) deleteKey(ctx context.Context, key string) error {
+	_, v, err := e.Store.Get(ctx, key)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return e.Store.Delete(ctx, key, v)
+}

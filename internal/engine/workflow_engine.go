@@ -1,0 +1,212 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/clock"
+	"github.com/infinitic-go/infinitic/internal/naming"
+	"github.com/infinitic-go/infinitic/internal/replay"
+	"github.com/infinitic-go/infinitic/internal/wire"
+	"github.com/infinitic-go/infinitic/store"
+	"github.com/infinitic-go/infinitic/transport"
+)
+
+// Env is what engines and executors share.
+type Env struct {
+	Transport transport.Transport
+	Store     store.Store
+	Codec     infinitic.Codec
+	Names     *naming.Table
+	Clock     clock.Clock
+	Logger    *slog.Logger
+}
+
+// WorkflowConfig configures a workflow engine.
+type WorkflowConfig struct {
+	Contract    *Contract
+	New         func() any // returns a fresh implementation
+	Concurrency int        // instances processed in parallel
+	BatchSize   int        // messages fetched at once
+	CacheSize   int        // live instances kept in memory
+}
+
+// WorkflowEngine consumes a workflow's messages and runs its instances.
+type WorkflowEngine struct {
+	Env
+	cfg      WorkflowConfig
+	contract *Contract
+	logger   *slog.Logger
+	cache    *cache
+}
+
+// NewWorkflowEngine returns an engine; Run starts it.
+func NewWorkflowEngine(env Env, cfg WorkflowConfig) *WorkflowEngine {
+	cfg.Concurrency = max(cfg.Concurrency, 1)
+	cfg.BatchSize = max(cfg.BatchSize, 1)
+	return &WorkflowEngine{
+		Env: env, cfg: cfg, contract: cfg.Contract,
+		logger: env.Logger.With("workflow", cfg.Contract.Name),
+		cache:  newCache(cfg.CacheSize),
+	}
+}
+
+// Run consumes until ctx is done. In-flight batches finish first.
+func (e *WorkflowEngine) Run(ctx context.Context) error {
+	c, err := e.Transport.Consume(ctx, transport.WorkflowSubject(e.contract.Name), "engine")
+	if err != nil {
+		return fmt.Errorf("workflow engine %s: %w", e.contract.Name, err)
+	}
+	defer c.Close()
+	defer e.cache.clear()
+	consumeLoop(ctx, c, e.cfg.BatchSize, e.logger, func(ds []transport.Delivery) {
+		e.HandleBatch(context.WithoutCancel(ctx), ds)
+	})
+	return nil
+}
+
+// HandleBatch applies a batch: grouped by instance, each instance loaded
+// and saved once, instances in parallel; then each delivery is settled.
+func (e *WorkflowEngine) HandleBatch(ctx context.Context, ds []transport.Delivery) {
+	groups := map[string][]item{}
+	var order []string
+	for _, d := range ds {
+		env, err := wire.DecodeEnvelope(d.Message().Data)
+		if err == nil && env.Workflow != e.contract.Name {
+			err = fmt.Errorf("envelope for workflow %q reached %q", env.Workflow, e.contract.Name)
+		}
+		if err != nil {
+			e.logger.Error("dead-lettering undecodable message", "id", d.Message().ID, "err", err)
+			_ = d.DeadLetter(err.Error())
+			continue
+		}
+		if _, ok := groups[env.WorkflowID]; !ok {
+			order = append(order, env.WorkflowID)
+		}
+		groups[env.WorkflowID] = append(groups[env.WorkflowID], item{d, env})
+	}
+	// Shard by id so that an instance is only ever handled by one goroutine.
+	shards := make([][]string, min(e.cfg.Concurrency, len(order)))
+	for _, id := range order {
+		h := fnv.New32a()
+		h.Write([]byte(id))
+		s := int(h.Sum32() % uint32(len(shards)))
+		shards[s] = append(shards[s], id)
+	}
+	var wg sync.WaitGroup
+	for _, ids := range shards {
+		wg.Go(func() {
+			for _, id := range ids {
+				e.settle(groups[id], e.process(ctx, id, groups[id]))
+			}
+		})
+	}
+	wg.Wait()
+}
+
+type item struct {
+	d   transport.Delivery
+	env *wire.Envelope
+}
+
+// settle acks a group, or leaves it for redelivery on error.
+func (e *WorkflowEngine) settle(items []item, err error) {
+	for _, it := range items {
+		switch {
+		case err == nil:
+			_ = it.d.Ack()
+		case errors.Is(err, ErrCorruptState):
+			_ = it.d.DeadLetter(err.Error())
+		default:
+			_ = it.d.Retry(retryDelay(it.d.Attempt()))
+		}
+	}
+	if err != nil {
+		e.logger.Error("cannot process workflow messages", "id", items[0].env.WorkflowID, "err", err)
+	}
+}
+
+func retryDelay(attempt int) time.Duration {
+	return min(time.Duration(attempt)*100*time.Millisecond, 5*time.Second)
+}
+
+// process applies the messages of one instance: load, apply, save with
+// compare-and-set (reloading on conflict), publish the outbox.
+func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) error {
+	for attempt := 0; ; attempt++ {
+		in := e.cache.take(id)
+		if in == nil {
+			var err error
+			if in, err = e.load(ctx, id); err != nil {
+				return err
+			}
+			// A crash may have struck between saving and publishing.
+			if in.state != nil {
+				if err := publish(ctx, e.Transport, in.state.Outbox); err != nil {
+					closeInstance(in)
+					return err
+				}
+			}
+		}
+		if in.state != nil {
+			in.state.Outbox = nil
+		}
+		now := e.Clock.Now()
+		for _, it := range items {
+			e.apply(in, it.env, now)
+		}
+		if in.changed {
+			err := e.save(ctx, in)
+			if errors.Is(err, store.ErrConflict) && attempt < 100 {
+				closeInstance(in)
+				continue
+			}
+			if err != nil {
+				closeInstance(in)
+				return err
+			}
+		}
+		out := in.direct
+		in.direct = nil
+		if in.state != nil {
+			out = append(in.state.Outbox, out...)
+		}
+		if err := publish(ctx, e.Transport, out); err != nil {
+			closeInstance(in)
+			return err
+		}
+		if in.state != nil && in.state.Status == wire.StatusRunning {
+			e.cache.put(in)
+		}
+		return nil
+	}
+}
+
+// newRuntime prepares the runtime of an instance.
+func (e *WorkflowEngine) newRuntime(st *wire.State, recorded []wire.Command) (*replay.Runtime, error) {
+	m, err := e.contract.Method(st.Method)
+	if err != nil {
+		return nil, err
+	}
+	impl, err := e.contract.Bind(e.cfg.New())
+	if err != nil {
+		return nil, err
+	}
+	return replay.New(replay.Config{
+		Info:     replay.Info{ID: st.ID, Workflow: st.Workflow, Method: st.Method, Tags: st.Tags, Meta: st.Meta},
+		Codec:    e.Codec,
+		Names:    e.Names,
+		Logger:   e.logger.With("id", st.ID),
+		Recorded: recorded,
+		Run: func(ctx any, input []byte) ([]byte, error) {
+			return m.Invoke(impl, ctx, input, e.Codec)
+		},
+	}), nil
+}
+

@@ -1,0 +1,245 @@
+// Package worker runs services and workflows.
+//
+// A Worker hosts the components a deployment chooses: service executors
+// (registered with AddService) and workflow engines (AddWorkflow), each
+// with its own concurrency. Run consumes until its context is canceled,
+// then stops consuming and lets in-flight work finish within
+// Config.ShutdownGrace; unfinished work is redelivered to another worker.
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"sync"
+	"time"
+
+	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/clock"
+	"github.com/infinitic-go/infinitic/internal/engine"
+	"github.com/infinitic-go/infinitic/internal/naming"
+	"github.com/infinitic-go/infinitic/store"
+	"github.com/infinitic-go/infinitic/transport"
+	"github.com/infinitic-go/infinitic/workflow"
+)
+
+// Config configures a Worker. Transport is required; Store is required
+// when the worker runs workflows.
+type Config struct {
+	// Transport carries the messages. Required.
+	Transport transport.Transport
+	// Store keeps workflow state. Required for AddWorkflow.
+	Store store.Store
+	// Codec encodes user payloads. Default: infinitic.JSON.
+	Codec infinitic.Codec
+	// Aliases override wire names; give the client the same ones.
+	Aliases []infinitic.Alias
+	// Logger receives the worker's logs. Default: slog.Default().
+	Logger *slog.Logger
+	// Clock tells time. Default: clock.System; tests use a *clock.Fake.
+	Clock clock.Clock
+	// ShutdownGrace bounds how long Run waits for in-flight work after its
+	// context is canceled. Default: 30s.
+	ShutdownGrace time.Duration
+}
+
+// Worker hosts service executors and workflow engines.
+type Worker struct {
+	cfg        Config
+	names      *naming.Table
+	components []component
+	seen       map[string]bool
+	mu         sync.Mutex
+	running    bool
+}
+
+type component interface {
+	Run(ctx context.Context) error
+}
+
+// New validates cfg and returns a worker with no component yet.
+func New(cfg Config) (*Worker, error) {
+	if cfg.Transport == nil {
+		return nil, errors.New("worker: Config.Transport is required")
+	}
+	if cfg.Codec == nil {
+		cfg.Codec = infinitic.JSON
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = clock.System
+	}
+	if cfg.ShutdownGrace <= 0 {
+		cfg.ShutdownGrace = 30 * time.Second
+	}
+	names, err := infinitic.NamingTable(cfg.Aliases)
+	if err != nil {
+		return nil, fmt.Errorf("worker: %w", err)
+	}
+	return &Worker{cfg: cfg, names: names, seen: map[string]bool{}}, nil
+}
+
+func (w *Worker) env() engine.Env {
+	return engine.Env{Transport: w.cfg.Transport, Store: w.cfg.Store, Codec: w.cfg.Codec, Names: w.names, Clock: w.cfg.Clock, Logger: w.cfg.Logger}
+}
+
+// Option tunes one registered component.
+type Option func(*options)
+
+type options struct {
+	concurrency int
+	retry       infinitic.RetryPolicy
+	timeout     time.Duration
+	grace       time.Duration
+	batch       int
+	cache       int
+}
+
+// Concurrency sets how many tasks (services) or instances (workflows) are
+// processed in parallel. Default 16 for services, 8 for workflows.
+func Concurrency(n int) Option { return func(o *options) { o.concurrency = n } }
+
+// Retry sets the retry policy of a service. Default:
+// infinitic.DefaultRetryPolicy. A service implementing
+// infinitic.RetryDecider decides per error instead.
+func Retry(p infinitic.RetryPolicy) Option { return func(o *options) { o.retry = p } }
+
+// Timeout bounds each task attempt of a service: the method's context is
+// canceled when it elapses. Default: none.
+func Timeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
+
+// Grace is how long a timed-out task may take to return after its context
+// is canceled before it is abandoned as failed. Default: 1s.
+func Grace(d time.Duration) Option { return func(o *options) { o.grace = d } }
+
+// BatchSize sets how many messages a workflow engine fetches and applies
+// at once (one state write per instance per batch). Default 128.
+func BatchSize(n int) Option { return func(o *options) { o.batch = n } }
+
+// CacheSize sets how many running instances a workflow engine keeps live in
+// memory (avoiding history replays). Default 4096.
+func CacheSize(n int) Option { return func(o *options) { o.cache = n } }
+
+func buildOptions(opts []Option, defaults options) (options, error) {
+	o := defaults
+	for _, opt := range opts {
+		opt(&o)
+	}
+	switch {
+	case o.concurrency < 1:
+		return o, fmt.Errorf("worker: concurrency must be at least 1, got %d", o.concurrency)
+	case o.batch < 1:
+		return o, fmt.Errorf("worker: batch size must be at least 1, got %d", o.batch)
+	case o.timeout < 0 || o.grace < 0:
+		return o, errors.New("worker: timeouts must not be negative")
+	}
+	return o, o.retry.Validate()
+}
+
+// AddService registers impl as the implementation of service contract S
+// (an interface type whose methods look like M(ctx context.Context[, in
+// I]) (O, error)).
+func AddService[S any](w *Worker, impl S, opts ...Option) error {
+	o, err := buildOptions(opts, options{concurrency: 16, batch: 1, grace: time.Second})
+	if err != nil {
+		return err
+	}
+	c, err := engine.NewContract(reflect.TypeFor[S](), reflect.TypeFor[context.Context](), w.names)
+	if err != nil {
+		return fmt.Errorf("worker: service: %w", err)
+	}
+	bound, err := c.Bind(impl)
+	if err != nil {
+		return fmt.Errorf("worker: service: %w", err)
+	}
+	return w.add("service "+c.Name, engine.NewExecutor(w.env(), engine.ServiceConfig{
+		Contract: c, Impl: bound, Concurrency: o.concurrency, Retry: o.retry, Timeout: o.timeout, Grace: o.grace,
+	}))
+}
+
+// AddWorkflow registers workflow contract W (an interface type whose
+// methods look like M(ctx workflow.Context[, in I]) (O, error)); newW
+// returns a fresh implementation for each instance.
+func AddWorkflow[W any](w *Worker, newW func() W, opts ...Option) error {
+	if w.cfg.Store == nil {
+		return errors.New("worker: Config.Store is required to run workflows")
+	}
+	if newW == nil {
+		return fmt.Errorf("worker: workflow: %w: nil factory", infinitic.ErrInvalidContract)
+	}
+	o, err := buildOptions(opts, options{concurrency: 8, batch: 128, cache: 4096})
+	if err != nil {
+		return err
+	}
+	c, err := engine.NewContract(reflect.TypeFor[W](), reflect.TypeFor[workflow.Context](), w.names)
+	if err != nil {
+		return fmt.Errorf("worker: workflow: %w", err)
+	}
+	if _, err := c.Bind(newW()); err != nil {
+		return fmt.Errorf("worker: workflow: %w", err)
+	}
+	return w.add("workflow "+c.Name, engine.NewWorkflowEngine(w.env(), engine.WorkflowConfig{
+		Contract: c, New: func() any { return newW() }, Concurrency: o.concurrency, BatchSize: o.batch, CacheSize: o.cache,
+	}))
+}
+
+func (w *Worker) add(name string, c component) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.running {
+		return fmt.Errorf("worker: cannot add %s: the worker is running", name)
+	}
+	if w.seen[name] {
+		return fmt.Errorf("worker: %s is already registered", name)
+	}
+	w.seen[name] = true
+	w.components = append(w.components, c)
+	return nil
+}
+
+// Run runs every component until ctx is canceled, then shuts down
+// gracefully. It returns nil after a clean shutdown.
+func (w *Worker) Run(ctx context.Context) error {
+	w.mu.Lock()
+	if w.running {
+		w.mu.Unlock()
+		return errors.New("worker: already running")
+	}
+	if len(w.components) == 0 {
+		w.mu.Unlock()
+		return errors.New("worker: nothing to run: add a service or a workflow first")
+	}
+	w.running = true
+	w.mu.Unlock()
+
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make(chan error, len(w.components))
+	var wg sync.WaitGroup
+	for _, c := range w.components {
+		wg.Go(func() {
+			if err := c.Run(runCtx); err != nil {
+				errs <- err
+				cancel() // one component failing stops the worker
+			}
+		})
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	<-runCtx.Done()
+	select {
+	case <-done:
+	case <-time.After(w.cfg.ShutdownGrace):
+		return fmt.Errorf("worker: in-flight work did not finish within %v; it will be redelivered", w.cfg.ShutdownGrace)
+	}
+	close(errs)
+	var all []error
+	for err := range errs {
+		all = append(all, err)
+	}
+	return errors.Join(all...)
+}
