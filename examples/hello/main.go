@@ -33,7 +33,7 @@ func main() {
 // greets name through HelloWorkflow and prints the result to out.
 func run(ctx context.Context, name string, out io.Writer) (err error) {
 	tr, st := memory.New(), memstore.New()
-	defer func() { err = errors.Join(err, st.Close(), tr.Close()) }()
+	defer func() { keepFirst(&err, errors.Join(st.Close(), tr.Close())) }()
 	quiet := slog.New(slog.DiscardHandler)
 
 	w, err := worker.New(worker.Config{Transport: tr, Store: st, Logger: quiet})
@@ -49,13 +49,13 @@ func run(ctx context.Context, name string, out io.Writer) (err error) {
 	workerCtx, stop := context.WithCancel(ctx)
 	stopped := make(chan error, 1)
 	go func() { stopped <- w.Run(workerCtx) }()
-	defer func() { stop(); err = errors.Join(err, <-stopped) }()
+	defer func() { stop(); keepFirst(&err, <-stopped) }()
 
 	c, err := client.New(ctx, client.Config{Transport: tr, Logger: quiet})
 	if err != nil {
 		return err
 	}
-	defer func() { err = errors.Join(err, c.Close()) }()
+	defer func() { keepFirst(&err, c.Close()) }()
 
 	greeting, err := client.Execute(ctx, c, HelloWorkflow.Greet, name)
 	if err != nil {
@@ -63,4 +63,12 @@ func run(ctx context.Context, name string, out io.Writer) (err error) {
 	}
 	_, err = fmt.Fprintln(out, greeting)
 	return err
+}
+
+// keepFirst sets *err to cleanup's error unless *err is already set, so
+// that the returned error keeps its chain intact for infinitic.ErrorChain.
+func keepFirst(err *error, cleanup error) {
+	if *err == nil {
+		*err = cleanup
+	}
 }
