@@ -43,9 +43,51 @@ type RemoteError struct {
 	Message string          // original Error() text
 	Stack   string          // stack where the error was caught, if known
 	Fields  json.RawMessage // JSON of the original error value, if it had fields
+	// Code is set when the original error matched one of this package's
+	// sentinel errors: errors.Is still matches it after the trip.
+	Code string
+	// Cause is the original error's own cause (what errors.Unwrap gave).
+	Cause error
 }
 
 func (e *RemoteError) Error() string { return e.Message }
+
+// Unwrap returns the original error's cause, rebuilt.
+func (e *RemoteError) Unwrap() error { return e.Cause }
+
+// Is matches the sentinel error the original error matched.
+func (e *RemoteError) Is(target error) bool {
+	return e.Code != "" && SentinelCode(target) == e.Code
+}
+
+// sentinels gives each sentinel error a stable code for the wire.
+var sentinels = map[string]error{
+	"not-in-workflow":   ErrNotInWorkflow,
+	"unknown-service":   ErrUnknownService,
+	"unknown-workflow":  ErrUnknownWorkflow,
+	"unknown-method":    ErrUnknownMethod,
+	"invalid-contract":  ErrInvalidContract,
+	"decode":            ErrDecode,
+	"workflow-unknown":  ErrWorkflowUnknown,
+	"non-deterministic": ErrNonDeterministic,
+	"timeout":           ErrTimeout,
+}
+
+// SentinelCode returns the wire code of the first sentinel error of this
+// package that err matches, or "".
+func SentinelCode(err error) string {
+	for code, s := range sentinels {
+		if err == s {
+			return code
+		}
+	}
+	for code, s := range sentinels {
+		if errors.Is(err, s) {
+			return code
+		}
+	}
+	return ""
+}
 
 // DecodeFields unmarshals the original error's fields into target, for
 // example a *payment.DeclinedError.

@@ -139,13 +139,18 @@ func (sums) Sleepy(ctx workflow.Context, d time.Duration) (time.Duration, error)
 }
 
 func newEnv(t *testing.T, opts ...infinitictest.Option) (*infinitictest.Env, *calc) {
+	return newEnvWith(t, nil, opts...)
+}
+
+// newEnvWith registers Calc and Sums, the workflow engine with wfOpts.
+func newEnvWith(t *testing.T, wfOpts []worker.Option, opts ...infinitictest.Option) (*infinitictest.Env, *calc) {
 	t.Helper()
 	env := infinitictest.New(t, opts...)
 	impl := &calc{}
 	if err := worker.AddService[Calc](env.Worker, impl, worker.Retry(infinitic.RetryPolicy{MaxRetries: 2})); err != nil {
 		t.Fatal(err)
 	}
-	if err := worker.AddWorkflow(env.Worker, func() Sums { return sums{} }); err != nil {
+	if err := worker.AddWorkflow(env.Worker, func() Sums { return sums{} }, wfOpts...); err != nil {
 		t.Fatal(err)
 	}
 	env.Start()
@@ -159,7 +164,21 @@ func testCtx(t *testing.T) context.Context {
 }
 
 func TestScenarios(t *testing.T) {
-	env, _ := newEnv(t)
+	run := func(opts ...worker.Option) func(t *testing.T) {
+		return func(t *testing.T) {
+			env, _ := newEnvWith(t, opts)
+			testScenarios(t, env)
+		}
+	}
+	t.Run("live cache", run())
+	// Without cache every step replays the history from the store, as
+	// after a crash.
+	t.Run("replay each step", run(worker.CacheSize(0)))
+	// Small batches and a tiny cache: evictions in the middle of runs.
+	t.Run("evictions", run(worker.CacheSize(1), worker.BatchSize(1), worker.Concurrency(1)))
+}
+
+func testScenarios(t *testing.T, env *infinitictest.Env) {
 	ctx := testCtx(t)
 	c := env.Client
 	cases := []struct {

@@ -26,6 +26,7 @@ type instance struct {
 	changed    bool
 	direct     []wire.Outgoing // replies that need no state change
 	dropChunks int             // chunks to delete after a successful save
+	replayed   bool            // the runtime was rebuilt from history, not yet drained
 }
 
 // apply applies one envelope at time now.

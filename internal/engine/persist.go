@@ -102,6 +102,7 @@ func (e *WorkflowEngine) replay(in *instance, log []wire.Record) error {
 		}
 	}
 	rt.SetReplaying(false)
+	in.replayed = true
 	return nil
 }
 

@@ -154,10 +154,16 @@ func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) e
 				}
 			}
 		}
+		now := e.Clock.Now()
 		if in.state != nil {
 			in.state.Outbox = nil
 		}
-		now := e.Clock.Now()
+		if in.replayed {
+			// Changed code may have diverged from the history, or issued
+			// more commands: handle the replay's outcome like a step.
+			in.replayed = false
+			e.drain(in, now)
+		}
 		for _, it := range items {
 			e.apply(in, it.env, now)
 		}

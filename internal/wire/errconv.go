@@ -10,49 +10,37 @@ import (
 
 // FromError converts a Go error into its wire form, keeping the public
 // error types of package infinitic and, for user errors, the type name,
-// message and exported fields.
+// message, exported fields and cause chain.
 func FromError(err error) *Error {
-	if err == nil {
+	switch e := err.(type) {
+	case nil:
 		return nil
-	}
-	var (
-		task   *infinitic.TaskFailedError
-		wf     *infinitic.WorkflowFailedError
-		nd     *infinitic.NonDeterminismError
-		to     *infinitic.TimeoutError
-		pe     *infinitic.PanicError
-		remote *infinitic.RemoteError
-	)
-	switch {
-	case errors.As(err, &task):
-		e := &Error{Kind: ErrorTask, Message: task.Error(), Service: task.Service, Method: task.Method,
-			TaskID: task.TaskID, Attempt: task.Attempt, Cause: FromError(task.Cause)}
-		for _, p := range task.Previous {
-			e.Previous = append(e.Previous, FromError(p))
+	case *infinitic.TaskFailedError:
+		w := &Error{Kind: ErrorTask, Message: e.Error(), Service: e.Service, Method: e.Method,
+			TaskID: e.TaskID, Attempt: e.Attempt, Cause: FromError(e.Cause)}
+		for _, p := range e.Previous {
+			w.Previous = append(w.Previous, FromError(p))
 		}
-		return e
-	case errors.As(err, &wf):
-		return &Error{Kind: ErrorWorkflow, Message: wf.Error(), Workflow: wf.Workflow, WorkflowID: wf.ID,
-			Method: wf.Method, Cause: FromError(wf.Cause)}
-	case errors.As(err, &nd):
-		return &Error{Kind: ErrorNonDeterminism, Message: nd.Error(), Workflow: nd.Workflow, WorkflowID: nd.ID,
-			Method: nd.Method, Position: nd.Position, Type: nd.Want, Stack: nd.Got}
-	case errors.As(err, &to):
-		return &Error{Kind: ErrorTimeout, Message: to.What}
-	case errors.As(err, &pe):
-		return &Error{Kind: ErrorPanic, Message: pe.Value, Stack: pe.Stack}
-	case errors.As(err, &remote):
-		return &Error{Kind: ErrorRemote, Type: remote.Type, Message: remote.Message, Stack: remote.Stack, Fields: remote.Fields}
+		return w
+	case *infinitic.WorkflowFailedError:
+		return &Error{Kind: ErrorWorkflow, Message: e.Error(), Workflow: e.Workflow, WorkflowID: e.ID,
+			Method: e.Method, Cause: FromError(e.Cause)}
+	case *infinitic.NonDeterminismError:
+		return &Error{Kind: ErrorNonDeterminism, Message: e.Error(), Workflow: e.Workflow, WorkflowID: e.ID,
+			Method: e.Method, Position: e.Position, Type: e.Want, Stack: e.Got}
+	case *infinitic.TimeoutError:
+		return &Error{Kind: ErrorTimeout, Message: e.What}
+	case *infinitic.PanicError:
+		return &Error{Kind: ErrorPanic, Message: e.Value, Stack: e.Stack}
+	case *infinitic.RemoteError:
+		return &Error{Kind: ErrorRemote, Type: e.Type, Message: e.Message, Stack: e.Stack, Fields: e.Fields,
+			Code: e.Code, Cause: FromError(e.Cause)}
 	}
-	return &Error{Kind: ErrorRemote, Type: fmt.Sprintf("%T", userError(err)), Message: err.Error(), Fields: fields(userError(err))}
-}
-
-// userError strips infinitic's own wrappers (NonRetryable).
-func userError(err error) error {
-	if u := errors.Unwrap(err); u != nil && infinitic.IsNonRetryable(err) && !infinitic.IsNonRetryable(u) {
-		return u
+	if infinitic.IsNonRetryable(err) && errors.Unwrap(err) != nil && !infinitic.IsNonRetryable(errors.Unwrap(err)) {
+		err = errors.Unwrap(err) // drop the NonRetryable marker itself
 	}
-	return err
+	return &Error{Kind: ErrorRemote, Type: fmt.Sprintf("%T", err), Message: err.Error(), Fields: fields(err),
+		Code: infinitic.SentinelCode(err), Cause: FromError(errors.Unwrap(err))}
 }
 
 func fields(err error) []byte {
@@ -84,5 +72,5 @@ func ToError(e *Error) error {
 	case ErrorPanic:
 		return &infinitic.PanicError{Value: e.Message, Stack: e.Stack}
 	}
-	return &infinitic.RemoteError{Type: e.Type, Message: e.Message, Stack: e.Stack, Fields: e.Fields}
+	return &infinitic.RemoteError{Type: e.Type, Message: e.Message, Stack: e.Stack, Fields: e.Fields, Code: e.Code, Cause: ToError(e.Cause)}
 }

@@ -34,4 +34,5 @@ type Error struct {
 	Position   int    `cbor:"13,keyasint,omitempty"` // non-determinism position
 
 	Cause *Error `cbor:"14,keyasint,omitempty"`
+	Code  string `cbor:"15,keyasint,omitempty"` // sentinel code, see infinitic.SentinelCode
 }

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/infinitic-go/infinitic/client"
+	"github.com/infinitic-go/infinitic/examples/image"
+	"github.com/infinitic-go/infinitic/store"
+	"github.com/infinitic-go/infinitic/transport"
+	"github.com/infinitic-go/infinitic/worker"
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// demoConfig holds the flags of `infinitic demo`.
+type demoConfig struct {
+	Workflows int           // --workflows
+	Backend   backendConfig // --backend
+	Timeout   time.Duration // --timeout
+	Verbose   bool          // --verbose
+}
+
+func newDemoCmd() *cobra.Command {
+	cfg := demoConfig{}
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Run the image workflow demo in this process",
+		Long: `demo starts a worker and a client in this process and runs the image
+workflow of Infinitic's README: each workflow downloads a picture, resizes it
+to 3 sizes in parallel, uploads each version and saves the URLs (8 tasks).
+Results are printed as they arrive, then a summary.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDemo(cmd.Context(), cfg, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&cfg.Workflows, "workflows", 20, "number of workflows to run")
+	f.StringVar(&cfg.Backend.Kind, "backend", backendMemory, `where messages and state live: "memory" or "embedded" (embedded NATS JetStream: not available yet)`)
+	f.DurationVar(&cfg.Timeout, "timeout", 5*time.Minute, "give up after this long")
+	f.BoolVarP(&cfg.Verbose, "verbose", "v", false, "log the worker's warnings and errors to stderr")
+	return cmd
+}
+
+// demoInput is the input of the i-th demo workflow.
+func demoInput(i int) image.HandleInput {
+	return image.HandleInput{
+		Email: fmt.Sprintf("user%02d@example.com", i),
+		URL:   fmt.Sprintf("https://images.example.com/photo-%02d.jpg", i),
+	}
+}
+
+// outcome is how one demo workflow ended.
+type outcome struct {
+	in     image.HandleInput
+	result string
+	err    error
+}
+
+// runDemo runs cfg.Workflows image workflows and prints their results to
+// out, progress to progress. It fails if a workflow failed.
+func runDemo(ctx context.Context, cfg demoConfig, out, progress io.Writer) (err error) {
+	if cfg.Workflows < 1 {
+		return fmt.Errorf("--workflows must be at least 1, got %d", cfg.Workflows)
+	}
+	if cfg.Timeout <= 0 {
+		return fmt.Errorf("--timeout must be positive, got %v", cfg.Timeout)
+	}
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
+	tr, st, closeBackend, err := openBackend(ctx, cfg.Backend)
+	if err != nil {
+		return err
+	}
+	defer func() { keepFirst(&err, closeBackend()) }()
+	logger := slog.New(slog.DiscardHandler)
+	if cfg.Verbose {
+		logger = slog.New(slog.NewTextHandler(progress, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	stopWorker, err := startWorker(ctx, tr, st, logger)
+	if err != nil {
+		return err
+	}
+	defer func() { keepFirst(&err, stopWorker()) }()
+	c, err := client.New(ctx, client.Config{Transport: tr, Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer func() { keepFirst(&err, c.Close()) }()
+
+	fmt.Fprintf(out, "Running %d image workflows (backend %s)\n", cfg.Workflows, cfg.Backend.Kind)
+	start := time.Now()
+	outcomes, err := startAll(ctx, c, cfg.Workflows)
+	if err != nil {
+		return err
+	}
+	failed := report(out, progress, outcomes, cfg.Workflows)
+	elapsed := time.Since(start)
+	fmt.Fprintf(out, "\n%d workflows: %d completed, %d failed in %v (%.1f workflows/s, %d tasks)\n",
+		cfg.Workflows, cfg.Workflows-failed, failed, elapsed.Round(time.Millisecond),
+		float64(cfg.Workflows)/elapsed.Seconds(), cfg.Workflows*(2+2*len(image.DefaultSizes)))
+	if failed > 0 {
+		return fmt.Errorf("%d of %d workflows failed", failed, cfg.Workflows)
+	}
+	return nil
+}
+
+// startWorker runs a worker hosting the image service and workflow until
+// the returned stop function is called.
+func startWorker(ctx context.Context, tr transport.Transport, st store.Store, logger *slog.Logger) (stop func() error, err error) {
+	w, err := worker.New(worker.Config{Transport: tr, Store: st, Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	if err := image.Register(w, image.NewService()); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	stopped := make(chan error, 1)
+	go func() { stopped <- w.Run(ctx) }()
+	return func() error { cancel(); return <-stopped }, nil
+}
+
+// startAll starts n workflows and returns a channel that receives each
+// outcome as it arrives.
+func startAll(ctx context.Context, c *client.Client, n int) (<-chan outcome, error) {
+	outcomes := make(chan outcome, n) // buffered: awaiting never blocks on the reader
+	for i := range n {
+		in := demoInput(i + 1)
+		run, err := client.Start(ctx, c, image.ImageWorkflow.Handle, in)
+		if err != nil {
+			return nil, fmt.Errorf("start workflow %d: %w", i+1, err)
+		}
+		go func() {
+			res, err := run.Await(ctx)
+			outcomes <- outcome{in: in, result: res, err: err}
+		}()
+	}
+	return outcomes, nil
+}
+
+// report prints the n outcomes as they arrive, with a progress bar on
+// progress, and returns how many failed.
+func report(out, progress io.Writer, outcomes <-chan outcome, n int) (failed int) {
+	bar := progressbar.NewOptions(n,
+		progressbar.OptionSetWriter(progress),
+		progressbar.OptionSetDescription("workflows"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionSetPredictTime(false),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionSetVisibility(isTerminal(progress)),
+	)
+	for done := 1; done <= n; done++ {
+		o := <-outcomes
+		_ = bar.Clear()
+		line := o.result
+		if o.err != nil {
+			failed++
+			line = "FAILED: " + o.err.Error()
+		}
+		fmt.Fprintf(out, "%*d/%d  %s  %s\n", len(fmt.Sprint(n)), done, n, o.in.URL, line)
+		_ = bar.Add(1)
+	}
+	return failed
+}
+
+// isTerminal reports whether w is a terminal: the progress bar redraws its
+// line with carriage returns, which only makes sense there.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// keepFirst sets *err to cleanup's error unless *err is already set.
+func keepFirst(err *error, cleanup error) {
+	if *err == nil && !errors.Is(cleanup, context.Canceled) {
+		*err = cleanup
+	}
+}

@@ -1,0 +1,16 @@
+package main
+
+import "github.com/spf13/cobra"
+
+// newRootCmd builds the command tree. Output goes to the command's
+// OutOrStdout and ErrOrStderr, so tests can capture it.
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "infinitic",
+		Short:         "infinitic-go: durable workflows as Go code",
+		SilenceUsage:  true,
+		SilenceErrors: false,
+	}
+	root.AddCommand(newDemoCmd())
+	return root
+}

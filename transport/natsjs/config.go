@@ -1,0 +1,146 @@
+package natsjs
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Defaults of Config.
+const (
+	DefaultStream              = "INFINITIC"
+	DefaultPrefix              = "inf"
+	DefaultPartitions          = 8
+	DefaultDedupWindow         = 2 * time.Minute
+	DefaultAckWait             = 30 * time.Second
+	DefaultMaxAckPending       = 10000
+	DefaultMaxPendingPublishes = 4096
+)
+
+// Config configures a Transport. The zero value uses the defaults.
+type Config struct {
+	// Stream names the message stream. Default DefaultStream ("INFINITIC").
+	Stream string
+	// DeadLetterStream names the dead-letter stream. Default Stream+"_DLQ".
+	DeadLetterStream string
+	// Prefix is the first token of every NATS subject used, so that
+	// several applications can share a server. Default DefaultPrefix ("inf").
+	Prefix string
+	// Partitions is the number of partition tokens per subject.
+	// Default DefaultPartitions (8). It can change between runs.
+	Partitions int
+	// Replicas is the replication factor of the streams (1, 3 or 5 on a
+	// cluster). Default 1.
+	Replicas int
+	// Storage is the streams' storage. Default jetstream.FileStorage.
+	Storage jetstream.StorageType
+	// DedupWindow is how long the stream remembers message IDs.
+	// Default DefaultDedupWindow (2 minutes).
+	DedupWindow time.Duration
+	// AckWait is how long a delivery may stay unsettled before it is
+	// redelivered. Default DefaultAckWait (30s).
+	AckWait time.Duration
+	// MaxAckPending bounds the unsettled deliveries of one group.
+	// Default DefaultMaxAckPending (10000).
+	MaxAckPending int
+	// MaxPendingPublishes bounds the asynchronous publishes in flight.
+	// Default DefaultMaxPendingPublishes (4096).
+	MaxPendingPublishes int
+	// DeadLetterMaxAge is how long dead letters are kept. Default 0: forever.
+	DeadLetterMaxAge time.Duration
+}
+
+// withDefaults validates cfg and fills in the defaults.
+func (cfg Config) withDefaults() (Config, error) {
+	if cfg.Stream == "" {
+		cfg.Stream = DefaultStream
+	}
+	if cfg.DeadLetterStream == "" {
+		cfg.DeadLetterStream = cfg.Stream + "_DLQ"
+	}
+	if cfg.Prefix == "" {
+		cfg.Prefix = DefaultPrefix
+	}
+	if cfg.Partitions == 0 {
+		cfg.Partitions = DefaultPartitions
+	}
+	if cfg.Replicas == 0 {
+		cfg.Replicas = 1
+	}
+	if cfg.DedupWindow == 0 {
+		cfg.DedupWindow = DefaultDedupWindow
+	}
+	if cfg.AckWait == 0 {
+		cfg.AckWait = DefaultAckWait
+	}
+	if cfg.MaxAckPending == 0 {
+		cfg.MaxAckPending = DefaultMaxAckPending
+	}
+	if cfg.MaxPendingPublishes == 0 {
+		cfg.MaxPendingPublishes = DefaultMaxPendingPublishes
+	}
+	var errs []error
+	for _, n := range []string{cfg.Stream, cfg.DeadLetterStream} {
+		if !validName(n) {
+			errs = append(errs, fmt.Errorf("invalid stream name %q", n))
+		}
+	}
+	if cfg.Stream == cfg.DeadLetterStream {
+		errs = append(errs, errors.New("Stream and DeadLetterStream must differ"))
+	}
+	if !validToken(cfg.Prefix) {
+		errs = append(errs, fmt.Errorf("Prefix %q must be one NATS token", cfg.Prefix))
+	}
+	if cfg.Partitions < 1 {
+		errs = append(errs, errors.New("Partitions must be positive"))
+	}
+	if cfg.Replicas < 1 {
+		errs = append(errs, errors.New("Replicas must be positive"))
+	}
+	if cfg.DedupWindow < 0 || cfg.AckWait < 0 || cfg.DeadLetterMaxAge < 0 {
+		errs = append(errs, errors.New("durations must not be negative"))
+	}
+	if cfg.MaxAckPending < 1 || cfg.MaxPendingPublishes < 1 {
+		errs = append(errs, errors.New("MaxAckPending and MaxPendingPublishes must be positive"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return cfg, fmt.Errorf("transport/natsjs: config: %w", err)
+	}
+	return cfg, nil
+}
+
+// validToken reports whether s is one literal NATS subject token.
+func validToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '.', c == '*', c == '>', c <= ' ', c == 0x7f:
+			return false
+		}
+	}
+	return true
+}
+
+// validSubject reports whether s is a literal NATS subject.
+func validSubject(s string) bool {
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == '.' {
+			if !validToken(s[start:i]) {
+				return false
+			}
+			start = i + 1
+		}
+	}
+	return true
+}
+
+// validName reports whether s is a valid stream or consumer name.
+func validName(s string) bool {
+	return validToken(s) && len(s) <= 255 && !strings.ContainsAny(s, `/\`)
+}

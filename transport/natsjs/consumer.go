@@ -1,0 +1,282 @@
+package natsjs
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/infinitic-go/infinitic/transport"
+)
+
+// DefaultGroup is the group used when Consume is called with an empty group.
+const DefaultGroup = "default"
+
+// Consumer metadata keys.
+const (
+	metaSubject = "infinitic.subject"
+	metaGroup   = "infinitic.group"
+)
+
+// primaryName is the durable name of the first group's consumer of subject.
+func primaryName(subject string) string { return readable(subject) + "_" + hash(subject) }
+
+// secondaryName is the durable name of a later group's consumer of subject.
+func secondaryName(subject, group string) string {
+	return readable(subject) + "_" + hash(subject) + "_" + hash(group)[:12]
+}
+
+func hash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:8])
+}
+
+// readable turns s into a short, valid consumer name fragment.
+func readable(s string) string {
+	if len(s) > 48 {
+		s = s[:48]
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+			return r
+		}
+		return '_'
+	}, s)
+}
+
+func (t *Transport) consumerConfig(subject, name, group string, deliver jetstream.DeliverPolicy) jetstream.ConsumerConfig {
+	return jetstream.ConsumerConfig{
+		Durable:       name,
+		Description:   "infinitic " + subject,
+		FilterSubject: t.subj.filter(subject),
+		DeliverPolicy: deliver,
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       t.cfg.AckWait,
+		MaxDeliver:    -1,
+		MaxAckPending: t.cfg.MaxAckPending,
+		Metadata:      map[string]string{metaSubject: subject, metaGroup: group},
+	}
+}
+
+// Consume returns a consumer of subject in group, creating its durable
+// JetStream consumer if needed (see the package doc). The empty group is
+// DefaultGroup.
+func (t *Transport) Consume(ctx context.Context, subject, group string) (transport.Consumer, error) {
+	if t.isClosed() {
+		return nil, transport.ErrClosed
+	}
+	if !validSubject(subject) {
+		return nil, fmt.Errorf("transport/natsjs: invalid subject %q", subject)
+	}
+	if group == "" {
+		group = DefaultGroup
+	}
+	jc, err := t.groupConsumer(ctx, subject, group)
+	if err != nil {
+		return nil, fmt.Errorf("transport/natsjs: consume %s (group %s): %w", subject, group, err)
+	}
+	t.ensured.Store(subject, struct{}{})
+	c := &consumer{t: t, jc: jc, subject: subject, group: group, pending: make(map[*delivery]struct{})}
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		c.cancel()
+		return nil, transport.ErrClosed
+	}
+	t.consumers[c] = struct{}{}
+	return c, nil
+}
+
+// groupConsumer finds or creates the JetStream consumer of (subject, group).
+func (t *Transport) groupConsumer(ctx context.Context, subject, group string) (jetstream.Consumer, error) {
+	stream, primary := t.cfg.Stream, primaryName(subject)
+	for range 5 {
+		jc, err := t.js.Consumer(ctx, stream, primary)
+		if errors.Is(err, jetstream.ErrConsumerNotFound) {
+			jc, err = t.js.CreateConsumer(ctx, stream, t.consumerConfig(subject, primary, group, jetstream.DeliverAllPolicy))
+			if errors.Is(err, jetstream.ErrConsumerExists) {
+				continue // created concurrently: look again
+			}
+			return jc, err
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch jc.CachedInfo().Config.Metadata[metaGroup] {
+		case group:
+			return jc, nil
+		case "":
+			if jc, ok, err := t.claim(ctx, jc, group); err != nil || ok {
+				return jc, err
+			}
+		}
+		name := secondaryName(subject, group)
+		jc, err = t.js.Consumer(ctx, stream, name)
+		if errors.Is(err, jetstream.ErrConsumerNotFound) {
+			jc, err = t.js.CreateConsumer(ctx, stream, t.consumerConfig(subject, name, group, jetstream.DeliverNewPolicy))
+			if errors.Is(err, jetstream.ErrConsumerExists) {
+				continue
+			}
+		}
+		return jc, err
+	}
+	return nil, errors.New("too many concurrent consumer creations")
+}
+
+// claim records group as the owner of the unclaimed primary consumer jc.
+func (t *Transport) claim(ctx context.Context, jc jetstream.Consumer, group string) (jetstream.Consumer, bool, error) {
+	cfg := jc.CachedInfo().Config
+	meta := make(map[string]string, len(cfg.Metadata))
+	for k, v := range cfg.Metadata {
+		if !strings.HasPrefix(k, "_nats") {
+			meta[k] = v
+		}
+	}
+	meta[metaGroup] = group
+	cfg.Metadata = meta
+	if _, err := t.js.UpdateConsumer(ctx, t.cfg.Stream, cfg); err != nil {
+		return nil, false, err
+	}
+	jc, err := t.js.Consumer(ctx, t.cfg.Stream, cfg.Durable)
+	if err != nil {
+		return nil, false, err
+	}
+	return jc, jc.CachedInfo().Config.Metadata[metaGroup] == group, nil
+}
+
+// consumer is one transport consumer of a (subject, group).
+type consumer struct {
+	t       *Transport
+	jc      jetstream.Consumer
+	subject string
+	group   string
+	ctx     context.Context // canceled by Close
+	cancel  context.CancelFunc
+
+	mu      sync.Mutex
+	closed  bool
+	pending map[*delivery]struct{} // unsettled deliveries
+}
+
+// Fetch returns up to max messages, waiting up to maxWait for the first.
+func (c *consumer) Fetch(ctx context.Context, max int, maxWait time.Duration) ([]transport.Delivery, error) {
+	if max <= 0 {
+		return nil, errors.New("transport/natsjs: Fetch max must be positive")
+	}
+	if c.isClosed() {
+		return nil, transport.ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ds, err := c.fetch(c.jc.FetchNoWait(max))
+	if err != nil || len(ds) > 0 || maxWait <= 0 {
+		return c.track(ds, err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, maxWait)
+	defer cancel()
+	stop := context.AfterFunc(c.ctx, cancel)
+	defer stop()
+	ds, err = c.fetch(c.jc.Fetch(1, jetstream.FetchContext(wctx)))
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		err = nil // maxWait elapsed
+	}
+	if err == nil && c.ctx.Err() != nil && len(ds) == 0 {
+		err = transport.ErrClosed
+	}
+	if err == nil && len(ds) == 1 && max > 1 {
+		more, merr := c.fetch(c.jc.FetchNoWait(max - 1))
+		ds, err = append(ds, more...), merr
+		if err != nil {
+			err = nil // keep what we have; the rest is redelivered later
+		}
+	}
+	return c.track(ds, err)
+}
+
+// fetch drains a batch into deliveries.
+func (c *consumer) fetch(b jetstream.MessageBatch, err error) ([]*delivery, error) {
+	if err != nil {
+		return nil, err
+	}
+	var ds []*delivery
+	for m := range b.Messages() {
+		attempt := 1
+		if md, err := m.Metadata(); err == nil {
+			attempt = int(md.NumDelivered)
+		}
+		ds = append(ds, &delivery{c: c, m: m, attempt: attempt, msg: decode(c.subject, m.Headers(), m.Data())})
+	}
+	if err := b.Error(); err != nil {
+		if errors.Is(err, context.Canceled) && c.ctx.Err() != nil {
+			err = transport.ErrClosed
+		}
+		return ds, err
+	}
+	return ds, nil
+}
+
+// track records ds as unsettled. Deliveries that arrive with an error are
+// still returned, so that the caller settles them.
+func (c *consumer) track(ds []*delivery, err error) ([]transport.Delivery, error) {
+	c.mu.Lock()
+	closed := c.closed
+	if !closed {
+		for _, d := range ds {
+			c.pending[d] = struct{}{}
+		}
+	}
+	c.mu.Unlock()
+	if closed {
+		for _, d := range ds {
+			_ = d.m.Nak()
+		}
+		return nil, transport.ErrClosed
+	}
+	out := make([]transport.Delivery, len(ds))
+	for i, d := range ds {
+		out[i] = d
+	}
+	if len(out) > 0 && err != nil && !errors.Is(err, transport.ErrClosed) {
+		err = nil
+	}
+	return out, err
+}
+
+func (c *consumer) isClosed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closed
+}
+
+// Close stops the consumer: it naks its unsettled deliveries, which are
+// redelivered at once to the group, and unblocks Fetch calls. The durable
+// JetStream consumer stays.
+func (c *consumer) Close() error {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return nil
+	}
+	c.closed = true
+	ds := c.pending
+	c.pending = nil
+	c.mu.Unlock()
+	c.cancel()
+	c.t.mu.Lock()
+	delete(c.t.consumers, c)
+	c.t.mu.Unlock()
+	var errs []error
+	for d := range ds {
+		errs = append(errs, d.m.Nak())
+	}
+	return errors.Join(errs...)
+}

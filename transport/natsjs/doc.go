@@ -1,0 +1,71 @@
+// Package natsjs is a [transport.Transport] on NATS JetStream, the durable
+// default of infinitic-go. It works the same with the embedded server
+// (package embedded) and with an external server or cluster: it only needs
+// a *nats.Conn.
+//
+// # Layout
+//
+// With the default Config (Prefix "inf", Stream "INFINITIC"):
+//
+//   - one stream INFINITIC, with Interest retention, holds the messages
+//     of every subject, as "inf.m.<subject>.<partition>", and the pending
+//     timers, as "inf.s.<timer>". A message is removed once every group
+//     consuming its subject has acked it;
+//   - each (subject, group) is one durable pull consumer filtering
+//     "inf.m.<subject>.*" with explicit acks, Config.AckWait and unlimited
+//     redeliveries. All transport consumers of a group share it, so each
+//     message goes to one of them (work queue);
+//   - a stream INFINITIC_DLQ, with Limits retention, keeps dead letters as
+//     "inf.dlq.<subject>" (see Transport.DeadLetters).
+//
+// # Groups and buffering
+//
+// Interest retention drops a message that no consumer is interested in,
+// so Publish makes sure, once per subject and Transport, that the
+// subject's primary consumer exists, creating it unclaimed if needed. The
+// first group that consumes the subject claims the primary consumer (its
+// name is stored in the consumer's metadata) and so receives every
+// message published before it existed. A group created later on a subject
+// that already has a group gets its own consumer, which only receives
+// messages published after its creation. Two groups claiming the same
+// unclaimed subject at the same instant may both use the primary consumer
+// (they then share its messages): create the consumers of different
+// groups of one subject one after the other.
+//
+// # Partitions
+//
+// Message.Key is hashed into one of Config.Partitions partition tokens
+// appended to the subject. Consumers read every partition of their
+// subject, so partitioning never affects correctness; it prepares
+// partition-affine consumers and keeps per-subject indexes small.
+//
+// # Timers
+//
+// A message whose DeliverAt is in the future is published as a JetStream
+// message schedule (stream AllowMsgSchedules): a message on its own timer
+// subject "inf.s.<hash of subject and ID>" with the headers
+// "Nats-Schedule: @at <RFC3339 time>" and "Nats-Schedule-Target:
+// inf.m.<subject>.<partition>". The server stores it durably, publishes
+// it to the target at that time (or at start-up, when the time passed
+// while the server was down) and removes the schedule. Only one schedule
+// is kept per timer subject, so republishing the same timer replaces it.
+// A durable consumer named "timers", never read, keeps the timer subjects
+// interesting to the Interest-retention stream.
+//
+// # Deduplication and publishing
+//
+// Message.ID is sent as Nats-Msg-Id: the stream drops a message whose ID
+// it saw within Config.DedupWindow (default 2 minutes). Publish sends
+// asynchronously with at most Config.MaxPendingPublishes in flight and
+// waits for every acknowledgement; when the client stalls it waits and
+// retries, it never drops a message.
+//
+// # Settlement
+//
+// Ack acks (fire and forget: a lost ack means a redelivery); Retry(delay)
+// is NakWithDelay; DeadLetter publishes a copy with the reason to the
+// dead-letter stream, waits for its acknowledgement, then terminates the
+// message. Consumer.Close naks the consumer's unsettled deliveries so that
+// they are redelivered at once; settling them afterwards returns
+// transport.ErrClosed and sends nothing.
+package natsjs

@@ -1,0 +1,161 @@
+package natsjs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/infinitic-go/infinitic/transport"
+)
+
+// timersConsumer is the never-read consumer keeping timer subjects alive
+// in the Interest-retention stream.
+const timersConsumer = "timers"
+
+// Transport is a transport.Transport on JetStream. Create it with New.
+type Transport struct {
+	cfg  Config
+	nc   *nats.Conn
+	js   jetstream.JetStream
+	subj subjects
+
+	ensured sync.Map // transport subject -> struct{}: primary consumer exists
+
+	mu        sync.Mutex
+	closed    bool
+	consumers map[*consumer]struct{}
+}
+
+var _ transport.Transport = (*Transport)(nil)
+
+// New creates or updates the streams described by cfg on the server of nc
+// and returns a transport using them. The transport does not own nc:
+// closing the transport leaves the connection open.
+func New(ctx context.Context, nc *nats.Conn, cfg Config) (*Transport, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(cfg.MaxPendingPublishes))
+	if err != nil {
+		return nil, fmt.Errorf("transport/natsjs: %w", err)
+	}
+	t := &Transport{
+		cfg: cfg, nc: nc, js: js,
+		subj:      subjects{prefix: cfg.Prefix, partitions: cfg.Partitions},
+		consumers: make(map[*consumer]struct{}),
+	}
+	if err := t.setup(ctx); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// setup creates or updates the streams and the timers consumer.
+func (t *Transport) setup(ctx context.Context) error {
+	err := t.ensureStream(ctx, jetstream.StreamConfig{
+		Name:              t.cfg.Stream,
+		Description:       "infinitic messages and timers",
+		Subjects:          []string{t.subj.messages(), t.subj.timers()},
+		Retention:         jetstream.InterestPolicy,
+		Storage:           t.cfg.Storage,
+		Replicas:          t.cfg.Replicas,
+		Duplicates:        t.cfg.DedupWindow,
+		Discard:           jetstream.DiscardOld,
+		AllowMsgSchedules: true,
+		AllowRollup:       true,
+	})
+	if err != nil {
+		return fmt.Errorf("transport/natsjs: create stream %s (server 2.12+ with message schedules "+
+			"required; retention cannot change on an existing stream): %w", t.cfg.Stream, err)
+	}
+	err = t.ensureStream(ctx, jetstream.StreamConfig{
+		Name:        t.cfg.DeadLetterStream,
+		Description: "infinitic dead letters",
+		Subjects:    []string{t.subj.deadLetters()},
+		Retention:   jetstream.LimitsPolicy,
+		Storage:     t.cfg.Storage,
+		Replicas:    t.cfg.Replicas,
+		MaxAge:      t.cfg.DeadLetterMaxAge,
+		Duplicates:  t.cfg.DedupWindow,
+	})
+	if err != nil {
+		return fmt.Errorf("transport/natsjs: create stream %s: %w", t.cfg.DeadLetterStream, err)
+	}
+	tc := jetstream.ConsumerConfig{
+		Durable:       timersConsumer,
+		Description:   "keeps pending timers in the interest-retention stream; never read",
+		FilterSubject: t.subj.timers(),
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		MaxDeliver:    -1,
+	}
+	if _, err = t.js.Consumer(ctx, t.cfg.Stream, timersConsumer); errors.Is(err, jetstream.ErrConsumerNotFound) {
+		_, err = t.js.CreateConsumer(ctx, t.cfg.Stream, tc)
+		if errors.Is(err, jetstream.ErrConsumerExists) {
+			err = nil
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("transport/natsjs: create consumer %s: %w", timersConsumer, err)
+	}
+	return nil
+}
+
+// ensureStream creates the stream of cfg, or updates it when its
+// configuration differs (updating only when needed keeps concurrent
+// transports from updating the stream again and again).
+func (t *Transport) ensureStream(ctx context.Context, cfg jetstream.StreamConfig) error {
+	st, err := t.js.Stream(ctx, cfg.Name)
+	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		_, err = t.js.CreateStream(ctx, cfg)
+		if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+			return t.ensureStream(ctx, cfg) // created concurrently
+		}
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	cur := st.CachedInfo().Config
+	if cur.Retention == cfg.Retention && slices.Equal(cur.Subjects, cfg.Subjects) &&
+		cur.Storage == cfg.Storage && cur.Replicas == cfg.Replicas && cur.Duplicates == cfg.Duplicates &&
+		cur.MaxAge == cfg.MaxAge && cur.AllowMsgSchedules == cfg.AllowMsgSchedules &&
+		cur.Discard == cfg.Discard {
+		return nil
+	}
+	_, err = t.js.UpdateStream(ctx, cfg)
+	return err
+}
+
+// Close closes every consumer of the transport (naking their unsettled
+// deliveries) and makes later calls return transport.ErrClosed. It does
+// not close the NATS connection.
+func (t *Transport) Close() error {
+	t.mu.Lock()
+	if t.closed {
+		t.mu.Unlock()
+		return nil
+	}
+	t.closed = true
+	cs := make([]*consumer, 0, len(t.consumers))
+	for c := range t.consumers {
+		cs = append(cs, c)
+	}
+	t.mu.Unlock()
+	var errs []error
+	for _, c := range cs {
+		errs = append(errs, c.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func (t *Transport) isClosed() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.closed
+}

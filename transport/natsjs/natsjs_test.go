@@ -1,0 +1,109 @@
+package natsjs_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"go.uber.org/goleak"
+
+	"github.com/infinitic-go/infinitic/embedded"
+	"github.com/infinitic-go/infinitic/transport"
+	"github.com/infinitic-go/infinitic/transport/natsjs"
+	"github.com/infinitic-go/infinitic/transport/transporttest"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m,
+		// Timers of the NATS client that outlive a closed connection briefly.
+		goleak.IgnoreAnyFunction("time.Sleep"),
+	)
+}
+
+var streamSeq atomic.Int64
+
+// uniqueConfig returns a config with its own streams and subjects, so that
+// tests can share one server.
+func uniqueConfig() natsjs.Config {
+	n := streamSeq.Add(1)
+	return natsjs.Config{
+		Stream: fmt.Sprintf("T%d", n),
+		Prefix: fmt.Sprintf("t%d", n),
+	}
+}
+
+func startServer(t *testing.T, dir string) *embedded.Server {
+	t.Helper()
+	s, err := embedded.Start(embedded.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Shutdown)
+	return s
+}
+
+func connect(t *testing.T, s *embedded.Server) *nats.Conn {
+	t.Helper()
+	nc, err := s.Connect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	return nc
+}
+
+func newTransport(t *testing.T, nc *nats.Conn, cfg natsjs.Config) *natsjs.Transport {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	tr, err := natsjs.New(ctx, nc, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = tr.Close() })
+	return tr
+}
+
+func TestConformanceEmbedded(t *testing.T) {
+	s := startServer(t, t.TempDir())
+	nc := connect(t, s)
+	cfg := uniqueConfig()
+	transporttest.Run(t, func(t *testing.T) transport.Transport {
+		return newTransport(t, nc, cfg)
+	})
+}
+
+// TestConformanceExternal runs the suite against the server at
+// nats://127.0.0.1:4222 when INFINITIC_EXTERNAL_NATS=1; it fails (it does
+// not skip) when that server is unreachable.
+func TestConformanceExternal(t *testing.T) {
+	if os.Getenv("INFINITIC_EXTERNAL_NATS") != "1" {
+		t.Skip("set INFINITIC_EXTERNAL_NATS=1 to test against nats://127.0.0.1:4222")
+	}
+	url := os.Getenv("INFINITIC_NATS_URL")
+	if url == "" {
+		url = "nats://127.0.0.1:4222"
+	}
+	nc, err := nats.Connect(url, nats.Timeout(5*time.Second))
+	if err != nil {
+		t.Fatalf("external NATS at %s: %v", url, err)
+	}
+	t.Cleanup(nc.Close)
+	cfg := uniqueConfig()
+	cfg.Stream = fmt.Sprintf("%s_%d", cfg.Stream, time.Now().UnixNano())
+	cfg.Prefix = fmt.Sprintf("%s_%d", cfg.Prefix, time.Now().UnixNano())
+	t.Cleanup(func() {
+		js, _ := jetstreamNew(nc)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = js.DeleteStream(ctx, cfg.Stream)
+		_ = js.DeleteStream(ctx, cfg.Stream+"_DLQ")
+	})
+	transporttest.Run(t, func(t *testing.T) transport.Transport {
+		return newTransport(t, nc, cfg)
+	})
+}

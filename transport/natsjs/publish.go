@@ -1,0 +1,99 @@
+package natsjs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/infinitic-go/infinitic/transport"
+)
+
+// Publish sends msgs asynchronously and waits until the stream
+// acknowledged each of them (duplicates included). Messages whose
+// DeliverAt is in the future are published as timers. On error some
+// messages may have been stored; publishing them again is safe.
+func (t *Transport) Publish(ctx context.Context, msgs ...transport.Message) error {
+	if t.isClosed() {
+		return transport.ErrClosed
+	}
+	now := time.Now()
+	nms := make([]*nats.Msg, len(msgs))
+	for i, m := range msgs {
+		nm, err := t.subj.encode(m, now)
+		if err != nil {
+			return err
+		}
+		nms[i] = nm
+	}
+	for _, m := range msgs {
+		if err := t.ensureInterest(ctx, m.Subject); err != nil {
+			return err
+		}
+	}
+	futures := make([]jetstream.PubAckFuture, 0, len(nms))
+	for _, nm := range nms {
+		f, err := t.publishAsync(ctx, nm)
+		if err != nil {
+			return errors.Join(err, wait(ctx, futures))
+		}
+		futures = append(futures, f)
+	}
+	return wait(ctx, futures)
+}
+
+// publishAsync publishes nm, waiting while too many publishes are in flight.
+func (t *Transport) publishAsync(ctx context.Context, nm *nats.Msg) (jetstream.PubAckFuture, error) {
+	for {
+		f, err := t.js.PublishMsgAsync(nm, jetstream.WithStallWait(time.Second))
+		if !errors.Is(err, jetstream.ErrTooManyStalledMsgs) {
+			if err != nil {
+				return nil, fmt.Errorf("transport/natsjs: publish to %s: %w", nm.Subject, err)
+			}
+			return f, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// wait waits for the acknowledgement of every future.
+func wait(ctx context.Context, futures []jetstream.PubAckFuture) error {
+	var errs []error
+	for _, f := range futures {
+		select {
+		case <-f.Ok():
+		case err := <-f.Err():
+			errs = append(errs, fmt.Errorf("transport/natsjs: publish to %s: %w", f.Msg().Subject, err))
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ensureInterest makes sure that the primary consumer of subject exists,
+// so that the Interest-retention stream keeps its messages until a group
+// consumes them. It costs one request per subject and Transport.
+func (t *Transport) ensureInterest(ctx context.Context, subject string) error {
+	if _, ok := t.ensured.Load(subject); ok {
+		return nil
+	}
+	name := primaryName(subject)
+	_, err := t.js.Consumer(ctx, t.cfg.Stream, name)
+	if errors.Is(err, jetstream.ErrConsumerNotFound) {
+		_, err = t.js.CreateConsumer(ctx, t.cfg.Stream, t.consumerConfig(subject, name, "", jetstream.DeliverAllPolicy))
+		if errors.Is(err, jetstream.ErrConsumerExists) {
+			err = nil // created concurrently, maybe claimed
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("transport/natsjs: ensure consumer for %s: %w", subject, err)
+	}
+	t.ensured.Store(subject, struct{}{})
+	return nil
+}
