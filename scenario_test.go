@@ -143,7 +143,7 @@ func newEnv(t *testing.T, opts ...infinitictest.Option) (*infinitictest.Env, *ca
 }
 
 // newEnvWith registers Calc and Sums, the workflow engine with wfOpts.
-func newEnvWith(t *testing.T, wfOpts []worker.Option, opts ...infinitictest.Option) (*infinitictest.Env, *calc) {
+func newEnvWith(t testing.TB, wfOpts []worker.Option, opts ...infinitictest.Option) (*infinitictest.Env, *calc) {
 	t.Helper()
 	env := infinitictest.New(t, opts...)
 	impl := &calc{}

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/infinitic-go/infinitic"
@@ -108,7 +109,7 @@ func (c *Client) Close() error {
 func (c *Client) receive(ctx context.Context) {
 	defer close(c.done)
 	for ctx.Err() == nil {
-		ds, err := c.consumer.Fetch(ctx, 256, 0)
+		ds, err := c.consumer.Fetch(ctx, 256, 30*time.Second)
 		if err != nil {
 			if ctx.Err() != nil || errors.Is(err, transport.ErrClosed) {
 				return

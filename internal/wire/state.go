@@ -101,7 +101,7 @@ type State struct {
 }
 
 // ChunkSize is the number of records per sealed chunk.
-const ChunkSize = 256
+const ChunkSize = 64
 
 // Chunk is an immutable slice of a log.
 type Chunk struct {

@@ -44,9 +44,13 @@ func (s subjects) deadLetter(subject string) string {
 
 // partitioned is the NATS subject of a message of subject with key.
 func (s subjects) partitioned(subject, key string) string {
-	h := fnv.New32a()
+	h := fnv.New64a()
 	h.Write([]byte(key))
-	return s.prefix + ".m." + subject + "." + strconv.Itoa(int(h.Sum32()%uint32(s.partitions)))
+	x := h.Sum64() // FNV's low bits are weak: finish with splitmix64's mixer
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	x ^= x >> 31
+	return s.prefix + ".m." + subject + "." + strconv.FormatUint(x%uint64(s.partitions), 10)
 }
 
 // timer is the NATS subject of the schedule of a delayed message: unique
