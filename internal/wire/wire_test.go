@@ -1,0 +1,140 @@
+package wire
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files of the current format version")
+
+// samples covers every envelope kind and a state with every field set.
+func samples() map[string]any {
+	at := time.Date(2030, 1, 2, 3, 4, 5, 6, time.UTC)
+	parent := &ParentRef{WorkflowID: "p", Workflow: "P", Position: 3}
+	failure := &Error{Kind: ErrorWorkflow, Message: "wf failed", Workflow: "W", WorkflowID: "id", Method: "M",
+		Cause: &Error{Kind: ErrorTask, Service: "S", Method: "M", TaskID: "t", Attempt: 2,
+			Previous: []*Error{{Kind: ErrorRemote, Type: "*x.E", Message: "first"}},
+			Cause:    &Error{Kind: ErrorRemote, Type: "*x.E", Message: "boom", Fields: []byte(`{"Code":1}`), Code: "timeout"}}}
+	return map[string]any{
+		"dispatch": &Envelope{Kind: KindDispatch, WorkflowID: "id", Workflow: "W", SentAt: at, Dispatch: &Dispatch{
+			Method: "M", Input: []byte(`{"a":1}`), Tags: []string{"t"}, Meta: map[string]string{"k": "v"}, Parent: parent, Waiter: "c"}},
+		"execute": &Envelope{Kind: KindExecute, WorkflowID: "id", Workflow: "W", Execute: &Execute{
+			TaskID: "id.0", Service: "S", Method: "M", Input: []byte(`1`), Attempt: 2, Parent: *parent, Meta: map[string]string{"k": "v"},
+			Previous: []*Error{{Kind: ErrorRemote, Message: "x"}}}},
+		"completed": &Envelope{Kind: KindCompleted, WorkflowID: "id", Workflow: "W", Completed: &Completed{Position: 4, Output: []byte(`2`), Error: failure}},
+		"wait":      &Envelope{Kind: KindWait, WorkflowID: "id", Workflow: "W", Wait: &Wait{Client: "c"}},
+		"result":    &Envelope{Kind: KindResult, WorkflowID: "id", Workflow: "W", Result: &Result{Output: []byte(`3`), Error: failure, Unknown: true}},
+		"state": &State{ID: "id", Workflow: "W", Method: "M", Tags: []string{"t"}, Meta: map[string]string{"k": "v"}, Parent: parent,
+			Waiters: []string{"c"}, Status: StatusRunning, Output: []byte(`1`), Error: failure, Commands: 2, Sealed: 64,
+			Tail: []Record{{Event: &Event{At: at, Method: "M", Input: []byte(`1`), Position: -1}},
+				{Command: &Command{Kind: CommandTask, Target: "S.M"}},
+				{Command: &Command{Kind: CommandInline, Output: []byte(`5`), Error: failure}},
+				{Event: &Event{At: at, Position: 0, Output: []byte(`2`)}}},
+			Outbox:   []Outgoing{{ID: "x", Subject: "svc.S", Key: "id", Data: []byte{1, 2}, DeliverAt: at}},
+			Buffered: []*Envelope{{Kind: KindWait, WorkflowID: "id", Workflow: "W", Wait: &Wait{Client: "c"}}}},
+		"chunk": &Chunk{Records: []Record{{Command: &Command{Kind: CommandTimer}}}},
+	}
+}
+
+func decode(name string, data []byte) (any, error) {
+	switch name {
+	case "state":
+		return DecodeState(data)
+	case "chunk":
+		return DecodeChunk(data)
+	}
+	return DecodeEnvelope(data)
+}
+
+// TestGoldenFiles: every format version ever released must still decode
+// to the same values. testdata/v1 is the first format; when the format
+// changes, add testdata/v2 (never edit v1).
+func TestGoldenFiles(t *testing.T) {
+	for name, v := range samples() {
+		path := filepath.Join("testdata", "v1", name+".cbor")
+		data, err := Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *update {
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		golden, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%s: %v (run go test ./internal/wire -update once to create it)", name, err)
+		}
+		got, err := decode(name, golden)
+		if err != nil {
+			t.Fatalf("%s: golden file no longer decodes: %v", name, err)
+		}
+		if !reflect.DeepEqual(got, v) {
+			t.Errorf("%s: golden file decodes to\n%#v\nwant\n%#v", name, got, v)
+		}
+		if !bytes.Equal(golden, data) {
+			t.Logf("%s: encoding changed (still decodes): add a new format version if this is a release", name)
+		}
+	}
+}
+
+func TestMalformedEnvelopes(t *testing.T) {
+	for _, e := range []*Envelope{
+		{Kind: KindDispatch, WorkflowID: "id"},
+		{Kind: KindCompleted, WorkflowID: "id", Completed: &Completed{Position: -1}},
+		{Kind: 99},
+	} {
+		data, _ := Marshal(e)
+		if _, err := DecodeEnvelope(data); err == nil {
+			t.Errorf("%+v: want error", e)
+		}
+	}
+}
+
+func FuzzDecodeEnvelope(f *testing.F) {
+	for _, v := range samples() {
+		data, _ := Marshal(v)
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		e, err := DecodeEnvelope(data)
+		if err != nil {
+			return
+		}
+		// A valid envelope re-encodes and decodes to the same value.
+		again, err := Marshal(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := DecodeEnvelope(again); err != nil {
+			t.Fatalf("re-encoded envelope does not decode: %v", err)
+		}
+	})
+}
+
+func FuzzDecodeState(f *testing.F) {
+	for _, v := range samples() {
+		data, _ := Marshal(v)
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if s, err := DecodeState(data); err == nil {
+			if _, err := Marshal(s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if c, err := DecodeChunk(data); err == nil {
+			if _, err := Marshal(c); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
