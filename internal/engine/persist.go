@@ -5,17 +5,20 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"regexp"
 
 	"github.com/infinitic-go/infinitic/internal/wire"
 	"github.com/infinitic-go/infinitic/store"
 )
 
-var plainID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,200}$`)
-
-// keyToken makes a user-provided id safe inside a store key.
+// keyToken makes a user-provided id safe inside a store key: ids made of
+// [A-Za-z0-9_-] are kept, others are base64url-encoded behind a "=".
 func keyToken(id string) string {
-	if plainID.MatchString(id) {
+	plain := id != "" && len(id) <= 200
+	for i := 0; plain && i < len(id); i++ {
+		c := id[i]
+		plain = c == '-' || c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+	}
+	if plain {
 		return id
 	}
 	return "=" + base64.RawURLEncoding.EncodeToString([]byte(id))

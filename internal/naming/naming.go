@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 )
 
 // ErrInvalid is wrapped by every naming error.
@@ -30,6 +31,10 @@ type Method struct {
 	Name     string       // Go method name
 }
 
+// parsed caches Parse by function entry point: method expressions are
+// few and parsed on every workflow call.
+var parsed sync.Map // uintptr → Method
+
 // Parse identifies the method of a method expression such as
 // ImageUtil.Download (not a method value like impl.Download).
 func Parse(fn any) (Method, error) {
@@ -37,6 +42,17 @@ func Parse(fn any) (Method, error) {
 	if !v.IsValid() || v.Kind() != reflect.Func || v.IsNil() {
 		return Method{}, fmt.Errorf("%w: expected a method expression like MyService.MyMethod, got %T", ErrInvalid, fn)
 	}
+	if m, ok := parsed.Load(v.Pointer()); ok {
+		return m.(Method), nil
+	}
+	m, err := parse(v)
+	if err == nil {
+		parsed.Store(v.Pointer(), m)
+	}
+	return m, err
+}
+
+func parse(v reflect.Value) (Method, error) {
 	t := v.Type()
 	if t.NumIn() == 0 || t.In(0).Kind() != reflect.Interface {
 		return Method{}, fmt.Errorf("%w: %s is not a method expression on an interface (write Contract.Method)", ErrInvalid, t)
