@@ -1,3 +1,5 @@
+//go:build natskv_pending
+
 // Package crashtest kill -9s real worker and server processes while
 // thousands of workflows run, then checks that nothing was lost and
 // nothing completed twice.

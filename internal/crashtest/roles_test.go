@@ -1,3 +1,5 @@
+//go:build natskv_pending
+
 package crashtest
 
 import (
