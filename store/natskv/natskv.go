@@ -1,0 +1,223 @@
+// Package natskv is a [store.Store] on a JetStream key-value bucket, the
+// durable default of infinitic-go: the NATS server is the only
+// infrastructure.
+//
+// Versions are the bucket's revisions (stream sequences): they increase
+// monotonically across the whole bucket. Put with expected 0 is
+// KeyValue.Create (which also succeeds over a deleted key), other Puts are
+// KeyValue.Update with the expected revision, and Delete writes a delete
+// marker conditioned on the expected revision. JetStream's "wrong last
+// sequence" errors become store.ErrConflict.
+//
+// Keys lists keys through a filtered KV watch: the filter is the prefix
+// up to its last '.', so a prefix ending with '.' (like "wf.MyWorkflow.")
+// reads only its own keys, while other prefixes (like "tag/x/") read
+// every key of the bucket under their last dotted token and filter them
+// in memory. Keys reads every matching key, sorts them, and then applies
+// after and limit: paging costs a full listing per page, fine for the
+// engine's administrative listings, not for scanning millions of keys.
+package natskv
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync/atomic"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/infinitic-go/infinitic/store"
+)
+
+// DefaultBucket is the bucket used when Config.Bucket is empty.
+const DefaultBucket = "infinitic"
+
+// Config configures a Store. The zero value uses the defaults.
+type Config struct {
+	// Bucket names the KV bucket, created if missing.
+	// Default DefaultBucket ("infinitic").
+	Bucket string
+	// Replicas is the bucket's replication factor on a cluster. Default 1.
+	Replicas int
+	// Storage is the bucket's storage. Default jetstream.FileStorage.
+	Storage jetstream.StorageType
+	// MaxValueSize bounds the size of one value, in bytes.
+	// Default 0: the server's maximum message size (1 MiB by default).
+	MaxValueSize int32
+}
+
+// Store is a store.Store on a JetStream KV bucket. Create it with New.
+type Store struct {
+	kv     jetstream.KeyValue
+	closed atomic.Bool
+}
+
+var _ store.Store = (*Store)(nil)
+
+// New opens the bucket of cfg on the server of nc, creating it if needed.
+// An existing bucket is used as is. The store does not own nc: closing the
+// store leaves the connection open.
+func New(ctx context.Context, nc *nats.Conn, cfg Config) (*Store, error) {
+	if cfg.Bucket == "" {
+		cfg.Bucket = DefaultBucket
+	}
+	if cfg.Replicas == 0 {
+		cfg.Replicas = 1
+	}
+	if cfg.Replicas < 0 || cfg.MaxValueSize < 0 {
+		return nil, errors.New("store/natskv: Replicas and MaxValueSize must not be negative")
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, fmt.Errorf("store/natskv: %w", err)
+	}
+	kv, err := js.KeyValue(ctx, cfg.Bucket)
+	if errors.Is(err, jetstream.ErrBucketNotFound) {
+		kv, err = js.CreateKeyValue(ctx, jetstream.KeyValueConfig{
+			Bucket:       cfg.Bucket,
+			Description:  "infinitic state",
+			History:      1,
+			Replicas:     cfg.Replicas,
+			Storage:      cfg.Storage,
+			MaxValueSize: cfg.MaxValueSize,
+		})
+		if errors.Is(err, jetstream.ErrBucketExists) {
+			kv, err = js.KeyValue(ctx, cfg.Bucket) // created concurrently
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store/natskv: open bucket %q: %w", cfg.Bucket, err)
+	}
+	return &Store{kv: kv}, nil
+}
+
+// isConflict reports whether err is a failed compare-and-set.
+func isConflict(err error) bool {
+	if errors.Is(err, jetstream.ErrKeyExists) || errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
+		return true
+	}
+	var apiErr *jetstream.APIError
+	return errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence ||
+		apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant)
+}
+
+func (s *Store) check(ctx context.Context) error {
+	if s.closed.Load() {
+		return store.ErrClosed
+	}
+	return ctx.Err()
+}
+
+// Get returns the value of key and its revision, or store.ErrNotFound.
+func (s *Store) Get(ctx context.Context, key string) ([]byte, store.Version, error) {
+	if err := s.check(ctx); err != nil {
+		return nil, 0, err
+	}
+	e, err := s.kv.Get(ctx, key)
+	if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyDeleted) {
+		return nil, 0, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("store/natskv: get %q: %w", key, err)
+	}
+	return e.Value(), store.Version(e.Revision()), nil
+}
+
+// Put writes value if key is at revision expected (0: absent or deleted)
+// and returns the new revision, or store.ErrConflict.
+func (s *Store) Put(ctx context.Context, key string, value []byte, expected store.Version) (store.Version, error) {
+	if err := s.check(ctx); err != nil {
+		return 0, err
+	}
+	var rev uint64
+	var err error
+	if expected == 0 {
+		rev, err = s.kv.Create(ctx, key, value)
+	} else {
+		rev, err = s.kv.Update(ctx, key, value, uint64(expected))
+	}
+	if isConflict(err) {
+		return 0, fmt.Errorf("%w: put %q at version %d", store.ErrConflict, key, expected)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store/natskv: put %q: %w", key, err)
+	}
+	return store.Version(rev), nil
+}
+
+// Delete removes key if it is at revision expected. With expected 0 it
+// succeeds when the key is absent and conflicts when it is present.
+func (s *Store) Delete(ctx context.Context, key string, expected store.Version) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	if expected == 0 {
+		_, _, err := s.Get(ctx, key)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			return nil
+		case err != nil:
+			return err
+		}
+		return fmt.Errorf("%w: delete %q at version 0: key exists", store.ErrConflict, key)
+	}
+	err := s.kv.Delete(ctx, key, jetstream.LastRevision(uint64(expected)))
+	if isConflict(err) {
+		return fmt.Errorf("%w: delete %q at version %d", store.ErrConflict, key, expected)
+	}
+	if err != nil {
+		return fmt.Errorf("store/natskv: delete %q: %w", key, err)
+	}
+	return nil
+}
+
+// Keys returns the sorted keys with prefix after after, at most limit
+// (limit <= 0: all). See the package doc for its cost.
+func (s *Store) Keys(ctx context.Context, prefix, after string, limit int) ([]string, error) {
+	if err := s.check(ctx); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	kl, err := s.kv.ListKeysFiltered(ctx, filter(prefix))
+	if err != nil {
+		return nil, fmt.Errorf("store/natskv: list keys %q: %w", prefix, err)
+	}
+	defer func() { _ = kl.Stop() }()
+	seen := map[string]struct{}{}
+	var keys []string
+	for k := range kl.Keys() {
+		if _, dup := seen[k]; dup || !strings.HasPrefix(k, prefix) || k <= after {
+			continue
+		}
+		seen[k] = struct{}{}
+		keys = append(keys, k)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	slices.Sort(keys)
+	if limit > 0 && len(keys) > limit {
+		keys = keys[:limit]
+	}
+	return keys, nil
+}
+
+// filter is the KV key filter covering every key with prefix.
+func filter(prefix string) string {
+	i := strings.LastIndexByte(prefix, '.')
+	if i < 0 {
+		return ">"
+	}
+	return prefix[:i+1] + ">"
+}
+
+// Close makes later calls return store.ErrClosed. It does not close the
+// NATS connection.
+func (s *Store) Close() error {
+	s.closed.Store(true)
+	return nil
+}
