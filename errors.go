@@ -28,6 +28,9 @@ var (
 	// ErrWorkflowUnknown is returned when awaiting a workflow id the engine
 	// has no state for.
 	ErrWorkflowUnknown = errors.New("infinitic: workflow unknown")
+	// ErrWorkflowFinished is returned when sending to a workflow that
+	// already completed or failed.
+	ErrWorkflowFinished = errors.New("infinitic: workflow already finished")
 	// ErrNonDeterministic is matched (errors.Is) by every
 	// *NonDeterminismError.
 	ErrNonDeterministic = errors.New("infinitic: non-deterministic workflow")
@@ -69,6 +72,7 @@ var sentinels = map[string]error{
 	"invalid-contract":  ErrInvalidContract,
 	"decode":            ErrDecode,
 	"workflow-unknown":  ErrWorkflowUnknown,
+	"workflow-finished": ErrWorkflowFinished,
 	"non-deterministic": ErrNonDeterministic,
 	"timeout":           ErrTimeout,
 }

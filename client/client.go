@@ -51,6 +51,7 @@ type Client struct {
 
 	mu      sync.Mutex
 	waiters map[string]*waiter // by workflow id
+	replies map[string]chan *wire.Reply
 	closed  bool
 }
 
@@ -84,7 +85,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("client: %w", err)
 	}
 	loopCtx, cancel := context.WithCancel(context.Background())
-	c := &Client{cfg: cfg, names: names, id: id, consumer: cons, cancel: cancel, done: make(chan struct{}), waiters: map[string]*waiter{}}
+	c := &Client{cfg: cfg, names: names, id: id, consumer: cons, cancel: cancel, done: make(chan struct{}), waiters: map[string]*waiter{}, replies: map[string]chan *wire.Reply{}}
 	go c.receive(loopCtx)
 	return c, nil
 }
@@ -119,12 +120,16 @@ func (c *Client) receive(ctx context.Context) {
 		}
 		for _, d := range ds {
 			env, err := wire.DecodeEnvelope(d.Message().Data)
-			if err != nil || env.Kind != wire.KindResult {
+			switch {
+			case err == nil && env.Kind == wire.KindResult:
+				c.deliver(env.WorkflowID, env.Result)
+			case err == nil && env.Kind == wire.KindReply:
+				c.deliverReply(env.Reply)
+			default:
 				c.cfg.Logger.Error("client: dead-lettering unexpected message", "id", d.Message().ID, "err", err)
-				_ = d.DeadLetter(fmt.Sprintf("client expects results: %v", err))
+				_ = d.DeadLetter(fmt.Sprintf("client expects results and replies: %v", err))
 				continue
 			}
-			c.deliver(env.WorkflowID, env.Result)
 			_ = d.Ack()
 		}
 	}

@@ -38,6 +38,8 @@ func (e *WorkflowEngine) apply(in *instance, env *wire.Envelope, now time.Time) 
 		e.applyCompleted(in, env, now)
 	case wire.KindWait:
 		e.applyWait(in, env.Wait.Client)
+	case wire.KindSignal:
+		e.applySignal(in, env.Signal, now)
 	default:
 		e.logger.Warn("workflow engine ignores message", "kind", env.Kind, "workflow", e.contract.Name, "id", in.id)
 	}
@@ -106,6 +108,35 @@ func (e *WorkflowEngine) applyWait(in *instance, client string) {
 		}
 	default:
 		in.direct = append(in.direct, resultMessage(in.id, e.contract.Name, client, &wire.Result{Output: in.state.Output, Error: in.state.Error}))
+	}
+}
+
+func (e *WorkflowEngine) applySignal(in *instance, s *wire.Signal, now time.Time) {
+	var refused error
+	switch {
+	case in.state == nil || in.state.Status == 0:
+		refused = infinitic.ErrWorkflowUnknown
+	case in.state.Status != wire.StatusRunning:
+		refused = infinitic.ErrWorkflowFinished
+	case slices.Contains(in.state.Applied, s.ID):
+		// A duplicate: already applied, confirm again.
+	default:
+		ev := &wire.Event{At: now, Position: wire.SignalPosition, Signal: s}
+		in.state.Tail = append(in.state.Tail, wire.Record{Event: ev})
+		in.state.Applied = append(in.state.Applied, s.ID)
+		if over := len(in.state.Applied) - wire.MaxApplied; over > 0 {
+			in.state.Applied = in.state.Applied[over:]
+		}
+		in.changed = true
+		in.rt.Signal(ev)
+		e.drain(in, now)
+	}
+	if refused != nil {
+		e.logger.Warn("signal refused", "id", in.id, "channel", s.Channel, "err", refused)
+		refused = fmt.Errorf("%w: %s %s", refused, e.contract.Name, in.id)
+	}
+	if s.ReplyTo != "" {
+		in.direct = append(in.direct, replyMessage(s.ReplyTo, s.ID, refused))
 	}
 }
 
@@ -199,8 +230,18 @@ func (e *WorkflowEngine) commandMessage(st *wire.State, req replay.Request) (wir
 			Method: req.Method, Input: req.Input, Tags: req.Tags, Meta: req.Meta, Parent: &parent,
 		}}
 		return outgoing("d:"+req.ChildID, transport.WorkflowSubject(req.Service), req.ChildID, env, time.Time{}), true
+	case wire.CommandSend:
+		sig := &wire.Signal{ID: fmt.Sprintf("%s:%d", st.ID, req.Position), Channel: req.Method, Payload: req.Input}
+		env := &wire.Envelope{Kind: wire.KindSignal, WorkflowID: req.ChildID, Workflow: req.Service, Signal: sig}
+		return outgoing("g:"+sig.ID, transport.WorkflowSubject(req.Service), req.ChildID, env, time.Time{}), true
 	}
-	return wire.Outgoing{}, false // inline: nothing to send
+	return wire.Outgoing{}, false // inline, receive: nothing to send
+}
+
+// replyMessage answers a client's request.
+func replyMessage(client, request string, err error) wire.Outgoing {
+	env := &wire.Envelope{Kind: wire.KindReply, Reply: &wire.Reply{Request: request, Error: wire.FromError(err)}}
+	return outgoing("y:"+request, transport.ClientSubject(client), request, env, time.Time{})
 }
 
 func executeID(taskID string, attempt int) string { return fmt.Sprintf("x:%s:%d", taskID, attempt) }

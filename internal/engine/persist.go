@@ -100,6 +100,8 @@ func (e *WorkflowEngine) replay(in *instance, log []wire.Record) error {
 		case ev == nil:
 		case ev.IsStart():
 			rt.Start(ev)
+		case ev.Signal != nil:
+			rt.Signal(ev)
 		default:
 			rt.Apply(ev)
 		}

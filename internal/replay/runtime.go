@@ -78,6 +78,7 @@ type Runtime struct {
 	failure   error
 	main      *Future
 	quiet     *slog.Logger
+	channels  map[string]*channel
 }
 
 // New returns a runtime; call Start to begin the method.
@@ -89,11 +90,12 @@ func New(cfg Config) *Runtime {
 		cfg.Logger = slog.Default()
 	}
 	return &Runtime{
-		cfg:     cfg,
-		yielded: make(chan struct{}),
-		pending: map[int]*Future{},
-		rand:    rand.New(rand.NewPCG(seed, binary.LittleEndian.Uint64([]byte("infinitc")))),
-		quiet:   slog.New(slog.DiscardHandler),
+		cfg:      cfg,
+		yielded:  make(chan struct{}),
+		pending:  map[int]*Future{},
+		channels: map[string]*channel{},
+		rand:     rand.New(rand.NewPCG(seed, binary.LittleEndian.Uint64([]byte("infinitc")))),
+		quiet:    slog.New(slog.DiscardHandler),
 	}
 }
 
@@ -191,17 +193,21 @@ func describe(c wire.Command) string {
 	return fmt.Sprintf("%s %s", c.Kind, c.Target)
 }
 
-// Issue records a command at the next position and returns its future.
+// Issue records a command at the next position and returns its future
+// (nil when decode is nil: a command without outcome, like a send).
 // Replaying, it checks the command against the history.
 func (co *Coroutine) Issue(req Request, decode func([]byte) (any, error)) *Future {
 	rt := co.rt
 	pos := co.check(req.Command)
-	f := rt.newFuture(decode)
-	rt.pending[pos] = f
 	if pos >= len(rt.cfg.Recorded) {
 		req.Position = pos
 		rt.requests = append(rt.requests, req)
 	}
+	if decode == nil {
+		return nil // fire and forget: nothing will resolve it
+	}
+	f := rt.newFuture(decode)
+	rt.pending[pos] = f
 	return f
 }
 

@@ -51,6 +51,10 @@ func (e *Envelope) validate() error {
 		ok = e.Wait != nil && e.WorkflowID != ""
 	case KindResult:
 		ok = e.Result != nil && e.WorkflowID != ""
+	case KindSignal:
+		ok = e.Signal != nil && e.WorkflowID != "" && e.Workflow != "" && e.Signal.ID != "" && e.Signal.Channel != ""
+	case KindReply:
+		ok = e.Reply != nil && e.Reply.Request != ""
 	}
 	if !ok {
 		return fmt.Errorf("decode envelope: malformed %s envelope", e.Kind)

@@ -12,6 +12,8 @@ const (
 	KindCompleted Kind = 3 // executor, timer, child → engine: a position is resolved
 	KindWait      Kind = 4 // client → engine: tell me when the workflow ends
 	KindResult    Kind = 5 // engine → client: the workflow ended
+	KindSignal    Kind = 6 // client or workflow → engine: a value sent to a channel
+	KindReply     Kind = 7 // engine → client: outcome of a request (signal...)
 )
 
 func (k Kind) String() string {
@@ -26,6 +28,10 @@ func (k Kind) String() string {
 		return "wait"
 	case KindResult:
 		return "result"
+	case KindSignal:
+		return "signal"
+	case KindReply:
+		return "reply"
 	}
 	return "unknown"
 }
@@ -43,6 +49,8 @@ type Envelope struct {
 	Completed *Completed `cbor:"12,keyasint,omitempty"`
 	Wait      *Wait      `cbor:"13,keyasint,omitempty"`
 	Result    *Result    `cbor:"14,keyasint,omitempty"`
+	Signal    *Signal    `cbor:"15,keyasint,omitempty"`
+	Reply     *Reply     `cbor:"16,keyasint,omitempty"`
 }
 
 // ParentRef points from a child workflow to the position awaiting it.
@@ -93,4 +101,19 @@ type Result struct {
 	Output  []byte `cbor:"1,keyasint,omitempty"`
 	Error   *Error `cbor:"2,keyasint,omitempty"`
 	Unknown bool   `cbor:"3,keyasint,omitempty"` // no such workflow
+}
+
+// Signal sends a value to a workflow's channel.
+type Signal struct {
+	ID      string `cbor:"1,keyasint"` // unique: duplicates are applied once
+	Channel string `cbor:"2,keyasint"`
+	Payload []byte `cbor:"3,keyasint,omitempty"`
+	// ReplyTo is the client id waiting for the Reply, if any.
+	ReplyTo string `cbor:"4,keyasint,omitempty"`
+}
+
+// Reply tells a client the outcome of its request (the request's ID).
+type Reply struct {
+	Request string `cbor:"1,keyasint"`
+	Error   *Error `cbor:"2,keyasint,omitempty"`
 }

@@ -20,7 +20,9 @@ const (
 	CommandTask   CommandKind = 1
 	CommandTimer  CommandKind = 2
 	CommandChild  CommandKind = 3
-	CommandInline CommandKind = 4
+	CommandInline  CommandKind = 4
+	CommandReceive CommandKind = 5 // Target: the channel name
+	CommandSend    CommandKind = 6 // Target: "Workflow.channel"
 )
 
 func (k CommandKind) String() string {
@@ -33,6 +35,10 @@ func (k CommandKind) String() string {
 		return "child workflow"
 	case CommandInline:
 		return "inline"
+	case CommandReceive:
+		return "receive"
+	case CommandSend:
+		return "send"
 	}
 	return "unknown"
 }
@@ -57,10 +63,15 @@ type Event struct {
 	Position int    `cbor:"4,keyasint"`
 	Output   []byte `cbor:"5,keyasint,omitempty"`
 	Error    *Error `cbor:"6,keyasint,omitempty"`
+	// A signal received on a channel (Position is then -2).
+	Signal *Signal `cbor:"7,keyasint,omitempty"`
 }
 
 // IsStart reports whether the event starts a method run.
-func (e *Event) IsStart() bool { return e.Position < 0 }
+func (e *Event) IsStart() bool { return e.Position == -1 }
+
+// SignalPosition is the Position of signal events.
+const SignalPosition = -2
 
 // Record is one entry of an instance's append-only log: a command or an event.
 type Record struct {
@@ -98,7 +109,14 @@ type State struct {
 
 	Outbox   []Outgoing  `cbor:"14,keyasint,omitempty"`
 	Buffered []*Envelope `cbor:"15,keyasint,omitempty"` // arrived too early
+	// Applied holds the ids of the last applied signals (deduplication).
+	Applied []string `cbor:"16,keyasint,omitempty"`
 }
+
+// MaxApplied bounds State.Applied: a duplicate signal arriving after that
+// many newer signals would be applied again (the transport's own
+// deduplication window covers the usual case).
+const MaxApplied = 1024
 
 // ChunkSize is the number of records per sealed chunk.
 const ChunkSize = 64

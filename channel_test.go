@@ -1,0 +1,135 @@
+package infinitic_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/client"
+	"github.com/infinitic-go/infinitic/infinitictest"
+	"github.com/infinitic-go/infinitic/worker"
+	"github.com/infinitic-go/infinitic/workflow"
+)
+
+type Approval struct {
+	By     string
+	Status string
+}
+
+type Expense interface {
+	Review(ctx workflow.Context, timeout time.Duration) (string, error)
+	Forward(ctx workflow.Context, to string) (string, error)
+}
+
+var Approvals = workflow.NewChannel[Expense, Approval]("approvals")
+
+type expense struct{}
+
+// Review waits for an approval or a timeout, then for a second, filtered
+// approval.
+func (expense) Review(ctx workflow.Context, timeout time.Duration) (string, error) {
+	first := Approvals.Receive(ctx)
+	timer := workflow.Timer(ctx, timeout)
+	winner, err := workflow.Any(
+		workflow.Async(ctx, func(ctx workflow.Context) (string, error) { a, err := first.Await(ctx); return "by " + a.By, err }),
+		workflow.Async(ctx, func(ctx workflow.Context) (string, error) { _, err := timer.Await(ctx); return "timeout", err }),
+	).Await(ctx)
+	if err != nil {
+		return "", err
+	}
+	second, err := Approvals.Receive(ctx, workflow.Where("Status", "final")).Await(ctx)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s, then %s by %s", winner, second.Status, second.By), nil
+}
+
+// Forward relays one approval to another instance's channel.
+func (expense) Forward(ctx workflow.Context, to string) (string, error) {
+	a, err := Approvals.Receive(ctx).Await(ctx)
+	if err != nil {
+		return "", err
+	}
+	return "forwarded", Approvals.Send(ctx, to, Approval{By: "relay:" + a.By, Status: "final"})
+}
+
+func newExpenseEnv(t *testing.T, opts ...worker.Option) *infinitictest.Env {
+	env := infinitictest.New(t)
+	if err := worker.AddWorkflow(env.Worker, func() Expense { return expense{} }, opts...); err != nil {
+		t.Fatal(err)
+	}
+	env.Start()
+	return env
+}
+
+func TestChannelSignalBeforeWaitIsBuffered(t *testing.T) {
+	t.Run("live", func(t *testing.T) { testBufferedSignals(t, newExpenseEnv(t)) })
+	t.Run("replay each step", func(t *testing.T) { testBufferedSignals(t, newExpenseEnv(t, worker.CacheSize(0))) })
+}
+
+func testBufferedSignals(t *testing.T, env *infinitictest.Env) {
+	ctx := testCtx(t)
+	run, err := client.Start(ctx, env.Client, Expense.Review, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Both values are sent before the workflow waits for the second one;
+	// the draft is filtered out of the second receive.
+	for _, a := range []Approval{{"ann", "draft"}, {"bob", "draft"}, {"cid", "final"}} {
+		if err := client.Send(ctx, env.Client, Approvals, run.ID(), a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := run.Await(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "by ann, then final by cid"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	err = client.Send(ctx, env.Client, Approvals, run.ID(), Approval{})
+	if !errors.Is(err, infinitic.ErrWorkflowFinished) {
+		t.Fatalf("send to finished workflow: got %v", err)
+	}
+	if err := client.Send(ctx, env.Client, Approvals, "nobody", Approval{}); !errors.Is(err, infinitic.ErrWorkflowUnknown) {
+		t.Fatalf("send to unknown workflow: got %v", err)
+	}
+}
+
+func TestChannelTimeoutThenSignalFromAnotherWorkflow(t *testing.T) {
+	env := newExpenseEnv(t)
+	ctx := testCtx(t)
+	review, err := client.Start(ctx, env.Client, Expense.Review, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	relay, err := client.Start(ctx, env.Client, Expense.Forward, review.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Let the review time out first (time skips once all is idle).
+	waitFor(ctx, t, env, func() bool { return env.Clock.Now().After(infinitictest.Start.Add(time.Minute - 1)) })
+	if err := client.Send(ctx, env.Client, Approvals, relay.ID(), Approval{By: "dan"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := relay.Await(ctx); err != nil || got != "forwarded" {
+		t.Fatalf("relay: %q %v", got, err)
+	}
+	got, err := review.Await(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "timeout, then final by relay:dan"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}
+
+func TestInvalidChannel(t *testing.T) {
+	env := newExpenseEnv(t)
+	bad := workflow.NewChannel[Expense, int]("no spaces")
+	if err := client.Send(testCtx(t), env.Client, bad, "x", 1); !errors.Is(err, infinitic.ErrInvalidContract) {
+		t.Fatalf("got %v", err)
+	}
+}

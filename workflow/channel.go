@@ -1,0 +1,140 @@
+package workflow
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/internal/naming"
+	"github.com/infinitic-go/infinitic/internal/replay"
+	"github.com/infinitic-go/infinitic/internal/wire"
+)
+
+// Channel is a typed channel of workflow contract W carrying values of
+// type T: clients and other workflows send to a running instance, the
+// instance receives. Declare channels once, next to the contract, and
+// share them between callers and the workflow:
+//
+//	var Approvals = workflow.NewChannel[ExpenseWorkflow, Approval]("approvals")
+type Channel[W, T any] struct {
+	name string
+	err  error
+}
+
+// NewChannel declares a channel of workflow W. name is its wire name
+// (letters, digits, '_' and '-').
+func NewChannel[W, T any](name string) Channel[W, T] {
+	c := Channel[W, T]{name: name}
+	if err := naming.Validate(name); err != nil {
+		c.err = fmt.Errorf("%w: channel: %w", infinitic.ErrInvalidContract, err)
+	} else if reflect.TypeFor[W]().Kind() != reflect.Interface {
+		c.err = fmt.Errorf("%w: channel %s: %v is not a workflow interface", infinitic.ErrInvalidContract, name, reflect.TypeFor[W]())
+	}
+	return c
+}
+
+// Name returns the channel's wire name.
+func (c Channel[W, T]) Name() string { return c.name }
+
+// Err reports an invalid declaration.
+func (c Channel[W, T]) Err() error { return c.err }
+
+// ReceiveOption filters what a receive accepts.
+type ReceiveOption func(*receiveOptions)
+
+type receiveOptions struct {
+	filters []func(doc any) bool
+}
+
+// Where accepts only values whose field at path (dot-separated JSON field
+// names, like "order.status") equals value, compared as JSON: Infinitic's
+// receive(jsonPath, criteria) for the common case.
+func Where(path string, value any) ReceiveOption {
+	want, err := json.Marshal(value)
+	return func(o *receiveOptions) {
+		o.filters = append(o.filters, func(doc any) bool {
+			if err != nil {
+				return false
+			}
+			for _, field := range strings.Split(path, ".") {
+				m, ok := doc.(map[string]any)
+				if !ok {
+					return false
+				}
+				if doc, ok = m[field]; !ok {
+					return false
+				}
+			}
+			got, err := json.Marshal(doc)
+			return err == nil && string(got) == string(want)
+		})
+	}
+}
+
+// Receive returns a Deferred completed by the next value sent to the
+// channel that the options accept, or by the oldest such value already
+// sent and not yet received (values sent before anyone waits are kept).
+// Every waiting Receive gets a value sent while it waits, so a Receive that
+// lost a race (Any with a timer) does not swallow the next value.
+//
+// Filters apply to the JSON form of the value: with a codec other than
+// JSON, use Receive without options.
+func (c Channel[W, T]) Receive(ctx Context, opts ...ReceiveOption) Deferred[T] {
+	if c.err != nil {
+		return failed[T](c.err)
+	}
+	co, err := from(ctx)
+	if err != nil {
+		return failed[T](err)
+	}
+	var o receiveOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	accept := func(payload []byte) bool {
+		if len(o.filters) == 0 {
+			return true
+		}
+		var doc any
+		if err := json.Unmarshal(payload, &doc); err != nil {
+			return false
+		}
+		for _, f := range o.filters {
+			if !f(doc) {
+				return false
+			}
+		}
+		return true
+	}
+	return Deferred[T]{f: co.Receive(c.name, accept, decoder[T](co.Runtime().Codec()))}
+}
+
+// Send sends v to the channel of the running instance id of workflow W,
+// from workflow code. It is recorded like any command: replays do not send
+// again. Delivery is asynchronous; a send to an instance that is not
+// running is dropped by its engine (and logged).
+func (c Channel[W, T]) Send(ctx Context, id string, v T) error {
+	if c.err != nil {
+		return c.err
+	}
+	co, err := from(ctx)
+	if err != nil {
+		return err
+	}
+	rt := co.Runtime()
+	workflow, err := rt.Names().Contract(reflect.TypeFor[W]())
+	if err != nil {
+		return fmt.Errorf("%w: %w", infinitic.ErrInvalidContract, err)
+	}
+	payload, err := rt.Codec().Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode value for channel %s: %w", c.name, err)
+	}
+	co.Issue(replay.Request{
+		Command: wire.Command{Kind: wire.CommandSend, Target: workflow + "." + c.name},
+		Service: workflow, Method: c.name, ChildID: id, Input: payload,
+	}, nil)
+	return nil
+}
