@@ -1,5 +1,3 @@
-//go:build natskv_pending
-
 package crashtest
 
 import (

@@ -18,11 +18,18 @@ import (
 // DefaultGroup is the group used when Consume is called with an empty group.
 const DefaultGroup = "default"
 
-// Consumer metadata keys.
-const (
-	metaSubject = "infinitic.subject"
-	metaGroup   = "infinitic.group"
-)
+// description is the description of the consumer of (subject, group): it
+// records which group owns a primary consumer ("" while unclaimed). The
+// description, unlike metadata, exists on every JetStream version.
+func description(subject, group string) string {
+	return "infinitic subject=" + subject + " group=" + group
+}
+
+// owner returns the group recorded in the description of a consumer of
+// subject, and false when the description is not one of ours.
+func owner(desc, subject string) (string, bool) {
+	return strings.CutPrefix(desc, "infinitic subject="+subject+" group=")
+}
 
 // primaryName is the durable name of the first group's consumer of subject.
 func primaryName(subject string) string { return readable(subject) + "_" + hash(subject) }
@@ -54,14 +61,13 @@ func readable(s string) string {
 func (t *Transport) consumerConfig(subject, name, group string, deliver jetstream.DeliverPolicy) jetstream.ConsumerConfig {
 	return jetstream.ConsumerConfig{
 		Durable:       name,
-		Description:   "infinitic " + subject,
+		Description:   description(subject, group),
 		FilterSubject: t.subj.filter(subject),
 		DeliverPolicy: deliver,
 		AckPolicy:     jetstream.AckExplicitPolicy,
 		AckWait:       t.cfg.AckWait,
 		MaxDeliver:    -1,
 		MaxAckPending: t.cfg.MaxAckPending,
-		Metadata:      map[string]string{metaSubject: subject, metaGroup: group},
 	}
 }
 
@@ -110,11 +116,11 @@ func (t *Transport) groupConsumer(ctx context.Context, subject, group string) (j
 		if err != nil {
 			return nil, err
 		}
-		switch jc.CachedInfo().Config.Metadata[metaGroup] {
-		case group:
+		switch g, ours := owner(jc.CachedInfo().Config.Description, subject); {
+		case ours && g == group:
 			return jc, nil
-		case "":
-			if jc, ok, err := t.claim(ctx, jc, group); err != nil || ok {
+		case ours && g == "":
+			if jc, ok, err := t.claim(ctx, jc, subject, group); err != nil || ok {
 				return jc, err
 			}
 		}
@@ -132,16 +138,9 @@ func (t *Transport) groupConsumer(ctx context.Context, subject, group string) (j
 }
 
 // claim records group as the owner of the unclaimed primary consumer jc.
-func (t *Transport) claim(ctx context.Context, jc jetstream.Consumer, group string) (jetstream.Consumer, bool, error) {
+func (t *Transport) claim(ctx context.Context, jc jetstream.Consumer, subject, group string) (jetstream.Consumer, bool, error) {
 	cfg := jc.CachedInfo().Config
-	meta := make(map[string]string, len(cfg.Metadata))
-	for k, v := range cfg.Metadata {
-		if !strings.HasPrefix(k, "_nats") {
-			meta[k] = v
-		}
-	}
-	meta[metaGroup] = group
-	cfg.Metadata = meta
+	cfg.Description = description(subject, group)
 	if _, err := t.js.UpdateConsumer(ctx, t.cfg.Stream, cfg); err != nil {
 		return nil, false, err
 	}
@@ -149,7 +148,8 @@ func (t *Transport) claim(ctx context.Context, jc jetstream.Consumer, group stri
 	if err != nil {
 		return nil, false, err
 	}
-	return jc, jc.CachedInfo().Config.Metadata[metaGroup] == group, nil
+	g, _ := owner(jc.CachedInfo().Config.Description, subject)
+	return jc, g == group, nil
 }
 
 // consumer is one transport consumer of a (subject, group).

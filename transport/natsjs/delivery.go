@@ -60,7 +60,7 @@ func (d *delivery) DeadLetter(reason string) error {
 		if _, err := t.js.PublishMsg(ctx, nm, opts...); err != nil {
 			return fmt.Errorf("transport/natsjs: dead letter %q: %w", d.msg.ID, err)
 		}
-		return d.m.TermWithReason(sanitize(reason))
+		return d.m.Term() // TermWithReason needs server 2.10.4+; the reason is in the copy
 	})
 }
 

@@ -24,7 +24,7 @@
 // so Publish makes sure, once per subject and Transport, that the
 // subject's primary consumer exists, creating it unclaimed if needed. The
 // first group that consumes the subject claims the primary consumer (its
-// name is stored in the consumer's metadata) and so receives every
+// name is stored in the consumer's description) and so receives every
 // message published before it existed. A group created later on a subject
 // that already has a group gets its own consumer, which only receives
 // messages published after its creation. Two groups claiming the same
