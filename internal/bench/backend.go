@@ -1,0 +1,297 @@
+package bench
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/infinitic-go/infinitic/embedded"
+	"github.com/infinitic-go/infinitic/store"
+	memstore "github.com/infinitic-go/infinitic/store/memory"
+	"github.com/infinitic-go/infinitic/store/natskv"
+	"github.com/infinitic-go/infinitic/store/postgres"
+	"github.com/infinitic-go/infinitic/transport"
+	"github.com/infinitic-go/infinitic/transport/memory"
+	"github.com/infinitic-go/infinitic/transport/natsjs"
+)
+
+// Stack is an opened backend: where messages and workflow state live.
+type Stack struct {
+	Transport transport.Transport
+	Store     store.Store
+	// Close releases the transport, the store and whatever they run on
+	// (connections, an embedded server, temporary data). Run calls it
+	// once the worker and the client are stopped.
+	Close func() error
+}
+
+// Backend opens a fresh Stack for one run. Name is printed in the report
+// ("backend: ..."), so keep it stable between versions.
+type Backend struct {
+	Name string
+	Open func(ctx context.Context) (*Stack, error)
+}
+
+// StoreOpener opens a store for one run, for a backend whose store is not
+// its default one (SQL and Redis stores, with NATS as the transport).
+// closeStore releases the store and any data created for the run.
+type StoreOpener func(ctx context.Context) (st store.Store, closeStore func() error, err error)
+
+// Memory is the in-process backend: transport/memory and store/memory.
+// Nothing is durable; it measures the engine alone.
+func Memory() Backend {
+	return Backend{Name: "memory", Open: func(context.Context) (*Stack, error) {
+		tr, st := memory.New(), memstore.New()
+		return &Stack{Transport: tr, Store: st, Close: func() error { return errors.Join(st.Close(), tr.Close()) }}, nil
+	}}
+}
+
+// EmbeddedConfig configures the Embedded backend. The zero value is the
+// default deployment: an in-process NATS JetStream server (file storage,
+// no fsync per write) in a temporary directory, JetStream KV as the store.
+type EmbeddedConfig struct {
+	// DataDir is the JetStream directory. Default "": a temporary
+	// directory, removed at Close. A given directory is kept.
+	DataDir string
+	// SyncAlways fsyncs every write (see embedded.Config.SyncAlways).
+	SyncAlways bool
+	// Store replaces the JetStream KV store. StoreName is then appended
+	// to the backend name ("embedded+postgres").
+	Store     StoreOpener
+	StoreName string
+}
+
+// Embedded is the default backend of infinitic-go: an embedded NATS
+// JetStream server, transport/natsjs and store/natskv.
+func Embedded(cfg EmbeddedConfig) Backend {
+	name := "embedded"
+	if cfg.SyncAlways {
+		name += "(sync)"
+	}
+	if cfg.Store != nil {
+		name += "+" + storeName(cfg.StoreName)
+	}
+	return Backend{Name: name, Open: func(ctx context.Context) (_ *Stack, err error) {
+		dir, removeDir := cfg.DataDir, func() error { return nil }
+		if dir == "" {
+			if dir, err = os.MkdirTemp("", "infinitic-bench-"); err != nil {
+				return nil, fmt.Errorf("bench: %w", err)
+			}
+			removeDir = func() error { return os.RemoveAll(dir) }
+		}
+		srv, err := embedded.Start(embedded.Config{DataDir: dir, SyncAlways: cfg.SyncAlways, ServerName: "infinitic-bench"})
+		if err != nil {
+			return nil, errors.Join(err, removeDir())
+		}
+		stopServer := func() error { srv.Shutdown(); return removeDir() }
+		nc, err := srv.Connect()
+		if err != nil {
+			return nil, errors.Join(err, stopServer())
+		}
+		s, err := openNATS(ctx, nc, natsjs.Config{}, natskv.Config{}, cfg.Store)
+		if err != nil {
+			nc.Close()
+			return nil, errors.Join(err, stopServer())
+		}
+		closeStack := s.Close
+		s.Close = func() error {
+			err := closeStack()
+			nc.Close()
+			return errors.Join(err, stopServer())
+		}
+		return s, nil
+	}}
+}
+
+// NATSConfig configures the NATS backend.
+type NATSConfig struct {
+	// URL of the NATS server or cluster, e.g. "nats://127.0.0.1:4222".
+	URL string
+	// Replicas of the run's streams and bucket (1, 3 or 5). Default 1.
+	Replicas int
+	// Store replaces the JetStream KV store, as in EmbeddedConfig.
+	Store     StoreOpener
+	StoreName string
+}
+
+// NATS runs on an external NATS server with JetStream. Each run uses its
+// own streams, subject prefix and KV bucket, deleted at Close, so runs do
+// not see each other's messages.
+func NATS(cfg NATSConfig) Backend {
+	name := "nats"
+	if cfg.Store != nil {
+		name += "+" + storeName(cfg.StoreName)
+	}
+	return Backend{Name: name, Open: func(ctx context.Context) (*Stack, error) {
+		nc, err := nats.Connect(cfg.URL, nats.Name("infinitic-bench"))
+		if err != nil {
+			return nil, fmt.Errorf("bench: connect to %s: %w", cfg.URL, err)
+		}
+		id := randomID()
+		tc := natsjs.Config{Stream: "BENCH_" + id, Prefix: "bench" + id, Replicas: cfg.Replicas}
+		kc := natskv.Config{Bucket: "bench_" + id, Replicas: cfg.Replicas}
+		s, err := openNATS(ctx, nc, tc, kc, cfg.Store)
+		if err != nil {
+			nc.Close()
+			return nil, err
+		}
+		closeStack := s.Close
+		s.Close = func() error {
+			err := closeStack()
+			// Remove the run's data from the shared server.
+			dctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if js, jerr := jetstream.New(nc); jerr == nil {
+				for _, st := range []string{tc.Stream, tc.Stream + "_DLQ"} {
+					if derr := js.DeleteStream(dctx, st); derr != nil && !errors.Is(derr, jetstream.ErrStreamNotFound) {
+						err = errors.Join(err, derr)
+					}
+				}
+				if cfg.Store == nil {
+					if derr := js.DeleteKeyValue(dctx, kc.Bucket); derr != nil && !errors.Is(derr, jetstream.ErrBucketNotFound) {
+						err = errors.Join(err, derr)
+					}
+				}
+			}
+			nc.Close()
+			return err
+		}
+		return s, nil
+	}}
+}
+
+// openNATS opens the JetStream transport, and the KV store unless
+// openStore is given.
+func openNATS(ctx context.Context, nc *nats.Conn, tc natsjs.Config, kc natskv.Config, openStore StoreOpener) (*Stack, error) {
+	tr, err := natsjs.New(ctx, nc, tc)
+	if err != nil {
+		return nil, err
+	}
+	var st store.Store
+	closeStore := func() error { return nil }
+	if openStore != nil {
+		st, closeStore, err = openStore(ctx)
+	} else {
+		var kv *natskv.Store
+		if kv, err = natskv.New(ctx, nc, kc); err == nil {
+			st, closeStore = kv, kv.Close
+		}
+	}
+	if err != nil {
+		return nil, errors.Join(err, tr.Close())
+	}
+	return &Stack{Transport: tr, Store: st, Close: func() error { return errors.Join(closeStore(), tr.Close()) }}, nil
+}
+
+// Postgres opens store/postgres on url with a table of its own, dropped
+// at close. Use it as EmbeddedConfig.Store or NATSConfig.Store.
+func Postgres(url string) StoreOpener {
+	return func(ctx context.Context) (store.Store, func() error, error) {
+		pool, err := pgxpool.New(ctx, url)
+		if err != nil {
+			return nil, nil, fmt.Errorf("bench: postgres: %w", err)
+		}
+		table := "infinitic_bench_" + randomID()
+		st, err := postgres.New(ctx, postgres.Config{Pool: pool, Table: table})
+		if err != nil {
+			pool.Close()
+			return nil, nil, err
+		}
+		return st, func() error {
+			err := st.Close()
+			dctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			for _, q := range []string{"DROP TABLE IF EXISTS " + table, "DROP TABLE IF EXISTS " + table + "_schema", "DROP SEQUENCE IF EXISTS " + table + "_gen"} {
+				if _, derr := pool.Exec(dctx, q); derr != nil {
+					err = errors.Join(err, derr)
+				}
+			}
+			pool.Close()
+			return err
+		}, nil
+	}
+}
+
+func storeName(s string) string {
+	if s == "" {
+		return "custom"
+	}
+	return s
+}
+
+// randomID is a short lower-case hex id, valid in NATS names and SQL.
+func randomID() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// Spec selects a backend by name, for command-line flags.
+type Spec struct {
+	// Kind is "memory", "embedded" (default) or "nats".
+	Kind string
+	// NATSURL is the server URL of Kind "nats".
+	NATSURL string
+	// DataDir and SyncAlways configure Kind "embedded".
+	DataDir    string
+	SyncAlways bool
+	// Store is "" or "natskv" (JetStream KV, the default), or "postgres"
+	// (with StoreURL), replacing KV with NATS as the transport. Other
+	// stores plug in through Stores.
+	Store    string
+	StoreURL string
+}
+
+// Stores maps the names accepted in Spec.Store to store openers taking
+// Spec.StoreURL. Commands may add entries (e.g. "mysql", "redis") before
+// calling Spec.Backend.
+var Stores = map[string]func(url string) StoreOpener{
+	"postgres": Postgres,
+}
+
+// Backend returns the backend described by s.
+func (s Spec) Backend() (Backend, error) {
+	var open StoreOpener
+	switch s.Store {
+	case "", "natskv":
+	default:
+		f, ok := Stores[s.Store]
+		if !ok {
+			return Backend{}, fmt.Errorf("bench: unknown store %q: want natskv or one of %v", s.Store, storeNames())
+		}
+		open = f(s.StoreURL)
+	}
+	switch s.Kind {
+	case "memory":
+		if open != nil {
+			return Backend{}, errors.New("bench: the memory backend has its own store")
+		}
+		return Memory(), nil
+	case "", "embedded":
+		return Embedded(EmbeddedConfig{DataDir: s.DataDir, SyncAlways: s.SyncAlways, Store: open, StoreName: s.Store}), nil
+	case "nats":
+		if s.NATSURL == "" {
+			return Backend{}, errors.New("bench: the nats backend needs a server URL")
+		}
+		return NATS(NATSConfig{URL: s.NATSURL, Store: open, StoreName: s.Store}), nil
+	}
+	return Backend{}, fmt.Errorf("bench: unknown backend %q: want memory, embedded or nats", s.Kind)
+}
+
+func storeNames() []string {
+	names := make([]string, 0, len(Stores))
+	for n := range Stores {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
