@@ -31,6 +31,7 @@ const (
 type subjects struct {
 	prefix     string
 	partitions int
+	schedules  bool // delayed messages are message schedules (else plain)
 }
 
 // messages is the stream subject of messages; timers of pending timers.
@@ -70,8 +71,8 @@ func headerSafe(v string) bool {
 	return true
 }
 
-// encode builds the NATS message of m, delayed (as a schedule) when
-// DeliverAt is after now.
+// encode builds the NATS message of m, delayed (as a schedule, when
+// s.schedules) when DeliverAt is after now.
 func (s subjects) encode(m transport.Message, now time.Time) (*nats.Msg, error) {
 	if !validSubject(m.Subject) {
 		return nil, fmt.Errorf("transport/natsjs: invalid subject %q", m.Subject)
@@ -91,7 +92,7 @@ func (s subjects) encode(m transport.Message, now time.Time) (*nats.Msg, error) 
 	if !m.DeliverAt.IsZero() {
 		at := m.DeliverAt.UTC().Format(time.RFC3339Nano)
 		nm.Header[hdrDeliverAt] = []string{at}
-		if m.DeliverAt.After(now) {
+		if s.schedules && m.DeliverAt.After(now) {
 			id := m.ID
 			if id == "" {
 				id = nats.NewInbox() // unique

@@ -16,7 +16,7 @@ func FuzzCodec(f *testing.F) {
 	f.Add("wf.W", "id-1", "key", []byte("data"), int64(0), "2030-01-01T00:00:00Z", "3")
 	f.Add("svc.S", "", "", []byte{}, int64(1893456000123456789), "garbage", "-1")
 	f.Add("a", "x\r\ny", "k\x00", []byte{0xff}, int64(-5), "", "99999999999999999999")
-	s := subjects{prefix: "inf", partitions: 8}
+	s := subjects{prefix: "inf", partitions: 8, schedules: true}
 	f.Fuzz(func(t *testing.T, subject, id, key string, data []byte, at int64, rawAt, rawAttempt string) {
 		h := nats.Header{hdrID: {id}, hdrKey: {key}, hdrDeliverAt: {rawAt}, hdrAttempt: {rawAttempt}, hdrSubject: {subject}}
 		_ = decode(subject, h, data)
@@ -58,5 +58,16 @@ func TestPartitionsAreStable(t *testing.T) {
 	}
 	if len(seen) != 8 {
 		t.Errorf("1000 keys used %d of 8 partitions", len(seen))
+	}
+}
+
+func TestVersionAtLeast(t *testing.T) {
+	for v, want := range map[string]bool{
+		"2.12.0": true, "v2.15.2": true, "2.11.9": false, "2.9.10": false, "3.0.0": true,
+		"2.12-beta": true, "2.10.0-RC.1": false, "": false, "garbage": false, "2": false, "x.12.0": false,
+	} {
+		if got := versionAtLeast(v, 2, 12); got != want {
+			t.Errorf("versionAtLeast(%q, 2, 12) = %v, want %v", v, got, want)
+		}
 	}
 }

@@ -20,6 +20,23 @@ const (
 	DefaultMaxPendingPublishes = 4096
 )
 
+// TimerMode selects how messages with a future DeliverAt are delayed.
+type TimerMode int
+
+const (
+	// TimersAuto uses TimersSchedule when the server supports message
+	// schedules (nats-server 2.12 or later), TimersRedelivery otherwise.
+	TimersAuto TimerMode = iota
+	// TimersSchedule publishes delayed messages as JetStream message
+	// schedules: the server holds them and publishes them when due.
+	TimersSchedule
+	// TimersRedelivery publishes delayed messages at once; a consumer
+	// receiving one early naks it with the remaining delay. It works on
+	// any JetStream server, but each pending timer occupies one of the
+	// group's MaxAckPending slots and counts as one delivery in Attempt.
+	TimersRedelivery
+)
+
 // Config configures a Transport. The zero value uses the defaults.
 type Config struct {
 	// Stream names the message stream. Default DefaultStream ("INFINITIC").
@@ -49,6 +66,9 @@ type Config struct {
 	// MaxPendingPublishes bounds the asynchronous publishes in flight.
 	// Default DefaultMaxPendingPublishes (4096).
 	MaxPendingPublishes int
+	// Timers selects how delayed messages are implemented.
+	// Default TimersAuto.
+	Timers TimerMode
 	// DeadLetterMaxAge is how long dead letters are kept. Default 0: forever.
 	DeadLetterMaxAge time.Duration
 }
@@ -102,6 +122,9 @@ func (cfg Config) withDefaults() (Config, error) {
 	}
 	if cfg.DedupWindow < 0 || cfg.AckWait < 0 || cfg.DeadLetterMaxAge < 0 {
 		errs = append(errs, errors.New("durations must not be negative"))
+	}
+	if cfg.Timers < TimersAuto || cfg.Timers > TimersRedelivery {
+		errs = append(errs, fmt.Errorf("unknown Timers mode %d", cfg.Timers))
 	}
 	if cfg.MaxAckPending < 1 || cfg.MaxPendingPublishes < 1 {
 		errs = append(errs, errors.New("MaxAckPending and MaxPendingPublishes must be positive"))

@@ -177,29 +177,35 @@ func (c *consumer) Fetch(ctx context.Context, max int, maxWait time.Duration) ([
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	deadline := time.Now().Add(maxWait)
 	ds, err := c.fetch(c.jc.FetchNoWait(max))
-	if err != nil || len(ds) > 0 || maxWait <= 0 {
-		return c.track(ds, err)
+	for err == nil && len(ds) == 0 && time.Until(deadline) > time.Millisecond {
+		ds, err = c.wait(ctx, deadline)
+		if err == nil && len(ds) == 1 && max > 1 {
+			// Errors here only cut the batch short: the rest stays queued.
+			more, _ := c.fetch(c.jc.FetchNoWait(max - 1))
+			ds = append(ds, more...)
+		}
 	}
-	wctx, cancel := context.WithTimeout(ctx, maxWait)
+	return c.track(ds, err)
+}
+
+// wait blocks until one message is available, deadline passes (no error),
+// ctx is done or the consumer is closed (transport.ErrClosed).
+func (c *consumer) wait(ctx context.Context, deadline time.Time) ([]*delivery, error) {
+	wctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	stop := context.AfterFunc(c.ctx, cancel)
 	defer stop()
-	ds, err = c.fetch(c.jc.Fetch(1, jetstream.FetchContext(wctx)))
-	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
-		err = nil // maxWait elapsed
+	ds, err := c.fetch(c.jc.Fetch(1, jetstream.FetchContext(wctx)))
+	if (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, jetstream.ErrInvalidOption)) &&
+		!time.Now().Before(deadline) && ctx.Err() == nil {
+		err = nil // maxWait elapsed (FetchContext rejects an already passed deadline)
 	}
 	if err == nil && c.ctx.Err() != nil && len(ds) == 0 {
 		err = transport.ErrClosed
 	}
-	if err == nil && len(ds) == 1 && max > 1 {
-		more, merr := c.fetch(c.jc.FetchNoWait(max - 1))
-		ds, err = append(ds, more...), merr
-		if err != nil {
-			err = nil // keep what we have; the rest is redelivered later
-		}
-	}
-	return c.track(ds, err)
+	return ds, err
 }
 
 // fetch drains a batch into deliveries.
@@ -213,7 +219,14 @@ func (c *consumer) fetch(b jetstream.MessageBatch, err error) ([]*delivery, erro
 		if md, err := m.Metadata(); err == nil {
 			attempt = int(md.NumDelivered)
 		}
-		ds = append(ds, &delivery{c: c, m: m, attempt: attempt, msg: decode(c.subject, m.Headers(), m.Data())})
+		msg := decode(c.subject, m.Headers(), m.Data())
+		if !c.t.subj.schedules && !msg.DeliverAt.IsZero() {
+			if early := time.Until(msg.DeliverAt); early > 0 {
+				_ = m.NakWithDelay(early) // redelivery timer: not yet
+				continue
+			}
+		}
+		ds = append(ds, &delivery{c: c, m: m, attempt: attempt, msg: msg})
 	}
 	if err := b.Error(); err != nil {
 		if errors.Is(err, context.Canceled) && c.ctx.Err() != nil {

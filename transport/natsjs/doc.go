@@ -52,6 +52,13 @@
 // A durable consumer named "timers", never read, keeps the timer subjects
 // interesting to the Interest-retention stream.
 //
+// Message schedules need nats-server 2.12 or later. On older servers
+// (Config.Timers TimersAuto detects the version, TimersRedelivery forces
+// it) a delayed message is published at once with its DeliverAt in a
+// header, and a consumer that receives it early naks it with the
+// remaining delay: as durable, but each pending timer holds one of the
+// group's MaxAckPending slots and counts in Attempt.
+//
 // # Deduplication and publishing
 //
 // Message.ID is sent as Nats-Msg-Id: the stream drops a message whose ID

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/nats-io/nats.go"
@@ -45,9 +47,11 @@ func New(ctx context.Context, nc *nats.Conn, cfg Config) (*Transport, error) {
 	if err != nil {
 		return nil, fmt.Errorf("transport/natsjs: %w", err)
 	}
+	schedules := cfg.Timers == TimersSchedule ||
+		cfg.Timers == TimersAuto && versionAtLeast(nc.ConnectedServerVersion(), 2, 12)
 	t := &Transport{
 		cfg: cfg, nc: nc, js: js,
-		subj:      subjects{prefix: cfg.Prefix, partitions: cfg.Partitions},
+		subj:      subjects{prefix: cfg.Prefix, partitions: cfg.Partitions, schedules: schedules},
 		consumers: make(map[*consumer]struct{}),
 	}
 	if err := t.setup(ctx); err != nil {
@@ -67,8 +71,8 @@ func (t *Transport) setup(ctx context.Context) error {
 		Replicas:          t.cfg.Replicas,
 		Duplicates:        t.cfg.DedupWindow,
 		Discard:           jetstream.DiscardOld,
-		AllowMsgSchedules: true,
-		AllowRollup:       true,
+		AllowMsgSchedules: t.subj.schedules,
+		AllowRollup:       t.subj.schedules,
 	})
 	if err != nil {
 		return fmt.Errorf("transport/natsjs: create stream %s (server 2.12+ with message schedules "+
@@ -122,6 +126,9 @@ func (t *Transport) ensureStream(ctx context.Context, cfg jetstream.StreamConfig
 		return err
 	}
 	cur := st.CachedInfo().Config
+	if cur.AllowMsgSchedules { // cannot be disabled once enabled
+		cfg.AllowMsgSchedules, cfg.AllowRollup = true, true
+	}
 	if cur.Retention == cfg.Retention && slices.Equal(cur.Subjects, cfg.Subjects) &&
 		cur.Storage == cfg.Storage && cur.Replicas == cfg.Replicas && cur.Duplicates == cfg.Duplicates &&
 		cur.MaxAge == cfg.MaxAge && cur.AllowMsgSchedules == cfg.AllowMsgSchedules &&
@@ -130,6 +137,22 @@ func (t *Transport) ensureStream(ctx context.Context, cfg jetstream.StreamConfig
 	}
 	_, err = t.js.UpdateStream(ctx, cfg)
 	return err
+}
+
+// versionAtLeast reports whether the server version v ("2.12.1",
+// "v2.10.0-beta") is at least major.minor.
+func versionAtLeast(v string, major, minor int) bool {
+	v = strings.TrimPrefix(v, "v")
+	parts := strings.SplitN(v, ".", 3)
+	if len(parts) < 2 {
+		return false
+	}
+	ma, err1 := strconv.Atoi(parts[0])
+	mi, err2 := strconv.Atoi(strings.TrimFunc(parts[1], func(r rune) bool { return r < '0' || r > '9' }))
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	return ma > major || ma == major && mi >= minor
 }
 
 // Close closes every consumer of the transport (naking their unsettled

@@ -18,10 +18,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m,
-		// Timers of the NATS client that outlive a closed connection briefly.
-		goleak.IgnoreAnyFunction("time.Sleep"),
-	)
+	goleak.VerifyTestMain(m)
 }
 
 var streamSeq atomic.Int64
@@ -72,6 +69,16 @@ func TestConformanceEmbedded(t *testing.T) {
 	s := startServer(t, t.TempDir())
 	nc := connect(t, s)
 	cfg := uniqueConfig()
+	transporttest.Run(t, func(t *testing.T) transport.Transport {
+		return newTransport(t, nc, cfg)
+	})
+}
+
+func TestConformanceRedeliveryTimers(t *testing.T) {
+	s := startServer(t, t.TempDir())
+	nc := connect(t, s)
+	cfg := uniqueConfig()
+	cfg.Timers = natsjs.TimersRedelivery
 	transporttest.Run(t, func(t *testing.T) transport.Transport {
 		return newTransport(t, nc, cfg)
 	})

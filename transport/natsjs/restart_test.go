@@ -2,6 +2,7 @@ package natsjs_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -13,10 +14,17 @@ import (
 // TestTimerSurvivesRestart publishes a delayed message, stops the server
 // before it is due, restarts it on the same directory and consumes it.
 func TestTimerSurvivesRestart(t *testing.T) {
+	for _, mode := range []natsjs.TimerMode{natsjs.TimersSchedule, natsjs.TimersRedelivery} {
+		t.Run(fmt.Sprint(mode), func(t *testing.T) { testTimerSurvivesRestart(t, mode) })
+	}
+}
+
+func testTimerSurvivesRestart(t *testing.T, mode natsjs.TimerMode) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cfg := uniqueConfig()
+	cfg.Timers = mode
 
 	s1, err := embedded.Start(embedded.Config{DataDir: dir})
 	if err != nil {
