@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/client"
 	memstore "github.com/infinitic-go/infinitic/store/memory"
 	"github.com/infinitic-go/infinitic/transport/memory"
@@ -27,7 +28,8 @@ var prices = map[string]int{"apple": 3, "bread": 5, "cheese": 12}
 func (pricing) Price(ctx context.Context, item string) (int, error) {
 	p, ok := prices[item]
 	if !ok {
-		return 0, fmt.Errorf("no price for %q", item)
+		// Retrying cannot help: fail the task at once.
+		return 0, infinitic.NonRetryable(fmt.Errorf("no price for %q", item))
 	}
 	return p, nil
 }
@@ -141,11 +143,15 @@ func ExampleAll() {
 	defer stop()
 	total, err := client.Execute(context.Background(), c, Cart.Total, []string{"apple", "bread", "cheese"})
 	fmt.Println(total, err)
+	// All fails with the first failure.
 	_, err = client.Execute(context.Background(), c, Cart.Total, []string{"apple", "caviar"})
-	fmt.Println(err != nil)
+	var failed *infinitic.TaskFailedError
+	if errors.As(err, &failed) {
+		fmt.Println(failed.Method, "failed:", failed.Cause)
+	}
 	// Output:
 	// 20 <nil>
-	// true
+	// Price failed: no price for "caviar"
 }
 
 func ExampleAsync() {
