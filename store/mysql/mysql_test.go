@@ -27,7 +27,7 @@ func serverDSN() string {
 }
 
 // admin connects to the server, or skips (fails when CI is set).
-func admin(t *testing.T) *sql.DB {
+func admin(t testing.TB) *sql.DB {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	var db *sql.DB
@@ -100,3 +100,5 @@ func TestConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkMySQL(b *testing.B) { sqltest.Bench(b, backend(admin(b))) }

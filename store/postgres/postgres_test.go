@@ -26,7 +26,7 @@ func serverURL() string {
 }
 
 // admin connects to the server, or skips (fails when CI is set).
-func admin(t *testing.T) *pgxpool.Pool {
+func admin(t testing.TB) *pgxpool.Pool {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	pool, err := pgxpool.New(ctx, serverURL())
@@ -86,3 +86,5 @@ func TestSharedPool(t *testing.T) {
 		t.Errorf("caller's pool closed by Store.Close: %v", err)
 	}
 }
+
+func BenchmarkPostgres(b *testing.B) { sqltest.Bench(b, backend(admin(b))) }

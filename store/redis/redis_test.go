@@ -13,6 +13,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
 
+	"github.com/infinitic-go/infinitic/internal/sqlstore/sqltest"
 	"github.com/infinitic-go/infinitic/store"
 	"github.com/infinitic-go/infinitic/store/redis"
 	"github.com/infinitic-go/infinitic/store/storetest"
@@ -29,7 +30,7 @@ func serverAddr() string {
 }
 
 // admin connects to the server, or skips (fails when CI is set).
-func admin(t *testing.T) *goredis.Client {
+func admin(t testing.TB) *goredis.Client {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	c := goredis.NewClient(&goredis.Options{Addr: serverAddr()})
@@ -45,7 +46,7 @@ func admin(t *testing.T) *goredis.Client {
 }
 
 // prefix returns a fresh store prefix whose keys are deleted at cleanup.
-func prefix(t *testing.T, c *goredis.Client) string {
+func prefix(t testing.TB, c *goredis.Client) string {
 	p := fmt.Sprintf("infinitic_test_%d_%08x", time.Now().UnixNano()%1e9, rand.Uint32())
 	t.Cleanup(func() {
 		ctx := context.Background()
@@ -163,4 +164,14 @@ func TestConfigErrors(t *testing.T) {
 		s.Close()
 		t.Errorf("New(unreachable server): no error")
 	}
+}
+
+func BenchmarkRedis(b *testing.B) {
+	c := admin(b)
+	s, err := redis.New(context.Background(), redis.Config{Addr: serverAddr(), Prefix: prefix(b, c)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	sqltest.Benchmarks(b, s)
 }
