@@ -1,0 +1,130 @@
+package client_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+
+	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/client"
+	memstore "github.com/infinitic-go/infinitic/store/memory"
+	"github.com/infinitic-go/infinitic/transport/memory"
+	"github.com/infinitic-go/infinitic/worker"
+	"github.com/infinitic-go/infinitic/workflow"
+)
+
+// Mailer is a service contract.
+type Mailer interface {
+	Send(ctx context.Context, to string) (string, error)
+}
+
+// mailer counts the mails it sends.
+type mailer struct{ sent atomic.Int64 }
+
+func (m *mailer) Send(ctx context.Context, to string) (string, error) {
+	m.sent.Add(1)
+	return "welcome mail sent to " + to, nil
+}
+
+// Welcome is a workflow contract.
+type Welcome interface {
+	Greet(ctx workflow.Context, email string) (string, error)
+}
+
+type welcome struct{}
+
+func (welcome) Greet(ctx workflow.Context, email string) (string, error) {
+	return workflow.Call(ctx, Mailer.Send, email)
+}
+
+// deploy runs a worker on an in-memory transport and store, and returns a
+// client and a function that stops everything.
+func deploy(m *mailer) (*client.Client, func()) {
+	ctx := context.Background()
+	tr, st := memory.New(), memstore.New()
+	quiet := slog.New(slog.DiscardHandler)
+	w, err := worker.New(worker.Config{Transport: tr, Store: st, Logger: quiet})
+	if err != nil {
+		panic(err)
+	}
+	if err := errors.Join(
+		worker.AddService[Mailer](w, m),
+		worker.AddWorkflow(w, func() Welcome { return welcome{} }),
+	); err != nil {
+		panic(err)
+	}
+	workerCtx, stop := context.WithCancel(ctx)
+	stopped := make(chan error)
+	go func() { stopped <- w.Run(workerCtx) }()
+	c, err := client.New(ctx, client.Config{Transport: tr, Logger: quiet})
+	if err != nil {
+		panic(err)
+	}
+	return c, func() { _ = c.Close(); stop(); <-stopped; _ = tr.Close() }
+}
+
+// Start returns as soon as the workflow is dispatched; Await waits for its
+// result. Starting again with the same id joins the running instance
+// instead of starting a second one.
+func ExampleStart() {
+	m := &mailer{}
+	c, stop := deploy(m)
+	defer stop()
+	ctx := context.Background()
+
+	run, err := client.Start(ctx, c, Welcome.Greet, "ada@example.com", client.WithID("welcome-ada"))
+	if err != nil {
+		panic(err)
+	}
+	again, err := client.Start(ctx, c, Welcome.Greet, "ada@example.com", client.WithID("welcome-ada"))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(run.ID())
+	fmt.Println(run.Await(ctx))
+	fmt.Println(again.Await(ctx))
+	fmt.Println("mails sent:", m.sent.Load())
+	// Output:
+	// welcome-ada
+	// welcome mail sent to ada@example.com <nil>
+	// welcome mail sent to ada@example.com <nil>
+	// mails sent: 1
+}
+
+// Execute starts a workflow and waits for its result.
+func ExampleExecute() {
+	c, stop := deploy(&mailer{})
+	defer stop()
+	fmt.Println(client.Execute(context.Background(), c, Welcome.Greet, "grace@example.com"))
+	// Output:
+	// welcome mail sent to grace@example.com <nil>
+}
+
+// Attach gets a handle on a workflow started elsewhere, from its id.
+func ExampleAttach() {
+	c, stop := deploy(&mailer{})
+	defer stop()
+	ctx := context.Background()
+	run, err := client.Start(ctx, c, Welcome.Greet, "alan@example.com")
+	if err != nil {
+		panic(err)
+	}
+	attached, err := client.Attach(c, Welcome.Greet, run.ID())
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(attached.Await(ctx))
+
+	// An id no workflow was started with is unknown.
+	unknown, err := client.Attach(c, Welcome.Greet, "never-started")
+	if err != nil {
+		panic(err)
+	}
+	_, err = unknown.Await(ctx)
+	fmt.Println(errors.Is(err, infinitic.ErrWorkflowUnknown))
+	// Output:
+	// welcome mail sent to alan@example.com <nil>
+	// true
+}
