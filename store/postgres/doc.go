@@ -19,7 +19,9 @@
 //
 // # Compare-and-set
 //
-// Each call is a single autocommit statement, at any isolation level:
+// Each call is a single autocommit statement, at any isolation level (at
+// REPEATABLE READ and SERIALIZABLE, a writer that loses a race gets a
+// serialization failure, reported as store.ErrConflict too):
 //
 //	Get     SELECT value, version WHERE key = $1
 //	create  SELECT nextval(gen), then
