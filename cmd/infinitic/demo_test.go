@@ -3,8 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -26,10 +26,21 @@ func execute(t *testing.T, args ...string) (string, error) {
 }
 
 func TestDemo(t *testing.T) {
-	out, err := execute(t, "demo", "--workflows", "5")
-	if err != nil {
-		t.Fatalf("%v\n%s", err, out)
+	for _, backend := range []string{backendMemory, backendEmbedded} {
+		t.Run(backend, func(t *testing.T) {
+			out, err := execute(t, "demo", "--workflows", "5", "--backend", backend)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, out)
+			}
+			checkDemoOutput(t, out)
+		})
 	}
+}
+
+// checkDemoOutput checks that out reports 5 distinct successful workflows
+// and a summary.
+func checkDemoOutput(t *testing.T, out string) {
+	t.Helper()
 	result := regexp.MustCompile(`(?m)^\d/5  https://images\.example\.com/photo-(\d\d)\.jpg  saved 3 images for user(\d\d)@example\.com$`)
 	seen := map[string]bool{}
 	for _, m := range result.FindAllStringSubmatch(out, -1) {
@@ -51,10 +62,20 @@ func TestDemo(t *testing.T) {
 	}
 }
 
-func TestDemoEmbeddedBackendNotAvailableYet(t *testing.T) {
-	_, err := execute(t, "demo", "--backend", "embedded")
-	if !errors.Is(err, errBackendUnavailable) {
-		t.Fatalf("want errBackendUnavailable, got %v", err)
+// The embedded backend keeps its data in --data-dir: a second run on the
+// same directory works on the existing streams and bucket.
+func TestDemoEmbeddedDataDirReused(t *testing.T) {
+	dir := t.TempDir()
+	for range 2 {
+		out, err := execute(t, "demo", "--workflows", "5", "--backend", backendEmbedded, "--data-dir", dir)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		checkDemoOutput(t, out)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("the data directory is empty (%v)", err)
 	}
 }
 

@@ -1,10 +1,12 @@
 // Command infinitic is the infinitic-go command line.
 //
-//	infinitic demo [--workflows 20] [--backend memory]
+//	infinitic demo [--workflows 20] [--backend memory|embedded] [--data-dir DIR]
 //
 // demo runs the image workflow of Infinitic's README (package
 // github.com/infinitic-go/infinitic/examples/image) with a worker and a
-// client in this process, shows progress and prints each result.
+// client in this process, shows progress and prints each result. The
+// memory backend keeps messages and state in maps; the embedded backend
+// runs a NATS JetStream server in the process (durable, in --data-dir).
 package main
 
 import (
