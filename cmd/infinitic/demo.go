@@ -43,7 +43,7 @@ Results are printed as they arrive, then a summary.`,
 	}
 	f := cmd.Flags()
 	f.IntVar(&cfg.Workflows, "workflows", 20, "number of workflows to run")
-	f.StringVar(&cfg.Backend.Kind, "backend", backendMemory, `where messages and state live: "memory" (in-process maps) or "embedded" (in-process NATS JetStream server, durable)`)
+	f.StringVar(&cfg.Backend.Kind, "backend", backendEmbedded, `where messages and state live: "memory" (in-process maps) or "embedded" (in-process NATS JetStream server, durable)`)
 	f.StringVar(&cfg.Backend.DataDir, "data-dir", "", "data directory of the embedded backend (default: a temporary directory, removed at exit)")
 	f.DurationVar(&cfg.Timeout, "timeout", 5*time.Minute, "give up after this long")
 	f.BoolVarP(&cfg.Verbose, "verbose", "v", false, "log the worker's warnings and errors to stderr")

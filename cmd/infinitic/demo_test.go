@@ -33,7 +33,21 @@ func TestDemo(t *testing.T) {
 				t.Fatalf("%v\n%s", err, out)
 			}
 			checkDemoOutput(t, out)
+			if !strings.Contains(out, "(backend "+backend+")") {
+				t.Fatalf("backend not reported in:\n%s", out)
+			}
 		})
+	}
+}
+
+func TestDemoDefaultsToEmbedded(t *testing.T) {
+	out, err := execute(t, "demo", "--workflows", "5")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	checkDemoOutput(t, out)
+	if !strings.HasPrefix(out, "Running 5 image workflows (backend embedded)\n") {
+		t.Fatalf("want the embedded backend by default, got:\n%s", out)
 	}
 }
 

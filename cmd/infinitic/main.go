@@ -1,6 +1,6 @@
 // Command infinitic is the infinitic-go command line.
 //
-//	infinitic demo [--workflows 20] [--backend memory|embedded] [--data-dir DIR]
+//	infinitic demo [--workflows 20] [--backend embedded|memory] [--data-dir DIR]
 //
 // demo runs the image workflow of Infinitic's README (package
 // github.com/infinitic-go/infinitic/examples/image) with a worker and a
