@@ -31,6 +31,8 @@ var (
 	// ErrWorkflowFinished is returned when sending to a workflow that
 	// already completed or failed.
 	ErrWorkflowFinished = errors.New("infinitic: workflow already finished")
+	// ErrCanceled is matched (errors.Is) by every *CanceledError.
+	ErrCanceled = errors.New("infinitic: canceled")
 	// ErrNonDeterministic is matched (errors.Is) by every
 	// *NonDeterminismError.
 	ErrNonDeterministic = errors.New("infinitic: non-deterministic workflow")
@@ -75,6 +77,7 @@ var sentinels = map[string]error{
 	"workflow-finished": ErrWorkflowFinished,
 	"non-deterministic": ErrNonDeterministic,
 	"timeout":           ErrTimeout,
+	"canceled":          ErrCanceled,
 }
 
 // SentinelCode returns the wire code of the first sentinel error of this
@@ -166,6 +169,24 @@ func (e *TimeoutError) Error() string { return "timeout: " + e.What }
 
 // Is makes errors.Is(err, ErrTimeout) true.
 func (e *TimeoutError) Is(target error) bool { return target == ErrTimeout }
+
+// CanceledError reports a canceled workflow (ID set) or a Deferred
+// canceled by workflow code. It matches ErrCanceled.
+type CanceledError struct {
+	Workflow string
+	ID       string
+	Reason   string
+}
+
+func (e *CanceledError) Error() string {
+	if e.ID == "" {
+		return "canceled: " + e.Reason
+	}
+	return fmt.Sprintf("workflow %s (id %s) canceled: %s", e.Workflow, e.ID, e.Reason)
+}
+
+// Is makes errors.Is(err, ErrCanceled) true.
+func (e *CanceledError) Is(target error) bool { return target == ErrCanceled }
 
 // PanicError is a panic in user code, caught and turned into an error.
 type PanicError struct {

@@ -157,3 +157,17 @@ func Execute0[W, O any](ctx context.Context, c *Client, method func(W, workflow.
 	}
 	return run.Await(ctx)
 }
+
+// Cancel cancels the workflow instance and, recursively, its running child
+// workflows, and waits until its engine applied it. Callers awaiting it get
+// a *infinitic.WorkflowFailedError matching infinitic.ErrCanceled. It fails
+// with infinitic.ErrWorkflowUnknown or infinitic.ErrWorkflowFinished when
+// the instance is not running.
+func (r *Run[O]) Cancel(ctx context.Context, reason string) error {
+	id := uuid.NewString()
+	env := &wire.Envelope{Kind: wire.KindCancel, WorkflowID: r.id, Workflow: r.workflow,
+		Cancel: &wire.Cancel{ID: id, Reason: reason, ReplyTo: r.c.id}}
+	return r.c.request(ctx, id, func() error {
+		return r.c.publish(ctx, "k:"+id, transport.WorkflowSubject(r.workflow), r.id, env)
+	})
+}

@@ -83,7 +83,7 @@ func dispatch[O any](ctx Context, kind wire.CommandKind, method any, in any, has
 	}
 	req.Tags, req.Meta = o.tags, o.meta
 	if kind == wire.CommandChild {
-		req.ChildID = fmt.Sprintf("%s.%d", rt.Info().ID, rt.Issued())
+		req.ChildID = replay.ChildID(rt.Info().ID, rt.Issued())
 	}
 	f := co.Issue(req, decoder[O](rt.Codec()))
 	if o.timeout > 0 {

@@ -60,6 +60,22 @@ func (d Deferred[T]) Status() Status {
 	return d.f.Status()
 }
 
+// Cancel cancels the operation behind the Deferred if it is still
+// ongoing: the Deferred ends with StatusCanceled and an error matching
+// infinitic.ErrCanceled, a child workflow is canceled (with its own
+// children), a task's or timer's outcome is ignored. Only the Deferred of a
+// task, timer or child workflow can be canceled.
+func (d Deferred[T]) Cancel(ctx Context) error {
+	if d.err != nil {
+		return d.err
+	}
+	co, err := from(ctx)
+	if err != nil {
+		return err
+	}
+	return co.Cancel(d.f)
+}
+
 // failed returns a Deferred that fails with err when awaited.
 func failed[T any](err error) Deferred[T] { return Deferred[T]{err: err} }
 

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/infinitic-go/infinitic"
@@ -40,6 +41,8 @@ func (e *WorkflowEngine) apply(in *instance, env *wire.Envelope, now time.Time) 
 		e.applyWait(in, env.Wait.Client)
 	case wire.KindSignal:
 		e.applySignal(in, env.Signal, now)
+	case wire.KindCancel:
+		e.applyCancel(in, env.Cancel)
 	default:
 		e.logger.Warn("workflow engine ignores message", "kind", env.Kind, "workflow", e.contract.Name, "id", in.id)
 	}
@@ -112,12 +115,9 @@ func (e *WorkflowEngine) applyWait(in *instance, client string) {
 }
 
 func (e *WorkflowEngine) applySignal(in *instance, s *wire.Signal, now time.Time) {
-	var refused error
+	refused := e.refusal(in)
 	switch {
-	case in.state == nil || in.state.Status == 0:
-		refused = infinitic.ErrWorkflowUnknown
-	case in.state.Status != wire.StatusRunning:
-		refused = infinitic.ErrWorkflowFinished
+	case refused != nil:
 	case slices.Contains(in.state.Applied, s.ID):
 		// A duplicate: already applied, confirm again.
 	default:
@@ -133,11 +133,48 @@ func (e *WorkflowEngine) applySignal(in *instance, s *wire.Signal, now time.Time
 	}
 	if refused != nil {
 		e.logger.Warn("signal refused", "id", in.id, "channel", s.Channel, "err", refused)
-		refused = fmt.Errorf("%w: %s %s", refused, e.contract.Name, in.id)
 	}
 	if s.ReplyTo != "" {
 		in.direct = append(in.direct, replyMessage(s.ReplyTo, s.ID, refused))
 	}
+}
+
+func (e *WorkflowEngine) applyCancel(in *instance, c *wire.Cancel) {
+	refused := e.refusal(in)
+	if refused == nil {
+		st := in.state
+		for _, p := range in.rt.Pending() {
+			if p.Command.Kind == wire.CommandChild {
+				child, _, _ := strings.Cut(p.Command.Target, ".")
+				st.Outbox = append(st.Outbox, cancelMessage(child, replay.ChildID(st.ID, p.Position), "parent canceled"))
+			}
+		}
+		reason := c.Reason
+		if reason == "" {
+			reason = "canceled by request"
+		}
+		e.finish(in, nil, &infinitic.CanceledError{Workflow: st.Workflow, ID: st.ID, Reason: reason})
+		st.Status = wire.StatusCanceled
+	}
+	if c.ReplyTo != "" {
+		in.direct = append(in.direct, replyMessage(c.ReplyTo, c.ID, refused))
+	}
+}
+
+// refusal tells why a request cannot apply to the instance (nil if running).
+func (e *WorkflowEngine) refusal(in *instance) error {
+	switch {
+	case in.state == nil || in.state.Status == 0:
+		return fmt.Errorf("%w: %s %s", infinitic.ErrWorkflowUnknown, e.contract.Name, in.id)
+	case in.state.Status != wire.StatusRunning:
+		return fmt.Errorf("%w: %s %s", infinitic.ErrWorkflowFinished, e.contract.Name, in.id)
+	}
+	return nil
+}
+
+func cancelMessage(workflow, id, reason string) wire.Outgoing {
+	env := &wire.Envelope{Kind: wire.KindCancel, WorkflowID: id, Workflow: workflow, Cancel: &wire.Cancel{ID: "k:" + id, Reason: reason}}
+	return outgoing("k:"+id, transport.WorkflowSubject(workflow), id, env, time.Time{})
 }
 
 // buffer keeps an early message in the state until it can be applied.
@@ -230,6 +267,11 @@ func (e *WorkflowEngine) commandMessage(st *wire.State, req replay.Request) (wir
 			Method: req.Method, Input: req.Input, Tags: req.Tags, Meta: req.Meta, Parent: &parent,
 		}}
 		return outgoing("d:"+req.ChildID, transport.WorkflowSubject(req.Service), req.ChildID, env, time.Time{}), true
+	case wire.CommandCancel:
+		if req.ChildID == "" {
+			return wire.Outgoing{}, false // a task or timer: its outcome will be ignored
+		}
+		return cancelMessage(req.Service, req.ChildID, "canceled by parent"), true
 	case wire.CommandSend:
 		sig := &wire.Signal{ID: fmt.Sprintf("%s:%d", st.ID, req.Position), Channel: req.Method, Payload: req.Input}
 		env := &wire.Envelope{Kind: wire.KindSignal, WorkflowID: req.ChildID, Workflow: req.Service, Signal: sig}

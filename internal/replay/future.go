@@ -1,5 +1,12 @@
 package replay
 
+import (
+	"errors"
+
+	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/internal/wire"
+)
+
 // Status is the state of a Future.
 type Status uint8
 
@@ -30,18 +37,21 @@ type Future struct {
 	decode func([]byte) (any, error)
 	// derive settles a combined future from its children, if it can.
 	derive func(f *Future)
+	// pos and cmd identify the command of a command future (pos -1 else).
+	pos int
+	cmd wire.Command
 }
 
 // NewFuture returns an unsettled future whose raw output will be decoded
 // with decode.
 func (rt *Runtime) newFuture(decode func([]byte) (any, error)) *Future {
-	return &Future{rt: rt, status: Ongoing, decode: decode}
+	return &Future{rt: rt, status: Ongoing, decode: decode, pos: -1}
 }
 
 // Derived returns a future settled by derive, which inspects other futures
 // and calls Settle when the outcome is known.
 func (rt *Runtime) Derived(derive func(f *Future)) *Future {
-	return &Future{rt: rt, status: Ongoing, derive: derive}
+	return &Future{rt: rt, status: Ongoing, derive: derive, pos: -1}
 }
 
 // Settle fixes the outcome of f once; later calls are ignored.
@@ -55,6 +65,10 @@ func (f *Future) Settle(status Status, value any, err error) {
 
 // settleRaw settles a command future from its wire outcome.
 func (f *Future) settleRaw(output []byte, err error) {
+	if errors.Is(err, infinitic.ErrCanceled) {
+		f.Settle(Canceled, nil, err)
+		return
+	}
 	if err != nil {
 		f.Settle(Failed, nil, err)
 		return
@@ -92,5 +106,5 @@ func (f *Future) Runtime() *Runtime { return f.rt }
 
 // Settled returns a free-standing future with a fixed outcome.
 func Settled(status Status, value any, err error) *Future {
-	return &Future{status: status, value: value, err: err}
+	return &Future{status: status, value: value, err: err, pos: -1}
 }

@@ -207,6 +207,7 @@ func (co *Coroutine) Issue(req Request, decode func([]byte) (any, error)) *Futur
 		return nil // fire and forget: nothing will resolve it
 	}
 	f := rt.newFuture(decode)
+	f.pos, f.cmd = pos, req.Command
 	rt.pending[pos] = f
 	return f
 }

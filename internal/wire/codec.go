@@ -55,6 +55,8 @@ func (e *Envelope) validate() error {
 		ok = e.Signal != nil && e.WorkflowID != "" && e.Workflow != "" && e.Signal.ID != "" && e.Signal.Channel != ""
 	case KindReply:
 		ok = e.Reply != nil && e.Reply.Request != ""
+	case KindCancel:
+		ok = e.Cancel != nil && e.WorkflowID != "" && e.Workflow != "" && e.Cancel.ID != ""
 	}
 	if !ok {
 		return fmt.Errorf("decode envelope: malformed %s envelope", e.Kind)

@@ -14,6 +14,7 @@ const (
 	KindResult    Kind = 5 // engine → client: the workflow ended
 	KindSignal    Kind = 6 // client or workflow → engine: a value sent to a channel
 	KindReply     Kind = 7 // engine → client: outcome of a request (signal...)
+	KindCancel    Kind = 8 // client or parent → engine: cancel the instance
 )
 
 func (k Kind) String() string {
@@ -32,6 +33,8 @@ func (k Kind) String() string {
 		return "signal"
 	case KindReply:
 		return "reply"
+	case KindCancel:
+		return "cancel"
 	}
 	return "unknown"
 }
@@ -51,6 +54,7 @@ type Envelope struct {
 	Result    *Result    `cbor:"14,keyasint,omitempty"`
 	Signal    *Signal    `cbor:"15,keyasint,omitempty"`
 	Reply     *Reply     `cbor:"16,keyasint,omitempty"`
+	Cancel    *Cancel    `cbor:"17,keyasint,omitempty"`
 }
 
 // ParentRef points from a child workflow to the position awaiting it.
@@ -116,4 +120,11 @@ type Signal struct {
 type Reply struct {
 	Request string `cbor:"1,keyasint"`
 	Error   *Error `cbor:"2,keyasint,omitempty"`
+}
+
+// Cancel cancels a running instance and its children.
+type Cancel struct {
+	ID      string `cbor:"1,keyasint"` // request id
+	Reason  string `cbor:"2,keyasint,omitempty"`
+	ReplyTo string `cbor:"3,keyasint,omitempty"`
 }

@@ -32,6 +32,8 @@ func FromError(err error) *Error {
 		return &Error{Kind: ErrorTimeout, Message: e.What}
 	case *infinitic.PanicError:
 		return &Error{Kind: ErrorPanic, Message: e.Value, Stack: e.Stack}
+	case *infinitic.CanceledError:
+		return &Error{Kind: ErrorCanceled, Message: e.Reason, Workflow: e.Workflow, WorkflowID: e.ID}
 	case *infinitic.RemoteError:
 		return &Error{Kind: ErrorRemote, Type: e.Type, Message: e.Message, Stack: e.Stack, Fields: e.Fields,
 			Code: e.Code, Cause: FromError(e.Cause)}
@@ -71,6 +73,8 @@ func ToError(e *Error) error {
 		return &infinitic.TimeoutError{What: e.Message}
 	case ErrorPanic:
 		return &infinitic.PanicError{Value: e.Message, Stack: e.Stack}
+	case ErrorCanceled:
+		return &infinitic.CanceledError{Workflow: e.Workflow, ID: e.WorkflowID, Reason: e.Message}
 	}
 	return &infinitic.RemoteError{Type: e.Type, Message: e.Message, Stack: e.Stack, Fields: e.Fields, Code: e.Code, Cause: ToError(e.Cause)}
 }

@@ -11,6 +11,7 @@ const (
 	ErrorNonDeterminism ErrorKind = 4
 	ErrorTimeout        ErrorKind = 5
 	ErrorPanic          ErrorKind = 6
+	ErrorCanceled       ErrorKind = 7
 )
 
 // Error is an error crossing the wire, with its cause chain.

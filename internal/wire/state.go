@@ -10,6 +10,7 @@ const (
 	StatusRunning   Status = 1
 	StatusCompleted Status = 2
 	StatusFailed    Status = 3
+	StatusCanceled  Status = 4
 )
 
 // CommandKind tells what workflow code asked for at a position.
@@ -23,6 +24,7 @@ const (
 	CommandInline  CommandKind = 4
 	CommandReceive CommandKind = 5 // Target: the channel name
 	CommandSend    CommandKind = 6 // Target: "Workflow.channel"
+	CommandCancel  CommandKind = 7 // Target: the canceled command's target
 )
 
 func (k CommandKind) String() string {
@@ -39,6 +41,8 @@ func (k CommandKind) String() string {
 		return "receive"
 	case CommandSend:
 		return "send"
+	case CommandCancel:
+		return "cancel"
 	}
 	return "unknown"
 }
