@@ -80,9 +80,19 @@ func TestCancelPropagatesToChildren(t *testing.T) {
 	if err := parent.Cancel(ctx, "again"); !errors.Is(err, infinitic.ErrWorkflowFinished) {
 		t.Fatalf("second cancel: got %v", err)
 	}
-	unknown, _ := client.Attach(env.Client, Tree.Parent, "nope")
-	if err := unknown.Cancel(ctx, ""); !errors.Is(err, infinitic.ErrWorkflowUnknown) {
-		t.Fatalf("cancel unknown: got %v", err)
+	// A cancel for an id not started yet is kept until it starts.
+	early, _ := client.Attach(env.Client, Tree.Parent, "early")
+	cancelDone := make(chan error, 1)
+	go func() { cancelDone <- early.Cancel(ctx, "before start") }()
+	waitFor(ctx, t, env, func() bool { return env.Transport.Idle() })
+	if _, err := client.Start(ctx, env.Client, Tree.Parent, 0, client.WithID("early")); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-cancelDone; err != nil {
+		t.Fatalf("early cancel: %v", err)
+	}
+	if _, err := early.Await(ctx); !errors.Is(err, infinitic.ErrCanceled) {
+		t.Fatalf("early cancel: workflow not canceled: %v", err)
 	}
 }
 

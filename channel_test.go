@@ -1,6 +1,7 @@
 package infinitic_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"testing"
@@ -31,11 +32,13 @@ type expense struct{}
 // approval.
 func (expense) Review(ctx workflow.Context, timeout time.Duration) (string, error) {
 	first := Approvals.Receive(ctx)
-	timer := workflow.Timer(ctx, timeout)
-	winner, err := workflow.Any(
-		workflow.Async(ctx, func(ctx workflow.Context) (string, error) { a, err := first.Await(ctx); return "by " + a.By, err }),
-		workflow.Async(ctx, func(ctx workflow.Context) (string, error) { _, err := timer.Await(ctx); return "timeout", err }),
-	).Await(ctx)
+	winner := workflow.Async(ctx, func(ctx workflow.Context) (string, error) { a, err := first.Await(ctx); return "by " + a.By, err })
+	if timeout > 0 { // 0: no timeout
+		timer := workflow.Timer(ctx, timeout)
+		winner = workflow.Any(winner,
+			workflow.Async(ctx, func(ctx workflow.Context) (string, error) { _, err := timer.Await(ctx); return "timeout", err }))
+	}
+	won, err := winner.Await(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -43,7 +46,7 @@ func (expense) Review(ctx workflow.Context, timeout time.Duration) (string, erro
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%s, then %s by %s", winner, second.Status, second.By), nil
+	return fmt.Sprintf("%s, then %s by %s", won, second.Status, second.By), nil
 }
 
 // Forward relays one approval to another instance's channel.
@@ -71,7 +74,7 @@ func TestChannelSignalBeforeWaitIsBuffered(t *testing.T) {
 
 func testBufferedSignals(t *testing.T, env *infinitictest.Env) {
 	ctx := testCtx(t)
-	run, err := client.Start(ctx, env.Client, Expense.Review, time.Hour)
+	run, err := client.Start(ctx, env.Client, Expense.Review, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +96,10 @@ func testBufferedSignals(t *testing.T, env *infinitictest.Env) {
 	if !errors.Is(err, infinitic.ErrWorkflowFinished) {
 		t.Fatalf("send to finished workflow: got %v", err)
 	}
-	if err := client.Send(ctx, env.Client, Approvals, "nobody", Approval{}); !errors.Is(err, infinitic.ErrWorkflowUnknown) {
+	// A value sent to an id not started yet is kept: it waits, bounded by ctx.
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if err := client.Send(short, env.Client, Approvals, "nobody", Approval{}); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("send to unknown workflow: got %v", err)
 	}
 }

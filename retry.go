@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"time"
 )
 
 // RetryPolicy decides whether and when a failed task attempt is retried:
 // exponential backoff with jitter, as in Infinitic. The zero value means
-// "use DefaultRetryPolicy"; set MaxRetries to -1 for no retries.
+// DefaultRetryPolicy. In a policy with some fields set, the other duration,
+// coefficient and count fields take their defaults, but RandomFactor is
+// taken as given (0: no jitter). Set MaxRetries to -1 for no retries.
 type RetryPolicy struct {
 	// MinDelay is the delay before the first retry. Default 1s.
 	MinDelay time.Duration
@@ -44,6 +47,9 @@ var NoRetry = RetryPolicy{MaxRetries: -1}
 // withDefaults fills unset fields from DefaultRetryPolicy.
 func (p RetryPolicy) withDefaults() RetryPolicy {
 	d := DefaultRetryPolicy
+	if reflect.ValueOf(p).IsZero() {
+		return d
+	}
 	if p.MinDelay == 0 {
 		p.MinDelay = d.MinDelay
 	}

@@ -161,8 +161,8 @@ func Execute0[W, O any](ctx context.Context, c *Client, method func(W, workflow.
 // Cancel cancels the workflow instance and, recursively, its running child
 // workflows, and waits until its engine applied it. Callers awaiting it get
 // a *infinitic.WorkflowFailedError matching infinitic.ErrCanceled. It fails
-// with infinitic.ErrWorkflowUnknown or infinitic.ErrWorkflowFinished when
-// the instance is not running.
+// with infinitic.ErrWorkflowFinished when the instance already ended; for
+// an id that has not started yet it waits (like Send), bounded by ctx.
 func (r *Run[O]) Cancel(ctx context.Context, reason string) error {
 	id := uuid.NewString()
 	env := &wire.Envelope{Kind: wire.KindCancel, WorkflowID: r.id, Workflow: r.workflow,

@@ -14,10 +14,11 @@ import (
 
 // Send sends v to channel ch of the running instance id of workflow W and
 // waits until its engine stored it: a nil error means the value is in the
-// instance's history (received now or buffered for a later Receive). It
-// fails with infinitic.ErrWorkflowUnknown or infinitic.ErrWorkflowFinished
-// when there is no running instance, and with ctx.Err() if ctx ends first
-// (the value may then still be delivered).
+// instance's history (received now or kept for a later Receive). It fails
+// with infinitic.ErrWorkflowFinished when the instance already ended. A
+// value sent to an id that has not started yet is kept until it starts
+// (its dispatch may still be on its way): bound the wait with ctx, which
+// Send returns as ctx.Err() (the value may then still be delivered).
 func Send[W, T any](ctx context.Context, c *Client, ch workflow.Channel[W, T], id string, v T) error {
 	if err := ch.Err(); err != nil {
 		return err

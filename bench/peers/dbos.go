@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -86,7 +85,7 @@ func openDBOSSQLite(ctx context.Context, cfg config) (peer, error) {
 
 func startDBOS(ctx context.Context, cfg dbos.Config, cleanup func() error) (peer, error) {
 	cfg.AppName = "infinitic-bench"
-	cfg.Logger = slog.New(slog.DiscardHandler)
+	cfg.Logger = logger()
 	dctx, err := dbos.NewContext(context.Background(), cfg)
 	if err != nil {
 		return nil, errors.Join(err, cleanup())

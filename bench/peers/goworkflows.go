@@ -72,7 +72,15 @@ type goWorkflows struct {
 }
 
 func backendOptions() []backend.BackendOption {
-	return []backend.BackendOption{backend.WithLogger(slog.New(slog.DiscardHandler))}
+	return []backend.BackendOption{backend.WithLogger(logger())}
+}
+
+// logger discards, unless PEERS_DEBUG is set: then warnings go to stderr.
+func logger() *slog.Logger {
+	if os.Getenv("PEERS_DEBUG") == "" {
+		return slog.New(slog.DiscardHandler)
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
 
 func openSQLite(cfg config, pragmas string) (peer, error) {

@@ -41,6 +41,9 @@ func NewExecutor(env Env, cfg ServiceConfig) *Executor {
 func (x *Executor) Run(ctx context.Context) error {
 	c, err := x.Transport.Consume(ctx, transport.ServiceSubject(x.cfg.Contract.Name), "executor")
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped before it started: a clean shutdown
+		}
 		return fmt.Errorf("service executor %s: %w", x.cfg.Contract.Name, err)
 	}
 	defer c.Close()

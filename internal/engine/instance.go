@@ -39,10 +39,16 @@ func (e *WorkflowEngine) apply(in *instance, env *wire.Envelope, now time.Time) 
 		e.applyCompleted(in, env, now)
 	case wire.KindWait:
 		e.applyWait(in, env.Wait.Client)
-	case wire.KindSignal:
-		e.applySignal(in, env.Signal, now)
-	case wire.KindCancel:
-		e.applyCancel(in, env.Cancel)
+	case wire.KindSignal, wire.KindCancel:
+		if in.state == nil || in.state.Status == 0 {
+			e.buffer(in, env) // the dispatch may still be on its way
+			return
+		}
+		if env.Signal != nil {
+			e.applySignal(in, env.Signal, now)
+		} else {
+			e.applyCancel(in, env.Cancel)
+		}
 	default:
 		e.logger.Warn("workflow engine ignores message", "kind", env.Kind, "workflow", e.contract.Name, "id", in.id)
 	}
@@ -183,12 +189,27 @@ func (e *WorkflowEngine) buffer(in *instance, env *wire.Envelope) {
 		in.state = &wire.State{ID: in.id, Workflow: e.contract.Name}
 	}
 	for _, b := range in.state.Buffered {
-		if b.Kind == env.Kind && b.Completed != nil && env.Completed != nil && b.Completed.Position == env.Completed.Position {
+		if sameMessage(b, env) {
 			return
 		}
 	}
 	in.state.Buffered = append(in.state.Buffered, env)
 	in.changed = true
+}
+
+// sameMessage tells whether two buffered envelopes are copies.
+func sameMessage(a, b *wire.Envelope) bool {
+	switch {
+	case a.Kind != b.Kind:
+		return false
+	case a.Completed != nil:
+		return a.Completed.Position == b.Completed.Position
+	case a.Signal != nil:
+		return a.Signal.ID == b.Signal.ID
+	case a.Cancel != nil:
+		return a.Cancel.ID == b.Cancel.ID
+	}
+	return false
 }
 
 // drain turns what the runtime did into records and outgoing messages.

@@ -61,6 +61,9 @@ func NewWorkflowEngine(env Env, cfg WorkflowConfig) *WorkflowEngine {
 func (e *WorkflowEngine) Run(ctx context.Context) error {
 	c, err := e.Transport.Consume(ctx, transport.WorkflowSubject(e.contract.Name), "engine")
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped before it started: a clean shutdown
+		}
 		return fmt.Errorf("workflow engine %s: %w", e.contract.Name, err)
 	}
 	defer c.Close()
