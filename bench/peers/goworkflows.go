@@ -3,33 +3,28 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	"github.com/cschleiden/go-workflows/backend"
 	"github.com/cschleiden/go-workflows/backend/history"
 	"github.com/cschleiden/go-workflows/backend/monoprocess"
-	gwmysql "github.com/cschleiden/go-workflows/backend/mysql"
 	gwredis "github.com/cschleiden/go-workflows/backend/redis"
 	"github.com/cschleiden/go-workflows/backend/sqlite"
 	"github.com/cschleiden/go-workflows/client"
 	"github.com/cschleiden/go-workflows/worker"
 	"github.com/cschleiden/go-workflows/workflow"
-	_ "github.com/go-sql-driver/mysql"
 	"github.com/redis/go-redis/v9"
 )
 
 // go-workflows (github.com/cschleiden/go-workflows): one worker running
 // the workflow and the activity, one client, as in the project's own
-// bench (bench/main.go): SQLite and MySQL wrapped in the monoprocess
+// bench (bench/main.go): SQLite wrapped in the monoprocess
 // backend (in-process wake-ups instead of polling), Redis with polling
 // intervals of 0 (blocking reads). The executor cache holds 4096
 // instances, like infinitic-go's engine.
@@ -45,7 +40,8 @@ func init() {
 		return openSQLite(cfg, "?_pragma=synchronous(NORMAL)")
 	}
 	peers["go-workflows/redis"] = openGWRedis
-	peers["go-workflows/mysql"] = openGWMySQL
+	// No go-workflows/mysql: its MySQL backend needs MySQL 8 ("FOR UPDATE
+	// OF ... SKIP LOCKED"); MariaDB 10.11 rejects it.
 }
 
 // BenchStep is the trivial activity.
@@ -122,7 +118,9 @@ func openGWRedis(ctx context.Context, cfg config) (peer, error) {
 		return nil, err
 	}
 	cleanup := func() error {
-		// Delete the run's keys, leaving the rest of the server alone.
+		// Delete the run's keys, leaving the rest of the server alone (with
+		// a client of its own: closing the backend closed rc).
+		rc := redis.NewClient(&redis.Options{Addr: cfg.redisAddr, DB: cfg.redisDB})
 		dctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		iter := rc.Scan(dctx, 0, prefix+"*", 1000).Iterator()
@@ -143,50 +141,6 @@ func openGWRedis(ctx context.Context, cfg config) (peer, error) {
 		return errors.Join(iter.Err(), rc.Close())
 	}
 	return startGW(b, true, cleanup)
-}
-
-func openGWMySQL(ctx context.Context, cfg config) (peer, error) {
-	db, err := sql.Open("mysql", fmt.Sprintf("%s@tcp(%s)/", cfg.mysqlUser, cfg.mysqlAddr))
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	name := "gwbench_" + randomID()
-	if _, err := db.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		return nil, fmt.Errorf("mysql %s: %w", cfg.mysqlAddr, err)
-	}
-	drop := func() error {
-		db, err := sql.Open("mysql", fmt.Sprintf("%s@tcp(%s)/", cfg.mysqlUser, cfg.mysqlAddr))
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		_, err = db.Exec("DROP DATABASE IF EXISTS " + name)
-		return err
-	}
-	host, portStr, err := net.SplitHostPort(cfg.mysqlAddr)
-	if err != nil {
-		return nil, errors.Join(fmt.Errorf("mysql address: %w", err), drop())
-	}
-	port, err := strconv.Atoi(portStr)
-	if err != nil {
-		return nil, errors.Join(fmt.Errorf("mysql address: %w", err), drop())
-	}
-	var b backend.Backend
-	func() {
-		defer func() {
-			if r := recover(); r != nil { // the constructor panics on errors
-				err = fmt.Errorf("go-workflows mysql backend: %v", r)
-			}
-		}()
-		b = monoprocess.NewMonoprocessBackend(gwmysql.NewMysqlBackend(host, port, cfg.mysqlUser, "", name,
-			gwmysql.WithBackendOptions(backendOptions()...),
-			gwmysql.WithMySQLOptions(func(db *sql.DB) { db.SetMaxOpenConns(100) })))
-	}()
-	if err != nil {
-		return nil, errors.Join(err, drop())
-	}
-	return startGW(b, false, drop)
 }
 
 func startGW(b backend.Backend, blocking bool, cleanup func() error) (peer, error) {

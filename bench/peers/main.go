@@ -43,8 +43,6 @@ type config struct {
 	postgresURL string
 	redisAddr   string
 	redisDB     int
-	mysqlAddr   string
-	mysqlUser   string
 	dataDir     string
 }
 
@@ -76,8 +74,6 @@ func mainErr() error {
 	flag.StringVar(&cfg.postgresURL, "postgres-url", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "PostgreSQL database (a schema of its own is created and dropped)")
 	flag.StringVar(&cfg.redisAddr, "redis-addr", "127.0.0.1:6379", "Redis server (keys under a prefix of their own, deleted after)")
 	flag.IntVar(&cfg.redisDB, "redis-db", 7, "Redis database number")
-	flag.StringVar(&cfg.mysqlAddr, "mysql-addr", "127.0.0.1:3306", "MySQL/MariaDB server (a database of its own is created and dropped)")
-	flag.StringVar(&cfg.mysqlUser, "mysql-user", "root", "MySQL user (no password)")
 	flag.StringVar(&cfg.dataDir, "data-dir", "", "directory of SQLite files (default: temporary, removed)")
 	list := flag.Bool("list", false, "list the peers and exit")
 	flag.Parse()
