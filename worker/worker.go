@@ -97,6 +97,7 @@ type options struct {
 	grace       time.Duration
 	batch       int
 	cache       int
+	delegated   []any
 }
 
 // Concurrency sets how many tasks (services) or instances (workflows) are
@@ -123,6 +124,15 @@ func BatchSize(n int) Option { return func(o *options) { o.batch = n } }
 // CacheSize sets how many running instances a workflow engine keeps live in
 // memory (avoiding history replays). Default 4096.
 func CacheSize(n int) Option { return func(o *options) { o.cache = n } }
+
+// Delegated marks service methods (method expressions such as
+// Payments.Charge) as delegated: when such a method returns without error,
+// the task is not completed; an external system completes it later with
+// client.CompleteDelegatedTask, using the task id from
+// infinitic.TaskFrom(ctx). Errors are retried as usual.
+func Delegated(methods ...any) Option {
+	return func(o *options) { o.delegated = append(o.delegated, methods...) }
+}
 
 func buildOptions(opts []Option, defaults options) (options, error) {
 	o := defaults
@@ -156,8 +166,17 @@ func AddService[S any](w *Worker, impl S, opts ...Option) error {
 	if err != nil {
 		return fmt.Errorf("worker: service: %w", err)
 	}
+	delegated := map[string]bool{}
+	for _, m := range o.delegated {
+		parsed, err := naming.Parse(m)
+		if err != nil || parsed.Contract != c.Type {
+			return fmt.Errorf("worker: service %s: %w: Delegated(%T) is not a method expression of %s", c.Name, infinitic.ErrInvalidContract, m, c.Type)
+		}
+		delegated[w.names.Method(parsed)] = true
+	}
 	return w.add("service "+c.Name, engine.NewExecutor(w.env(), engine.ServiceConfig{
 		Contract: c, Impl: bound, Concurrency: o.concurrency, Retry: o.retry, Timeout: o.timeout, Grace: o.grace,
+		Delegated: delegated,
 	}))
 }
 

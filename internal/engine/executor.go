@@ -22,6 +22,9 @@ type ServiceConfig struct {
 	Retry       infinitic.RetryPolicy
 	Timeout     time.Duration // per attempt; 0: none
 	Grace       time.Duration // extra time a timed-out task gets to return
+	// Delegated methods (by wire name) do not complete when they return:
+	// an external system completes them later through the client.
+	Delegated map[string]bool
 }
 
 // Executor runs the tasks of one service.
@@ -79,6 +82,9 @@ func (x *Executor) handle(ctx context.Context, d transport.Delivery) {
 	var msg wire.Outgoing
 	p := ex.Parent
 	switch delay, retry := x.retryDelay(ex, runErr); {
+	case runErr == nil && x.cfg.Delegated[ex.Method]:
+		_ = d.Ack() // the external system will complete it
+		return
 	case runErr == nil:
 		msg = completedMessage(p.WorkflowID, p.Workflow, p.Position, out, nil)
 	case retry:

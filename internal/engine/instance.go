@@ -275,7 +275,7 @@ func (e *WorkflowEngine) commandMessage(st *wire.State, req replay.Request) (wir
 	parent := wire.ParentRef{WorkflowID: st.ID, Workflow: st.Workflow, Position: req.Position}
 	switch req.Command.Kind {
 	case wire.CommandTask:
-		taskID := fmt.Sprintf("%s.%d", st.ID, req.Position)
+		taskID := wire.TaskID(st.Workflow, st.ID, req.Position)
 		env := &wire.Envelope{Kind: wire.KindExecute, WorkflowID: st.ID, Workflow: st.Workflow, Execute: &wire.Execute{
 			TaskID: taskID, Service: req.Service, Method: req.Method, Input: req.Input, Attempt: 1, Parent: parent, Meta: req.Meta,
 		}}

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -135,6 +137,30 @@ func FuzzDecodeState(f *testing.F) {
 			if _, err := Marshal(c); err != nil {
 				t.Fatal(err)
 			}
+		}
+	})
+}
+
+func TestTaskIDRoundTrip(t *testing.T) {
+	for _, id := range []string{"a", "with/slash", "x.1"} {
+		w, got, pos, err := ParseTaskID(TaskID("Flow", id, 12))
+		if err != nil || w != "Flow" || got != id || pos != 12 {
+			t.Errorf("%q: got %q %q %d %v", id, w, got, pos, err)
+		}
+	}
+	for _, bad := range []string{"", "Flow", "Flow/", "Flow/id/x", "/id/1", "Flow/id/-1"} {
+		if _, _, _, err := ParseTaskID(bad); err == nil {
+			t.Errorf("%q: want error", bad)
+		}
+	}
+}
+
+func FuzzParseTaskID(f *testing.F) {
+	f.Add("Flow/id/3")
+	f.Fuzz(func(t *testing.T, s string) {
+		w, id, pos, err := ParseTaskID(s)
+		if err == nil && TaskID(w, id, pos) != s && strconv.Itoa(pos) == s[strings.LastIndexByte(s, '/')+1:] {
+			t.Fatalf("%q does not round-trip", s)
 		}
 	})
 }

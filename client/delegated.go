@@ -1,0 +1,40 @@
+package client
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/internal/naming"
+	"github.com/infinitic-go/infinitic/internal/wire"
+	"github.com/infinitic-go/infinitic/transport"
+)
+
+// CompleteDelegatedTask completes a task of a delegated method (see
+// worker.Delegated) with its result: method is the method expression
+// (Payments.Charge), taskID the id the method got from
+// infinitic.TaskFrom. The waiting workflow continues with result. Completing
+// twice is harmless: the first completion wins.
+func CompleteDelegatedTask[S, I, O any](ctx context.Context, c *Client, method func(S, context.Context, I) (O, error), taskID string, result O) error {
+	m, err := naming.Parse(method)
+	if err != nil {
+		return fmt.Errorf("client: %w: %w", infinitic.ErrInvalidContract, err)
+	}
+	if _, err := c.names.Contract(m.Contract); err != nil {
+		return fmt.Errorf("client: %w: %w", infinitic.ErrInvalidContract, err)
+	}
+	workflow, id, pos, err := wire.ParseTaskID(taskID)
+	if err != nil {
+		return fmt.Errorf("client: complete delegated task: %w", err)
+	}
+	out, err := c.cfg.Codec.Marshal(result)
+	if err != nil {
+		return fmt.Errorf("client: encode result of delegated task %s: %w", taskID, err)
+	}
+	env := &wire.Envelope{Kind: wire.KindCompleted, WorkflowID: id, Workflow: workflow,
+		Completed: &wire.Completed{Position: pos, Output: out}}
+	if err := c.publish(ctx, fmt.Sprintf("c:%s:%d", id, pos), transport.WorkflowSubject(workflow), id, env); err != nil {
+		return fmt.Errorf("client: complete delegated task %s: %w", taskID, err)
+	}
+	return nil
+}
