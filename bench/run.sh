@@ -111,8 +111,10 @@ done
 				ratio = (w + 0 > 0 && ref > 0) ? sprintf("%.2fx", ref / w) : "-"
 				lr = (v[i, "lone_p99_ms"] + 0 > 0 && refl > 0) ? sprintf("%.2fx", v[i, "lone_p99_ms"] / refl) : "-"
 				if (i <= nours) { ratio = (i == 1 ? "ref" : ratio); lr = (i == 1 ? "ref" : lr) }
+				if (i > nours && w + 0 > best) { best = w + 0; bestname = v[i, "backend"] }
 				printf "%-30s %10s %10s %10s %10s %10s %10s %10s %9s %10s %10s\n", (i <= nours ? "infinitic-go/" : "") v[i, "backend"] (v[i, "failed"] + 0 > 0 ? " FAILED" : ""), w, v[i, "tasks_per_s"], v[i, "latency_p50_ms"], v[i, "latency_p90_ms"], v[i, "latency_p99_ms"], v[i, "lone_p50_ms"], v[i, "lone_p99_ms"], v[i, "peak_rss_mib"], ratio, lr
 			}
+			if (best > 0 && ref > 0) printf "# ours/fastest peer (%s): %.2fx\n", bestname, ref / best
 		}' "${files[@]}"
 	echo "# ours/peer: reference workflows/s over the row's; peer/ours: the row's lone p99 over the reference's"
 	echo "# reports: $OUT"
