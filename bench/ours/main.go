@@ -37,6 +37,7 @@ func run() error {
 		cpuProfile string
 		progress   bool
 		verbose    bool
+		ops        bool
 	)
 	flag.IntVar(&opts.Workflows, "workflows", 2000, "workflows in the throughput phase")
 	flag.IntVar(&opts.Tasks, "tasks", 2, "sequential tasks per workflow")
@@ -49,11 +50,13 @@ func run() error {
 	flag.StringVar(&spec.NATSURL, "nats-url", "nats://127.0.0.1:4222", "server of the nats backend")
 	flag.StringVar(&spec.DataDir, "data-dir", "", "JetStream directory of the embedded backend (default: temporary, removed)")
 	flag.BoolVar(&spec.SyncAlways, "sync", false, "embedded backend: fsync every write")
+	flag.BoolVar(&spec.OneConnection, "one-conn", false, "embedded backend: one connection for the transport and the store")
 	flag.StringVar(&spec.Store, "store", "", "store instead of JetStream KV: postgres (with -store-url)")
 	flag.StringVar(&spec.StoreURL, "store-url", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "URL of -store")
 	flag.DurationVar(&timeout, "timeout", 10*time.Minute, "give up after this long")
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.BoolVar(&progress, "progress", term.IsTerminal(int(os.Stderr.Fd())), "show a progress bar on stderr")
+	flag.BoolVar(&ops, "ops", false, "count transport and store calls; print them to stderr after the report")
 	flag.BoolVar(&verbose, "v", false, "log the worker's warnings and errors to stderr")
 	flag.Parse()
 
@@ -62,6 +65,7 @@ func run() error {
 		return err
 	}
 	opts.Backend = b
+	opts.CountOps = ops
 	if verbose {
 		opts.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
@@ -87,6 +91,9 @@ func run() error {
 	rep, err := bench.Run(ctx, opts)
 	if ferr := rep.Format(os.Stdout); ferr != nil && err == nil {
 		err = ferr
+	}
+	if rep.Ops != nil {
+		_ = rep.Ops.Format(os.Stderr, rep.Completed)
 	}
 	return err
 }

@@ -68,6 +68,9 @@ type EmbeddedConfig struct {
 	// to the backend name ("embedded+postgres").
 	Store     StoreOpener
 	StoreName string
+	// OneConnection shares one in-process connection between the
+	// transport and the store. Default false: one connection each.
+	OneConnection bool
 }
 
 // Embedded is the default backend of infinitic-go: an embedded NATS
@@ -93,21 +96,25 @@ func Embedded(cfg EmbeddedConfig) Backend {
 			return nil, errors.Join(err, removeDir())
 		}
 		stopServer := func() error { srv.Shutdown(); return removeDir() }
-		nc, err := srv.Connect()
-		if err != nil {
-			return nil, errors.Join(err, stopServer())
+		connect := func() (*nats.Conn, error) { return srv.Connect() }
+		if cfg.OneConnection {
+			var nc *nats.Conn
+			if nc, err = srv.Connect(); err != nil {
+				return nil, errors.Join(err, stopServer())
+			}
+			defer func() {
+				if err != nil {
+					nc.Close()
+				}
+			}()
+			connect = func() (*nats.Conn, error) { return nc, nil }
 		}
-		s, err := openNATS(ctx, nc, natsjs.Config{}, natskv.Config{}, cfg.Store)
+		s, err := openNATS(ctx, connect, natsjs.Config{}, natskv.Config{}, cfg.Store)
 		if err != nil {
-			nc.Close()
 			return nil, errors.Join(err, stopServer())
 		}
 		closeStack := s.Close
-		s.Close = func() error {
-			err := closeStack()
-			nc.Close()
-			return errors.Join(err, stopServer())
-		}
+		s.Close = func() error { return errors.Join(closeStack(), stopServer()) }
 		return s, nil
 	}}
 }
@@ -132,14 +139,21 @@ func NATS(cfg NATSConfig) Backend {
 		name += "+" + storeName(cfg.StoreName)
 	}
 	return Backend{Name: name, Open: func(ctx context.Context) (*Stack, error) {
-		nc, err := nats.Connect(cfg.URL, nats.Name("infinitic-bench"))
+		connect := func() (*nats.Conn, error) {
+			nc, err := nats.Connect(cfg.URL, nats.Name("infinitic-bench"))
+			if err != nil {
+				return nil, fmt.Errorf("bench: connect to %s: %w", cfg.URL, err)
+			}
+			return nc, nil
+		}
+		nc, err := connect() // to delete the run's streams and bucket
 		if err != nil {
-			return nil, fmt.Errorf("bench: connect to %s: %w", cfg.URL, err)
+			return nil, err
 		}
 		id := randomID()
 		tc := natsjs.Config{Stream: "BENCH_" + id, Prefix: "bench" + id, Replicas: cfg.Replicas}
 		kc := natskv.Config{Bucket: "bench_" + id, Replicas: cfg.Replicas}
-		s, err := openNATS(ctx, nc, tc, kc, cfg.Store)
+		s, err := openNATS(ctx, connect, tc, kc, cfg.Store)
 		if err != nil {
 			nc.Close()
 			return nil, err
@@ -170,26 +184,39 @@ func NATS(cfg NATSConfig) Backend {
 }
 
 // openNATS opens the JetStream transport, and the KV store unless
-// openStore is given.
-func openNATS(ctx context.Context, nc *nats.Conn, tc natsjs.Config, kc natskv.Config, openStore StoreOpener) (*Stack, error) {
-	tr, err := natsjs.New(ctx, nc, tc)
+// openStore is given, each on a connection of its own from connect
+// (one connection for all traffic serializes it on the connection's lock
+// and socket). Close closes both connections.
+func openNATS(ctx context.Context, connect func() (*nats.Conn, error), tc natsjs.Config, kc natskv.Config, openStore StoreOpener) (*Stack, error) {
+	tnc, err := connect()
 	if err != nil {
 		return nil, err
 	}
+	tr, err := natsjs.New(ctx, tnc, tc)
+	if err != nil {
+		tnc.Close()
+		return nil, err
+	}
+	closeTransport := func() error { err := tr.Close(); tnc.Close(); return err }
 	var st store.Store
 	closeStore := func() error { return nil }
 	if openStore != nil {
 		st, closeStore, err = openStore(ctx)
 	} else {
-		var kv *natskv.Store
-		if kv, err = natskv.New(ctx, nc, kc); err == nil {
-			st, closeStore = kv, kv.Close
+		var snc *nats.Conn
+		if snc, err = connect(); err == nil {
+			var kv *natskv.Store
+			if kv, err = natskv.New(ctx, snc, kc); err == nil {
+				st, closeStore = kv, func() error { err := kv.Close(); snc.Close(); return err }
+			} else {
+				snc.Close()
+			}
 		}
 	}
 	if err != nil {
-		return nil, errors.Join(err, tr.Close())
+		return nil, errors.Join(err, closeTransport())
 	}
-	return &Stack{Transport: tr, Store: st, Close: func() error { return errors.Join(closeStore(), tr.Close()) }}, nil
+	return &Stack{Transport: tr, Store: st, Close: func() error { return errors.Join(closeStore(), closeTransport()) }}, nil
 }
 
 // Postgres opens store/postgres on url with a table of its own, dropped
@@ -244,6 +271,8 @@ type Spec struct {
 	// DataDir and SyncAlways configure Kind "embedded".
 	DataDir    string
 	SyncAlways bool
+	// OneConnection: see EmbeddedConfig.
+	OneConnection bool
 	// Store is "" or "natskv" (JetStream KV, the default), or "postgres"
 	// (with StoreURL), replacing KV with NATS as the transport. Other
 	// stores plug in through Stores.
@@ -277,7 +306,7 @@ func (s Spec) Backend() (Backend, error) {
 		}
 		return Memory(), nil
 	case "", "embedded":
-		return Embedded(EmbeddedConfig{DataDir: s.DataDir, SyncAlways: s.SyncAlways, Store: open, StoreName: s.Store}), nil
+		return Embedded(EmbeddedConfig{DataDir: s.DataDir, SyncAlways: s.SyncAlways, OneConnection: s.OneConnection, Store: open, StoreName: s.Store}), nil
 	case "nats":
 		if s.NATSURL == "" {
 			return Backend{}, errors.New("bench: the nats backend needs a server URL")

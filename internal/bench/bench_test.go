@@ -178,3 +178,29 @@ func TestEmbeddedRemovesTempDir(t *testing.T) {
 		t.Errorf("temporary data dir left behind in %s", dir)
 	}
 }
+
+func TestCountOps(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	const n, k = 20, 2
+	rep, err := Run(ctx, Options{Backend: Memory(), Workflows: n, Tasks: k, CountOps: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := rep.Ops
+	if ops == nil {
+		t.Fatal("no ops counted")
+	}
+	// At least: a dispatch and k task outcomes per workflow are published
+	// and consumed, and each workflow's state is written.
+	if ops.Published < n*(k+1) || ops.Fetched < n*(k+1) || ops.Ack.N < n*(k+1) || ops.Put.N < n {
+		t.Errorf("ops = %+v", ops)
+	}
+	var buf bytes.Buffer
+	if err := ops.Format(&buf, rep.Completed); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(buf.Bytes(), []byte("op_publish: n=")) {
+		t.Errorf("ops:\n%s", buf.String())
+	}
+}

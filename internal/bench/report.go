@@ -37,6 +37,11 @@ type Report struct {
 	GoVersion  string
 	GOMAXPROCS int
 	NumCPU     int
+
+	// Ops counts the transport and store calls of the throughput phase
+	// when Options.CountOps is set; Format does not print it (see
+	// Ops.Format).
+	Ops *Ops
 }
 
 // Keys are the keys of a formatted report, in order. Every report prints

@@ -1,0 +1,179 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync/atomic"
+	"time"
+
+	"github.com/infinitic-go/infinitic/store"
+	"github.com/infinitic-go/infinitic/transport"
+)
+
+// Ops counts the calls the engine makes to the transport and the store,
+// and the time they take (wall time, summed over concurrent callers): it
+// tells whether a run waits on round trips or burns CPU. Enable it with
+// Options.CountOps; it costs two clock reads per call.
+type Ops struct {
+	Publish, Fetch, Ack, Retry, DeadLetter Op // transport calls
+	Published, Fetched                     int64
+	Get, Put, Delete, Keys                 Op    // store calls
+	Conflicts                              int64 // Put or Delete that returned store.ErrConflict
+}
+
+// Op is the count and total duration of one kind of call.
+type Op struct {
+	N     int64
+	Total time.Duration
+}
+
+// Mean is the average duration of a call.
+func (o Op) Mean() time.Duration {
+	if o.N == 0 {
+		return 0
+	}
+	return o.Total / time.Duration(o.N)
+}
+
+// Format writes one line per kind of call, with counts per workflow when
+// workflows > 0.
+func (o *Ops) Format(w io.Writer, workflows int) error {
+	per := func(n int64) string {
+		if workflows <= 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.2f", float64(n)/float64(workflows))
+	}
+	line := func(name string, op Op, extra string) {
+		fmt.Fprintf(w, "op_%s: n=%d per_workflow=%s mean_us=%.1f total_s=%.3f%s\n",
+			name, op.N, per(op.N), float64(op.Mean())/float64(time.Microsecond), op.Total.Seconds(), extra)
+	}
+	line("publish", o.Publish, fmt.Sprintf(" messages=%d messages_per_workflow=%s", o.Published, per(o.Published)))
+	line("fetch", o.Fetch, fmt.Sprintf(" messages=%d", o.Fetched))
+	line("ack", o.Ack, "")
+	line("retry", o.Retry, "")
+	line("dead_letter", o.DeadLetter, "")
+	line("store_get", o.Get, "")
+	line("store_put", o.Put, fmt.Sprintf(" conflicts=%d", o.Conflicts))
+	line("store_delete", o.Delete, "")
+	_, err := fmt.Fprintf(w, "op_store_keys: n=%d mean_us=%.1f\n", o.Keys.N, float64(o.Keys.Mean())/float64(time.Microsecond))
+	return err
+}
+
+// counter is an Op updated concurrently.
+type counter struct{ n, ns atomic.Int64 }
+
+func (c *counter) since(t0 time.Time) {
+	c.n.Add(1)
+	c.ns.Add(int64(time.Since(t0)))
+}
+
+func (c *counter) op() Op { return Op{N: c.n.Load(), Total: time.Duration(c.ns.Load())} }
+
+type opCounters struct {
+	publish, fetch, ack, retry, deadLetter counter
+	published, fetched, conflicts          atomic.Int64
+	get, put, del, keys                    counter
+}
+
+func (c *opCounters) snapshot() *Ops {
+	return &Ops{
+		Publish: c.publish.op(), Fetch: c.fetch.op(), Ack: c.ack.op(), Retry: c.retry.op(), DeadLetter: c.deadLetter.op(),
+		Published: c.published.Load(), Fetched: c.fetched.Load(),
+		Get: c.get.op(), Put: c.put.op(), Delete: c.del.op(), Keys: c.keys.op(),
+		Conflicts: c.conflicts.Load(),
+	}
+}
+
+// countingTransport and countingStore wrap the backend's.
+type countingTransport struct {
+	transport.Transport
+	c *opCounters
+}
+
+func (t countingTransport) Publish(ctx context.Context, msgs ...transport.Message) error {
+	defer t.c.publish.since(time.Now())
+	t.c.published.Add(int64(len(msgs)))
+	return t.Transport.Publish(ctx, msgs...)
+}
+
+func (t countingTransport) Consume(ctx context.Context, subject, group string) (transport.Consumer, error) {
+	cons, err := t.Transport.Consume(ctx, subject, group)
+	if err != nil {
+		return nil, err
+	}
+	return countingConsumer{cons, t.c}, nil
+}
+
+type countingConsumer struct {
+	transport.Consumer
+	c *opCounters
+}
+
+func (cc countingConsumer) Fetch(ctx context.Context, max int, maxWait time.Duration) ([]transport.Delivery, error) {
+	t0 := time.Now()
+	ds, err := cc.Consumer.Fetch(ctx, max, maxWait)
+	if len(ds) > 0 { // empty fetches are idle time, not work
+		cc.c.fetch.since(t0)
+		cc.c.fetched.Add(int64(len(ds)))
+	}
+	for i, d := range ds {
+		ds[i] = countingDelivery{d, cc.c}
+	}
+	return ds, err
+}
+
+type countingDelivery struct {
+	transport.Delivery
+	c *opCounters
+}
+
+func (d countingDelivery) Ack() error {
+	defer d.c.ack.since(time.Now())
+	return d.Delivery.Ack()
+}
+
+func (d countingDelivery) Retry(delay time.Duration) error {
+	defer d.c.retry.since(time.Now())
+	return d.Delivery.Retry(delay)
+}
+
+func (d countingDelivery) DeadLetter(reason string) error {
+	defer d.c.deadLetter.since(time.Now())
+	return d.Delivery.DeadLetter(reason)
+}
+
+type countingStore struct {
+	store.Store
+	c *opCounters
+}
+
+func (s countingStore) Get(ctx context.Context, key string) ([]byte, store.Version, error) {
+	defer s.c.get.since(time.Now())
+	return s.Store.Get(ctx, key)
+}
+
+func (s countingStore) Put(ctx context.Context, key string, value []byte, expected store.Version) (store.Version, error) {
+	defer s.c.put.since(time.Now())
+	v, err := s.Store.Put(ctx, key, value, expected)
+	if errors.Is(err, store.ErrConflict) {
+		s.c.conflicts.Add(1)
+	}
+	return v, err
+}
+
+func (s countingStore) Delete(ctx context.Context, key string, expected store.Version) error {
+	defer s.c.del.since(time.Now())
+	err := s.Store.Delete(ctx, key, expected)
+	if errors.Is(err, store.ErrConflict) {
+		s.c.conflicts.Add(1)
+	}
+	return err
+}
+
+func (s countingStore) Keys(ctx context.Context, prefix, after string, limit int) ([]string, error) {
+	defer s.c.keys.since(time.Now())
+	return s.Store.Keys(ctx, prefix, after, limit)
+}
