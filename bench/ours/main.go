@@ -92,8 +92,13 @@ func run() error {
 	if ferr := rep.Format(os.Stdout); ferr != nil && err == nil {
 		err = ferr
 	}
-	if rep.Ops != nil {
+	if rep.Ops != nil && rep.Completed > 0 {
+		fmt.Fprintln(os.Stderr, "# calls of the throughput phase")
 		_ = rep.Ops.Format(os.Stderr, rep.Completed)
+	}
+	if rep.LoneOps != nil {
+		fmt.Fprintln(os.Stderr, "# calls of the lone phase")
+		_ = rep.LoneOps.Format(os.Stderr, rep.Lone)
 	}
 	return err
 }

@@ -50,7 +50,7 @@ type Options struct {
 	BatchSize int
 
 	// CountOps wraps the transport and the store to count the calls of
-	// the worker and the client during the throughput phase (Report.Ops).
+	// the worker and the client (Report.Ops and Report.LoneOps).
 	CountOps bool
 
 	// Progress, when set, is called from one goroutine about every 100ms
@@ -162,8 +162,15 @@ func Run(ctx context.Context, opts Options) (rep Report, err error) {
 		if opts.Workflows == 0 {
 			warm = loneWarmup
 		}
+		var before *Ops
+		if counters != nil {
+			before = counters.snapshot()
+		}
 		lat, lerr := lone(ctx, c, opts, warm)
 		rep.Lone, rep.LoneLatency = len(lat), percentiles(lat)
+		if counters != nil {
+			rep.LoneOps = counters.snapshot().sub(before)
+		}
 		if lerr != nil {
 			return rep, lerr
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -21,6 +22,21 @@ type Ops struct {
 	Published, Fetched                     int64
 	Get, Put, Delete, Keys                 Op    // store calls
 	Conflicts                              int64 // Put or Delete that returned store.ErrConflict
+	// Hop is the time from the start of the Publish call of a message to
+	// its delivery by Fetch (first delivery of each message id).
+	Hop Op
+}
+
+// sub returns o - before, for the calls of one phase.
+func (o *Ops) sub(before *Ops) *Ops {
+	d := func(a, b Op) Op { return Op{N: a.N - b.N, Total: a.Total - b.Total} }
+	return &Ops{
+		Publish: d(o.Publish, before.Publish), Fetch: d(o.Fetch, before.Fetch), Ack: d(o.Ack, before.Ack),
+		Retry: d(o.Retry, before.Retry), DeadLetter: d(o.DeadLetter, before.DeadLetter),
+		Published: o.Published - before.Published, Fetched: o.Fetched - before.Fetched,
+		Get: d(o.Get, before.Get), Put: d(o.Put, before.Put), Delete: d(o.Delete, before.Delete), Keys: d(o.Keys, before.Keys),
+		Conflicts: o.Conflicts - before.Conflicts, Hop: d(o.Hop, before.Hop),
+	}
 }
 
 // Op is the count and total duration of one kind of call.
@@ -52,6 +68,7 @@ func (o *Ops) Format(w io.Writer, workflows int) error {
 	}
 	line("publish", o.Publish, fmt.Sprintf(" messages=%d messages_per_workflow=%s", o.Published, per(o.Published)))
 	line("fetch", o.Fetch, fmt.Sprintf(" messages=%d", o.Fetched))
+	line("hop", o.Hop, " (publish call to delivery, per message)")
 	line("ack", o.Ack, "")
 	line("retry", o.Retry, "")
 	line("dead_letter", o.DeadLetter, "")
@@ -76,6 +93,8 @@ type opCounters struct {
 	publish, fetch, ack, retry, deadLetter counter
 	published, fetched, conflicts          atomic.Int64
 	get, put, del, keys                    counter
+	hop                                    counter
+	sent                                   sync.Map // message id -> time.Time of its Publish call
 }
 
 func (c *opCounters) snapshot() *Ops {
@@ -83,7 +102,7 @@ func (c *opCounters) snapshot() *Ops {
 		Publish: c.publish.op(), Fetch: c.fetch.op(), Ack: c.ack.op(), Retry: c.retry.op(), DeadLetter: c.deadLetter.op(),
 		Published: c.published.Load(), Fetched: c.fetched.Load(),
 		Get: c.get.op(), Put: c.put.op(), Delete: c.del.op(), Keys: c.keys.op(),
-		Conflicts: c.conflicts.Load(),
+		Conflicts: c.conflicts.Load(), Hop: c.hop.op(),
 	}
 }
 
@@ -94,8 +113,14 @@ type countingTransport struct {
 }
 
 func (t countingTransport) Publish(ctx context.Context, msgs ...transport.Message) error {
-	defer t.c.publish.since(time.Now())
+	t0 := time.Now()
+	defer t.c.publish.since(t0)
 	t.c.published.Add(int64(len(msgs)))
+	for _, m := range msgs {
+		if m.DeliverAt.IsZero() {
+			t.c.sent.LoadOrStore(m.ID, t0)
+		}
+	}
 	return t.Transport.Publish(ctx, msgs...)
 }
 
@@ -119,7 +144,12 @@ func (cc countingConsumer) Fetch(ctx context.Context, max int, maxWait time.Dura
 		cc.c.fetch.since(t0)
 		cc.c.fetched.Add(int64(len(ds)))
 	}
+	now := time.Now()
 	for i, d := range ds {
+		if t0, ok := cc.c.sent.LoadAndDelete(d.Message().ID); ok {
+			cc.c.hop.n.Add(1)
+			cc.c.hop.ns.Add(int64(now.Sub(t0.(time.Time))))
+		}
 		ds[i] = countingDelivery{d, cc.c}
 	}
 	return ds, err

@@ -38,10 +38,10 @@ type Report struct {
 	GOMAXPROCS int
 	NumCPU     int
 
-	// Ops counts the transport and store calls of the throughput phase
-	// when Options.CountOps is set; Format does not print it (see
-	// Ops.Format).
-	Ops *Ops
+	// Ops and LoneOps count the transport and store calls of the
+	// throughput and lone phases (warm-up included) when Options.CountOps
+	// is set; Format does not print them (see Ops.Format).
+	Ops, LoneOps *Ops
 }
 
 // Keys are the keys of a formatted report, in order. Every report prints
