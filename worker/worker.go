@@ -51,6 +51,7 @@ type Worker struct {
 	names      *naming.Table
 	components []component
 	seen       map[string]bool
+	workflows  map[string]*engine.WorkflowConfig // by name, to add versions
 	mu         sync.Mutex
 	running    bool
 }
@@ -80,7 +81,7 @@ func New(cfg Config) (*Worker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("worker: %w", err)
 	}
-	return &Worker{cfg: cfg, names: names, seen: map[string]bool{}}, nil
+	return &Worker{cfg: cfg, names: names, seen: map[string]bool{}, workflows: map[string]*engine.WorkflowConfig{}}, nil
 }
 
 func (w *Worker) env() engine.Env {
@@ -98,6 +99,7 @@ type options struct {
 	batch       int
 	cache       int
 	delegated   []any
+	version     int
 }
 
 // Concurrency sets how many tasks (services) or instances (workflows) are
@@ -124,6 +126,13 @@ func BatchSize(n int) Option { return func(o *options) { o.batch = n } }
 // CacheSize sets how many running instances a workflow engine keeps live in
 // memory (avoiding history replays). Default 4096.
 func CacheSize(n int) Option { return func(o *options) { o.cache = n } }
+
+// Version registers a workflow implementation as version v (default 0).
+// Register several versions of one workflow, each with AddWorkflow: new
+// instances start on the highest version, running instances keep the
+// version they started with, so changing workflow code never breaks them.
+// Options other than Version are taken from the first registration.
+func Version(v int) Option { return func(o *options) { o.version = v } }
 
 // Delegated marks service methods (method expressions such as
 // Payments.Charge) as delegated: when such a method returns without error,
@@ -201,9 +210,26 @@ func AddWorkflow[W any](w *Worker, newW func() W, opts ...Option) error {
 	if _, err := c.Bind(newW()); err != nil {
 		return fmt.Errorf("worker: workflow: %w", err)
 	}
-	return w.add("workflow "+c.Name, engine.NewWorkflowEngine(w.env(), engine.WorkflowConfig{
-		Contract: c, New: func() any { return newW() }, Concurrency: o.concurrency, BatchSize: o.batch, CacheSize: o.cache,
-	}))
+	factory := func() any { return newW() }
+	w.mu.Lock()
+	if cfg, ok := w.workflows[c.Name]; ok && !w.running {
+		defer w.mu.Unlock()
+		if _, dup := cfg.Versions[o.version]; dup {
+			return fmt.Errorf("worker: workflow %s version %d is already registered", c.Name, o.version)
+		}
+		cfg.Versions[o.version] = factory
+		return nil
+	}
+	w.mu.Unlock()
+	cfg := &engine.WorkflowConfig{Contract: c, Versions: map[int]func() any{o.version: factory},
+		Concurrency: o.concurrency, BatchSize: o.batch, CacheSize: o.cache}
+	if err := w.add("workflow "+c.Name, engine.NewWorkflowEngine(w.env(), *cfg)); err != nil {
+		return err
+	}
+	w.mu.Lock()
+	w.workflows[c.Name] = cfg
+	w.mu.Unlock()
+	return nil
 }
 
 func (w *Worker) add(name string, c component) error {

@@ -69,7 +69,7 @@ func (e *WorkflowEngine) applyDispatch(in *instance, env *wire.Envelope, now tim
 	}
 	in.state = &wire.State{
 		ID: in.id, Workflow: e.contract.Name, Method: d.Method, Tags: d.Tags, Meta: d.Meta,
-		Parent: d.Parent, Status: wire.StatusRunning,
+		Parent: d.Parent, Status: wire.StatusRunning, Version: e.cfg.Newest(),
 	}
 	if d.Waiter != "" {
 		in.state.Waiters = []string{d.Waiter}

@@ -90,6 +90,9 @@ func (e *WorkflowEngine) replay(in *instance, log []wire.Record) error {
 		}
 	}
 	rt, err := e.newRuntime(in.state, cmds)
+	if errors.Is(err, ErrUnknownVersion) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrCorruptState, err)
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -30,8 +32,10 @@ type Env struct {
 
 // WorkflowConfig configures a workflow engine.
 type WorkflowConfig struct {
-	Contract    *Contract
-	New         func() any // returns a fresh implementation
+	Contract *Contract
+	// Versions returns a fresh implementation of each registered version.
+	// New instances start on the highest; running ones keep theirs.
+	Versions    map[int]func() any
 	Concurrency int        // instances processed in parallel
 	BatchSize   int        // messages fetched at once
 	CacheSize   int        // live instances kept in memory
@@ -45,6 +49,14 @@ type WorkflowEngine struct {
 	logger   *slog.Logger
 	cache    *cache
 }
+
+// ErrUnknownVersion is returned when an instance runs a version of its
+// workflow that this worker does not have: its messages are retried (a
+// worker that has it may take them) and the error is logged.
+var ErrUnknownVersion = errors.New("engine: workflow version not registered")
+
+// Newest is the version new instances start on.
+func (c WorkflowConfig) Newest() int { return slices.Max(slices.Collect(maps.Keys(c.Versions))) }
 
 // NewWorkflowEngine returns an engine; Run starts it.
 func NewWorkflowEngine(env Env, cfg WorkflowConfig) *WorkflowEngine {
@@ -203,12 +215,17 @@ func (e *WorkflowEngine) newRuntime(st *wire.State, recorded []wire.Command) (*r
 	if err != nil {
 		return nil, err
 	}
-	impl, err := e.contract.Bind(e.cfg.New())
+	newImpl, ok := e.cfg.Versions[st.Version]
+	if !ok {
+		return nil, fmt.Errorf("%w: %s %s runs version %d, not registered on this worker (registered: %v)",
+			ErrUnknownVersion, st.Workflow, st.ID, st.Version, slices.Sorted(maps.Keys(e.cfg.Versions)))
+	}
+	impl, err := e.contract.Bind(newImpl())
 	if err != nil {
 		return nil, err
 	}
 	return replay.New(replay.Config{
-		Info:     replay.Info{ID: st.ID, Workflow: st.Workflow, Method: st.Method, Tags: st.Tags, Meta: st.Meta},
+		Info:     replay.Info{ID: st.ID, Workflow: st.Workflow, Method: st.Method, Tags: st.Tags, Meta: st.Meta, Version: st.Version},
 		Codec:    e.Codec,
 		Names:    e.Names,
 		Logger:   e.logger.With("id", st.ID),

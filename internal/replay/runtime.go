@@ -33,6 +33,7 @@ type Info struct {
 	Method   string
 	Tags     []string
 	Meta     map[string]string
+	Version  int // implementation version the instance runs
 }
 
 // Config describes the instance a Runtime runs.

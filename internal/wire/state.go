@@ -115,6 +115,8 @@ type State struct {
 	Buffered []*Envelope `cbor:"15,keyasint,omitempty"` // arrived too early
 	// Applied holds the ids of the last applied signals (deduplication).
 	Applied []string `cbor:"16,keyasint,omitempty"`
+	// Version of the workflow implementation the instance started on.
+	Version int `cbor:"17,keyasint,omitempty"`
 }
 
 // MaxApplied bounds State.Applied: a duplicate signal arriving after that
