@@ -66,8 +66,12 @@ type FlakyFlow interface {
 
 type flakyFlow struct{}
 
-func (flakyFlow) Run(ctx workflow.Context, in int) (int, error)  { return workflow.Call(ctx, Flaky.Work, in) }
-func (flakyFlow) Hang(ctx workflow.Context, in int) (int, error) { return workflow.Call(ctx, Flaky.Hang, in) }
+func (flakyFlow) Run(ctx workflow.Context, in int) (int, error) {
+	return workflow.Call(ctx, Flaky.Work, in)
+}
+func (flakyFlow) Hang(ctx workflow.Context, in int) (int, error) {
+	return workflow.Call(ctx, Flaky.Hang, in)
+}
 
 // Child waits for a child that hangs, with a timeout.
 func (flakyFlow) Child(ctx workflow.Context, timeout time.Duration) (string, error) {

@@ -128,7 +128,10 @@ func TestBadInput(t *testing.T) {
 		{"nil implementation", worker.AddService[Calc](env.Worker, nil), infinitic.ErrInvalidContract},
 		{"nil workflow factory", worker.AddWorkflow[Sums](env.Worker, nil), infinitic.ErrInvalidContract},
 		{"bad method signature", worker.AddService[BadContract](env.Worker, badImpl{}), infinitic.ErrInvalidContract},
-		{"invalid alias", func() error { _, err := worker.New(worker.Config{Transport: env.Transport, Aliases: []infinitic.Alias{infinitic.Name[Calc]("bad name")}}); return err }(), infinitic.ErrInvalidContract},
+		{"invalid alias", func() error {
+			_, err := worker.New(worker.Config{Transport: env.Transport, Aliases: []infinitic.Alias{infinitic.Name[Calc]("bad name")}})
+			return err
+		}(), infinitic.ErrInvalidContract},
 		{"not a method expression", func() error {
 			_, err := client.Attach(env.Client, func(Sums, workflow.Context, int) (int, error) { return 0, nil }, "x")
 			return err

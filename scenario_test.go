@@ -221,7 +221,10 @@ func (waiterWF) WaitOrTimeout(ctx workflow.Context, d time.Duration) (string, er
 	timer := workflow.Timer(ctx, d)
 	first, err := workflow.Any(
 		workflow.Async(ctx, func(ctx workflow.Context) (string, error) { _, err := task.Await(ctx); return "task", err }),
-		workflow.Async(ctx, func(ctx workflow.Context) (string, error) { t, err := timer.Await(ctx); return t.Format(time.RFC3339), err }),
+		workflow.Async(ctx, func(ctx workflow.Context) (string, error) {
+			t, err := timer.Await(ctx)
+			return t.Format(time.RFC3339), err
+		}),
 	).Await(ctx)
 	return fmt.Sprintf("%s task=%s", first, task.Status()), err
 }

@@ -36,9 +36,9 @@ type WorkflowConfig struct {
 	// Versions returns a fresh implementation of each registered version.
 	// New instances start on the highest; running ones keep theirs.
 	Versions    map[int]func() any
-	Concurrency int        // instances processed in parallel
-	BatchSize   int        // messages fetched at once
-	CacheSize   int        // live instances kept in memory
+	Concurrency int // instances processed in parallel
+	BatchSize   int // messages fetched at once
+	CacheSize   int // live instances kept in memory
 }
 
 // WorkflowEngine consumes a workflow's messages and runs its instances.
@@ -235,4 +235,3 @@ func (e *WorkflowEngine) newRuntime(st *wire.State, recorded []wire.Command) (*r
 		},
 	}), nil
 }
-

@@ -18,9 +18,9 @@ type CommandKind uint8
 
 // Command kinds. Values are stored: never renumber.
 const (
-	CommandTask   CommandKind = 1
-	CommandTimer  CommandKind = 2
-	CommandChild  CommandKind = 3
+	CommandTask    CommandKind = 1
+	CommandTimer   CommandKind = 2
+	CommandChild   CommandKind = 3
 	CommandInline  CommandKind = 4
 	CommandReceive CommandKind = 5 // Target: the channel name
 	CommandSend    CommandKind = 6 // Target: "Workflow.channel"
