@@ -21,6 +21,7 @@ import (
 	"github.com/infinitic-go/infinitic/clock"
 	"github.com/infinitic-go/infinitic/internal/naming"
 	"github.com/infinitic-go/infinitic/internal/wire"
+	"github.com/infinitic-go/infinitic/store"
 	"github.com/infinitic-go/infinitic/transport"
 )
 
@@ -37,6 +38,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Clock stamps messages. Default: clock.System.
 	Clock clock.Clock
+	// Store is the workers' store, read to find instances by tag.
+	// Optional: only the *ByTag functions need it.
+	Store store.Store
 }
 
 // Client starts workflows and awaits their outcomes. It is safe for

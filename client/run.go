@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/google/uuid"
@@ -17,14 +18,25 @@ import (
 type StartOption func(*startOptions)
 
 type startOptions struct {
-	id   string
-	tags []string
-	meta map[string]string
+	id       string
+	customID string
+	tags     []string
+	meta     map[string]string
 }
 
 // WithID sets the workflow id instead of a random UUID. Starting twice with
 // the same id starts one instance: the second call joins the first.
 func WithID(id string) StartOption { return func(o *startOptions) { o.id = id } }
+
+// WithCustomID gives the workflow a custom id (Infinitic's unique
+// "customId:" tag): at most one instance of the workflow runs per custom
+// id. Starting while one runs joins it (the returned Run is that instance:
+// nothing starts twice); starting after it finished starts a new instance.
+// The instance is tagged "customId:<customID>". It needs Config.Store,
+// where the custom id is claimed with compare-and-set.
+func WithCustomID(customID string) StartOption {
+	return func(o *startOptions) { o.customID = customID }
+}
 
 // WithTags sets the workflow's tags.
 func WithTags(tags ...string) StartOption { return func(o *startOptions) { o.tags = tags } }
@@ -98,6 +110,13 @@ func start[O any](ctx context.Context, c *Client, method any, in any, hasInput b
 	if o.id == "" {
 		o.id = uuid.NewString()
 	}
+	if o.customID != "" {
+		if o.id, err = c.claimCustomID(ctx, name, o.customID, o.id); err != nil {
+			return nil, err
+		}
+		o.tags = append(slices.Clip(o.tags), "customId:"+o.customID)
+	}
+	runID := uuid.NewString()
 	d := &wire.Dispatch{Method: methodName, Tags: o.tags, Meta: o.meta, Waiter: c.id}
 	if hasInput {
 		if d.Input, err = c.cfg.Codec.Marshal(in); err != nil {
@@ -106,7 +125,7 @@ func start[O any](ctx context.Context, c *Client, method any, in any, hasInput b
 	}
 	run := &Run[O]{c: c, id: o.id, workflow: name, w: c.watch(o.id)}
 	env := &wire.Envelope{Kind: wire.KindDispatch, WorkflowID: o.id, Workflow: name, Dispatch: d}
-	if err := c.publish(ctx, "s:"+o.id+":"+c.id, transport.WorkflowSubject(name), o.id, env); err != nil {
+	if err := c.publish(ctx, "s:"+runID, transport.WorkflowSubject(name), o.id, env); err != nil {
 		c.unwatch(o.id)
 		return nil, fmt.Errorf("client: start %s: %w", name, err)
 	}

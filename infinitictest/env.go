@@ -76,7 +76,7 @@ func New(t testing.TB, opts ...Option) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := client.New(context.Background(), client.Config{Transport: tr, Clock: clk, Aliases: o.aliases, Logger: o.logger})
+	c, err := client.New(context.Background(), client.Config{Transport: tr, Store: st, Clock: clk, Aliases: o.aliases, Logger: o.logger})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/infinitic-go/infinitic/internal/engine"
 	"github.com/infinitic-go/infinitic/internal/wire"
 	"github.com/infinitic-go/infinitic/store"
 	"github.com/infinitic-go/infinitic/transport"
@@ -320,7 +319,7 @@ func verifyStates(ctx context.Context, t *testing.T, st store.Store, res *result
 	res.mu.Lock()
 	defer res.mu.Unlock()
 	for id, outs := range res.outputs {
-		data, _, err := st.Get(ctx, engine.StateKey("Flows", id))
+		data, _, err := st.Get(ctx, wire.StateKey("Flows", id))
 		if err != nil {
 			t.Errorf("%s: state: %v", id, err)
 			continue

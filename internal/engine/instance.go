@@ -28,6 +28,8 @@ type instance struct {
 	direct     []wire.Outgoing // replies that need no state change
 	dropChunks int             // chunks to delete after a successful save
 	replayed   bool            // the runtime was rebuilt from history, not yet drained
+	addTags    []string        // tags to index before saving
+	dropTags   []string        // tags to unindex after saving
 }
 
 // apply applies one envelope at time now.
@@ -71,6 +73,7 @@ func (e *WorkflowEngine) applyDispatch(in *instance, env *wire.Envelope, now tim
 		ID: in.id, Workflow: e.contract.Name, Method: d.Method, Tags: d.Tags, Meta: d.Meta,
 		Parent: d.Parent, Status: wire.StatusRunning, Version: e.cfg.Newest(),
 	}
+	in.addTags = append(in.addTags, d.Tags...)
 	if d.Waiter != "" {
 		in.state.Waiters = []string{d.Waiter}
 	}
@@ -260,6 +263,7 @@ func (e *WorkflowEngine) finish(in *instance, output []byte, err error) {
 	if p := st.Parent; p != nil {
 		st.Outbox = append(st.Outbox, completedMessage(p.WorkflowID, p.Workflow, p.Position, st.Output, st.Error))
 	}
+	in.dropTags = append(in.dropTags, st.Tags...)
 	// The history is no longer needed: keep only the outcome.
 	in.dropChunks = st.Sealed / wire.ChunkSize
 	st.Tail, st.Buffered, st.Waiters, st.Sealed = nil, nil, nil, 0

@@ -2,34 +2,12 @@ package engine
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 
 	"github.com/infinitic-go/infinitic/internal/wire"
 	"github.com/infinitic-go/infinitic/store"
 )
-
-// keyToken makes a user-provided id safe inside a store key: ids made of
-// [A-Za-z0-9_-] are kept, others are base64url-encoded behind a "=".
-func keyToken(id string) string {
-	plain := id != "" && len(id) <= 200
-	for i := 0; plain && i < len(id); i++ {
-		c := id[i]
-		plain = c == '-' || c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-	}
-	if plain {
-		return id
-	}
-	return "=" + base64.RawURLEncoding.EncodeToString([]byte(id))
-}
-
-// StateKey is the store key of a workflow instance's head.
-func StateKey(workflow, id string) string { return "state." + workflow + "." + keyToken(id) }
-
-func chunkKey(workflow, id string, n int) string {
-	return fmt.Sprintf("log.%s.%s.%d", workflow, keyToken(id), n)
-}
 
 // ErrCorruptState marks a stored state that cannot be decoded: only that
 // workflow stops; its messages go to the dead-letter subject.
@@ -39,7 +17,7 @@ var ErrCorruptState = errors.New("engine: corrupt workflow state")
 // replaying the whole history.
 func (e *WorkflowEngine) load(ctx context.Context, id string) (*instance, error) {
 	in := &instance{id: id}
-	data, version, err := e.Store.Get(ctx, StateKey(e.contract.Name, id))
+	data, version, err := e.Store.Get(ctx, wire.StateKey(e.contract.Name, id))
 	if errors.Is(err, store.ErrNotFound) {
 		return in, nil
 	}
@@ -68,7 +46,7 @@ func (e *WorkflowEngine) load(ctx context.Context, id string) (*instance, error)
 func (e *WorkflowEngine) readLog(ctx context.Context, st *wire.State) ([]wire.Record, error) {
 	log := make([]wire.Record, 0, st.Sealed+len(st.Tail))
 	for n := range st.Sealed / wire.ChunkSize {
-		data, _, err := e.Store.Get(ctx, chunkKey(st.Workflow, st.ID, n))
+		data, _, err := e.Store.Get(ctx, wire.ChunkKey(st.Workflow, st.ID, n))
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s %s: chunk %d: %w", ErrCorruptState, st.Workflow, st.ID, n, err)
 		}
@@ -120,13 +98,22 @@ func (e *WorkflowEngine) replay(in *instance, log []wire.Record) error {
 // same version write identical chunks, whoever wins the head.
 func (e *WorkflowEngine) save(ctx context.Context, in *instance) error {
 	st := in.state
+	// Index tags first: an index entry without a running instance is
+	// harmless (operations on finished instances are refused), a running
+	// instance missing from the index would not be.
+	for _, tag := range in.addTags {
+		if _, err := e.Store.Put(ctx, wire.TagKey(st.Workflow, tag, st.ID), []byte(st.ID), 0); err != nil && !errors.Is(err, store.ErrConflict) {
+			return err
+		}
+	}
+	in.addTags = nil
 	for in.storedTail >= wire.ChunkSize && st.Status == wire.StatusRunning {
 		n := st.Sealed / wire.ChunkSize
 		data, err := wire.Marshal(&wire.Chunk{Records: st.Tail[:wire.ChunkSize]})
 		if err != nil {
 			return err
 		}
-		if err := e.putChunk(ctx, chunkKey(st.Workflow, st.ID, n), data); err != nil {
+		if err := e.putChunk(ctx, wire.ChunkKey(st.Workflow, st.ID, n), data); err != nil {
 			return err
 		}
 		st.Tail = st.Tail[wire.ChunkSize:]
@@ -137,17 +124,23 @@ func (e *WorkflowEngine) save(ctx context.Context, in *instance) error {
 	if err != nil {
 		return err
 	}
-	v, err := e.Store.Put(ctx, StateKey(st.Workflow, st.ID), data, in.version)
+	v, err := e.Store.Put(ctx, wire.StateKey(st.Workflow, st.ID), data, in.version)
 	if err != nil {
 		return err
 	}
 	in.version, in.storedTail, in.changed = v, len(st.Tail), false
 	for n := range in.dropChunks {
-		if err := e.deleteKey(ctx, chunkKey(st.Workflow, st.ID, n)); err != nil {
+		if err := e.deleteKey(ctx, wire.ChunkKey(st.Workflow, st.ID, n)); err != nil {
 			e.logger.Warn("cannot delete history chunk", "workflow", st.Workflow, "id", st.ID, "chunk", n, "err", err)
 		}
 	}
 	in.dropChunks = 0
+	for _, tag := range in.dropTags {
+		if err := e.deleteKey(ctx, wire.TagKey(st.Workflow, tag, st.ID)); err != nil {
+			e.logger.Warn("cannot unindex tag", "workflow", st.Workflow, "id", st.ID, "tag", tag, "err", err)
+		}
+	}
+	in.dropTags = nil
 	return nil
 }
 

@@ -164,3 +164,17 @@ func FuzzParseTaskID(f *testing.F) {
 		}
 	})
 }
+
+func FuzzKeyToken(f *testing.F) {
+	f.Add("plain-id")
+	f.Add("with space/and.dots")
+	f.Fuzz(func(t *testing.T, s string) {
+		tok := KeyToken(s)
+		if strings.ContainsAny(tok, ". *>") {
+			t.Fatalf("token %q of %q is not one key token", tok, s)
+		}
+		if got, err := ParseKeyToken(tok); err != nil || got != s {
+			t.Fatalf("%q: round trip gave %q, %v", s, got, err)
+		}
+	})
+}
