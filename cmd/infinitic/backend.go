@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
+	"time"
 
 	"github.com/infinitic-go/infinitic/embedded"
 	"github.com/infinitic-go/infinitic/store"
@@ -13,21 +15,25 @@ import (
 	"github.com/infinitic-go/infinitic/transport"
 	"github.com/infinitic-go/infinitic/transport/memory"
 	"github.com/infinitic-go/infinitic/transport/natsjs"
+	"github.com/nats-io/nats.go"
 )
 
 // Backend kinds accepted by --backend.
 const (
 	backendMemory   = "memory"   // in-process maps: nothing survives the process
 	backendEmbedded = "embedded" // in-process NATS JetStream server: durable
+	backendNATS     = "nats"     // an external NATS server (see `infinitic server`)
 )
 
 // backendConfig selects where messages and workflow state live.
 type backendConfig struct {
-	// Kind is backendMemory or backendEmbedded.
+	// Kind is backendMemory, backendEmbedded or backendNATS.
 	Kind string
 	// DataDir is where the embedded server stores its data. Empty: a
 	// temporary directory removed on cleanup.
 	DataDir string
+	// URL of the external NATS server (backendNATS).
+	URL string
 }
 
 // openBackend opens the transport and the store of cfg.Kind. cleanup
@@ -40,8 +46,54 @@ func openBackend(ctx context.Context, cfg backendConfig) (transport.Transport, s
 		return tr, st, func() error { return errors.Join(st.Close(), tr.Close()) }, nil
 	case backendEmbedded:
 		return openEmbedded(ctx, cfg.DataDir)
+	case backendNATS:
+		nc, err := connectNATS(ctx, cfg.URL)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		tr, st, closeAll, err := openJetStream(ctx, nc)
+		if err != nil {
+			nc.Close()
+			return nil, nil, nil, err
+		}
+		return tr, st, func() error { err := closeAll(); nc.Close(); return err }, nil
 	}
-	return nil, nil, nil, fmt.Errorf("unknown backend %q: want %q or %q", cfg.Kind, backendMemory, backendEmbedded)
+	return nil, nil, nil, fmt.Errorf("unknown backend %q: want %q, %q or %q", cfg.Kind, backendMemory, backendEmbedded, backendNATS)
+}
+
+// connectNATS dials an external server, retrying with backoff while it is
+// unavailable (it may be starting), until ctx ends.
+func connectNATS(ctx context.Context, url string) (*nats.Conn, error) {
+	if url == "" {
+		return nil, errors.New("--nats URL is required with --backend nats")
+	}
+	delay := 100 * time.Millisecond
+	for {
+		nc, err := nats.Connect(url, nats.MaxReconnects(-1), nats.ReconnectWait(250*time.Millisecond))
+		if err == nil {
+			return nc, nil
+		}
+		slog.Warn("NATS server unavailable, retrying", "url", url, "in", delay, "err", err)
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("connect to NATS at %s: %w (last error: %w)", url, ctx.Err(), err)
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 5*time.Second)
+	}
+}
+
+// openJetStream opens the JetStream transport and KV store on nc.
+func openJetStream(ctx context.Context, nc *nats.Conn) (transport.Transport, store.Store, func() error, error) {
+	tr, err := natsjs.New(ctx, nc, natsjs.Config{})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	st, err := natskv.New(ctx, nc, natskv.Config{})
+	if err != nil {
+		return nil, nil, nil, errors.Join(err, tr.Close())
+	}
+	return tr, st, func() error { return errors.Join(st.Close(), tr.Close()) }, nil
 }
 
 // openEmbedded starts a NATS JetStream server in this process and opens
@@ -76,15 +128,10 @@ func openEmbedded(ctx context.Context, dir string) (_ transport.Transport, _ sto
 		return nil, nil, nil, err
 	}
 	cleanups = append(cleanups, func() error { nc.Close(); return nil })
-	tr, err := natsjs.New(ctx, nc, natsjs.Config{})
+	tr, st, closeJS, err := openJetStream(ctx, nc)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	cleanups = append(cleanups, tr.Close)
-	st, err := natskv.New(ctx, nc, natskv.Config{})
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	cleanups = append(cleanups, st.Close)
+	cleanups = append(cleanups, closeJS)
 	return tr, st, cleanup, nil
 }

@@ -7,10 +7,13 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/infinitic-go/infinitic/client"
+	"github.com/infinitic-go/infinitic/embedded"
 	"github.com/infinitic-go/infinitic/examples/image"
+	"github.com/infinitic-go/infinitic/internal/wire"
 	"github.com/infinitic-go/infinitic/store"
 	"github.com/infinitic-go/infinitic/transport"
 	"github.com/infinitic-go/infinitic/worker"
@@ -43,8 +46,9 @@ Results are printed as they arrive, then a summary.`,
 	}
 	f := cmd.Flags()
 	f.IntVar(&cfg.Workflows, "workflows", 20, "number of workflows to run")
-	f.StringVar(&cfg.Backend.Kind, "backend", backendEmbedded, `where messages and state live: "memory" (in-process maps) or "embedded" (in-process NATS JetStream server, durable)`)
-	f.StringVar(&cfg.Backend.DataDir, "data-dir", "", "data directory of the embedded backend (default: a temporary directory, removed at exit)")
+	f.StringVar(&cfg.Backend.Kind, "backend", backendEmbedded, `where messages and state live: "memory" (in-process maps), "embedded" (in-process NATS JetStream server, durable) or "nats" (an external server, see --nats)`)
+	f.StringVar(&cfg.Backend.DataDir, "data-dir", embedded.DefaultDataDir, "data directory of the embedded backend; run again on the same directory to resume interrupted workflows")
+	f.StringVar(&cfg.Backend.URL, "nats", "", "URL of the NATS server of the nats backend, e.g. nats://127.0.0.1:4222 (see `infinitic server`)")
 	f.DurationVar(&cfg.Timeout, "timeout", 5*time.Minute, "give up after this long")
 	f.BoolVarP(&cfg.Verbose, "verbose", "v", false, "log the worker's warnings and errors to stderr")
 	return cmd
@@ -56,6 +60,32 @@ func demoInput(i int) image.HandleInput {
 		Email: fmt.Sprintf("user%02d@example.com", i),
 		URL:   fmt.Sprintf("https://images.example.com/photo-%02d.jpg", i),
 	}
+}
+
+// demoID is the workflow id of the i-th demo workflow.
+func demoID(i int) string { return fmt.Sprintf("demo-%d", i) }
+
+// previousRuns counts the demo instances an earlier run left in the store.
+func previousRuns(ctx context.Context, st store.Store, n int) (done, running int, err error) {
+	for i := 1; i <= n; i++ {
+		data, _, err := st.Get(ctx, wire.StateKey("ImageWorkflow", demoID(i)))
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return 0, 0, err
+		}
+		state, err := wire.DecodeState(data)
+		if err != nil {
+			return 0, 0, err
+		}
+		if state.Status == wire.StatusRunning {
+			running++
+		} else {
+			done++
+		}
+	}
+	return done, running, nil
 }
 
 // outcome is how one demo workflow ended.
@@ -85,7 +115,14 @@ func runDemo(ctx context.Context, cfg demoConfig, out, progress io.Writer) (err 
 	if cfg.Verbose {
 		logger = slog.New(slog.NewTextHandler(progress, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	stopWorker, err := startWorker(ctx, tr, st, logger)
+	svc := image.NewService()
+	if cfg.Backend.Kind == backendEmbedded {
+		// The fake CDN must be as durable as the workflows to resume them.
+		if svc, err = image.NewDiskService(filepath.Join(cfg.Backend.DataDir, "..", "cdn")); err != nil {
+			return err
+		}
+	}
+	stopWorker, err := startWorker(ctx, tr, st, svc, logger)
 	if err != nil {
 		return err
 	}
@@ -97,6 +134,11 @@ func runDemo(ctx context.Context, cfg demoConfig, out, progress io.Writer) (err 
 	defer func() { keepFirst(&err, c.Close()) }()
 
 	fmt.Fprintf(out, "Running %d image workflows (backend %s)\n", cfg.Workflows, cfg.Backend.Kind)
+	if done, running, err := previousRuns(ctx, st, cfg.Workflows); err != nil {
+		return err
+	} else if done+running > 0 {
+		fmt.Fprintf(out, "Resuming an earlier run: %d already completed, %d in progress\n", done, running)
+	}
 	start := time.Now()
 	outcomes, err := startAll(ctx, c, cfg.Workflows)
 	if err != nil {
@@ -115,12 +157,12 @@ func runDemo(ctx context.Context, cfg demoConfig, out, progress io.Writer) (err 
 
 // startWorker runs a worker hosting the image service and workflow until
 // the returned stop function is called.
-func startWorker(ctx context.Context, tr transport.Transport, st store.Store, logger *slog.Logger) (stop func() error, err error) {
+func startWorker(ctx context.Context, tr transport.Transport, st store.Store, svc *image.Service, logger *slog.Logger) (stop func() error, err error) {
 	w, err := worker.New(worker.Config{Transport: tr, Store: st, Logger: logger})
 	if err != nil {
 		return nil, err
 	}
-	if err := image.Register(w, image.NewService()); err != nil {
+	if err := image.Register(w, svc); err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -135,7 +177,8 @@ func startAll(ctx context.Context, c *client.Client, n int) (<-chan outcome, err
 	outcomes := make(chan outcome, n) // buffered: awaiting never blocks on the reader
 	for i := range n {
 		in := demoInput(i + 1)
-		run, err := client.Start(ctx, c, image.ImageWorkflow.Handle, in)
+		// Fixed ids: a second run joins the instances of an interrupted one.
+		run, err := client.Start(ctx, c, image.ImageWorkflow.Handle, in, client.WithID(demoID(i+1)))
 		if err != nil {
 			return nil, fmt.Errorf("start workflow %d: %w", i+1, err)
 		}

@@ -28,7 +28,7 @@ func execute(t *testing.T, args ...string) (string, error) {
 func TestDemo(t *testing.T) {
 	for _, backend := range []string{backendMemory, backendEmbedded} {
 		t.Run(backend, func(t *testing.T) {
-			out, err := execute(t, "demo", "--workflows", "5", "--backend", backend)
+			out, err := execute(t, "demo", "--workflows", "5", "--backend", backend, "--data-dir", t.TempDir())
 			if err != nil {
 				t.Fatalf("%v\n%s", err, out)
 			}
@@ -41,6 +41,7 @@ func TestDemo(t *testing.T) {
 }
 
 func TestDemoDefaultsToEmbedded(t *testing.T) {
+	t.Chdir(t.TempDir()) // the default data directory is relative
 	out, err := execute(t, "demo", "--workflows", "5")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
@@ -93,10 +94,52 @@ func TestDemoEmbeddedDataDirReused(t *testing.T) {
 	}
 }
 
+// Interrupting the demo (Ctrl-C cancels its context) and running it again
+// on the same data directory resumes the unfinished workflows.
+func TestDemoResumesAfterInterrupt(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out bytes.Buffer
+	cmd := newRootCmd()
+	cmd.SetArgs([]string{"demo", "--workflows", "200", "--data-dir", dir})
+	cmd.SetOut(&interrupter{w: &out, after: 5, cancel: cancel})
+	cmd.SetErr(&bytes.Buffer{})
+	if err := cmd.ExecuteContext(ctx); err == nil {
+		t.Fatalf("interrupted demo: want an error, got success:\n%s", out.String())
+	}
+	again, err := execute(t, "demo", "--workflows", "200", "--data-dir", dir)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, again)
+	}
+	if !regexp.MustCompile(`Resuming an earlier run: \d+ already completed, \d+ in progress`).MatchString(again) {
+		t.Fatalf("no resume line in:\n%s", again)
+	}
+	if !strings.Contains(again, "200 workflows: 200 completed, 0 failed") {
+		t.Fatalf("not all completed:\n%s", again)
+	}
+}
+
+// interrupter cancels after some result lines, like a user's Ctrl-C.
+type interrupter struct {
+	w      *bytes.Buffer
+	after  int
+	cancel context.CancelFunc
+}
+
+func (i *interrupter) Write(b []byte) (int, error) {
+	if strings.Contains(string(b), "saved") {
+		if i.after--; i.after == 0 {
+			i.cancel()
+		}
+	}
+	return i.w.Write(b)
+}
+
 func TestDemoRejectsBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"demo", "--workflows", "0"},
 		{"demo", "--backend", "redis"},
+		{"demo", "--backend", "nats"}, // no --nats URL
 		{"demo", "--timeout", "0s"},
 		{"demo", "extra-arg"},
 	} {

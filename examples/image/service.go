@@ -7,6 +7,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
+	"os"
+	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -38,13 +41,45 @@ func invalid(method, format string, args ...any) error {
 // use, and idempotent, as tasks may run more than once.
 type Service struct {
 	mu       sync.Mutex
-	uploads  map[string][]byte   // by URL
+	dir      string              // where uploads are kept, if not in memory
+	uploads  map[string][]byte   // by URL, when dir is ""
 	profiles map[string][]string // URLs by email
 }
 
-// NewService returns an empty Service.
+// NewService returns an empty Service keeping uploads in memory.
 func NewService() *Service {
 	return &Service{uploads: map[string][]byte{}, profiles: map[string][]string{}}
+}
+
+// NewDiskService returns a Service keeping uploads as files in dir, like
+// a real CDN they survive the process: workflows interrupted by a crash
+// and resumed by another process find the pictures uploaded before.
+func NewDiskService(dir string) (*Service, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	s := NewService()
+	s.dir = dir
+	return s, nil
+}
+
+// keep stores an upload.
+func (s *Service) keep(u string, img []byte) error {
+	if s.dir == "" {
+		s.uploads[u] = slices.Clone(img)
+		return nil
+	}
+	return os.WriteFile(filepath.Join(s.dir, path.Base(u)), img, 0o644)
+}
+
+// uploaded tells whether u was uploaded.
+func (s *Service) uploaded(u string) bool {
+	if s.dir == "" {
+		_, ok := s.uploads[u]
+		return ok
+	}
+	_, err := os.Stat(filepath.Join(s.dir, path.Base(u)))
+	return err == nil
 }
 
 // Download returns OriginalSize pixels derived from rawURL with SHA-256, so
@@ -89,7 +124,9 @@ func (s *Service) Upload(ctx context.Context, in UploadInput) (string, error) {
 	u := fmt.Sprintf("%s%s-%d.gray", CDN, hex.EncodeToString(sum[:8]), in.Size)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.uploads[u] = slices.Clone(in.Image)
+	if err := s.keep(u, in.Image); err != nil {
+		return "", err // retried
+	}
 	return u, nil
 }
 
@@ -102,7 +139,7 @@ func (s *Service) Save(ctx context.Context, in SaveInput) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, u := range in.URLs {
-		if _, ok := s.uploads[u]; !ok {
+		if !s.uploaded(u) {
 			return "", invalid("Save", "%s was not uploaded", u)
 		}
 	}

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/infinitic-go/infinitic/embedded"
+	"github.com/spf13/cobra"
+)
+
+func newServerCmd() *cobra.Command {
+	cfg := embedded.Config{}
+	cmd := &cobra.Command{
+		Use:   "server",
+		Short: "Run the embedded NATS JetStream broker with a TCP port",
+		Long: `server runs the embedded NATS JetStream server that infinitic-go uses by
+default, listening on --listen, so that several processes (clients,
+workers) can share it: point them at nats://<listen> (for the demo:
+infinitic demo --backend nats --nats nats://127.0.0.1:4222). Data lives in
+--data-dir; stop with Ctrl-C.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			srv, err := embedded.Start(cfg)
+			if err != nil {
+				return err
+			}
+			defer srv.Shutdown()
+			fmt.Fprintf(cmd.OutOrStdout(), "infinitic server listening on %s (data in %s); Ctrl-C to stop\n", srv.ClientURL(), srv.DataDir())
+			<-cmd.Context().Done()
+			fmt.Fprintln(cmd.OutOrStdout(), "stopping")
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfg.Listen, "listen", "127.0.0.1:4222", "host:port to serve NATS clients on (port 0: any free port)")
+	f.StringVar(&cfg.DataDir, "data-dir", embedded.DefaultDataDir, "JetStream data directory")
+	f.BoolVar(&cfg.SyncAlways, "sync-always", false, "fsync every write before acknowledging it (power-loss safety, much slower)")
+	f.DurationVar(&cfg.StartTimeout, "start-timeout", 10*time.Second, "how long to wait for the server to be ready")
+	return cmd
+}
