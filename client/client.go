@@ -54,7 +54,7 @@ type Client struct {
 	done     chan struct{}
 
 	mu      sync.Mutex
-	waiters map[string]*waiter // by workflow id
+	waiters map[string]*waiter // by workflow id, or method run id
 	replies map[string]chan *wire.Reply
 	closed  bool
 }
@@ -126,7 +126,11 @@ func (c *Client) receive(ctx context.Context) {
 			env, err := wire.DecodeEnvelope(d.Message().Data)
 			switch {
 			case err == nil && env.Kind == wire.KindResult:
-				c.deliver(env.WorkflowID, env.Result)
+				key := env.WorkflowID
+				if env.Result.Run != "" {
+					key = env.Result.Run
+				}
+				c.deliver(key, env.Result)
 			case err == nil && env.Kind == wire.KindReply:
 				c.deliverReply(env.Reply)
 			default:

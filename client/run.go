@@ -49,6 +49,7 @@ type Run[O any] struct {
 	c        *Client
 	id       string
 	workflow string
+	key      string  // the waiter's key: the id, or a method run's id
 	w        *waiter // set when this client already waits for the outcome
 	release  sync.Once
 }
@@ -84,7 +85,7 @@ func Attach[W, I, O any](c *Client, method func(W, workflow.Context, I) (O, erro
 	if err != nil {
 		return nil, err
 	}
-	return &Run[O]{c: c, id: id, workflow: name}, nil
+	return &Run[O]{c: c, id: id, workflow: name, key: id}, nil
 }
 
 func (c *Client) resolve(method any) (workflowName, methodName string, err error) {
@@ -123,7 +124,7 @@ func start[O any](ctx context.Context, c *Client, method any, in any, hasInput b
 			return nil, fmt.Errorf("client: encode argument of %s.%s: %w", name, methodName, err)
 		}
 	}
-	run := &Run[O]{c: c, id: o.id, workflow: name, w: c.watch(o.id)}
+	run := &Run[O]{c: c, id: o.id, workflow: name, key: o.id, w: c.watch(o.id)}
 	env := &wire.Envelope{Kind: wire.KindDispatch, WorkflowID: o.id, Workflow: name, Dispatch: d}
 	if err := c.publish(ctx, "s:"+runID, transport.WorkflowSubject(name), o.id, env); err != nil {
 		c.unwatch(o.id)
@@ -139,7 +140,7 @@ func start[O any](ctx context.Context, c *Client, method any, in any, hasInput b
 func (r *Run[O]) Await(ctx context.Context) (O, error) {
 	var zero O
 	if r.w == nil {
-		r.w = r.c.watch(r.id)
+		r.w = r.c.watch(r.key)
 		env := &wire.Envelope{Kind: wire.KindWait, WorkflowID: r.id, Workflow: r.workflow, Wait: &wire.Wait{Client: r.c.id}}
 		if err := r.c.publish(ctx, "w:"+r.id+":"+r.c.id+":"+uuid.NewString(), transport.WorkflowSubject(r.workflow), r.id, env); err != nil {
 			return zero, fmt.Errorf("client: await %s %s: %w", r.workflow, r.id, err)
@@ -149,7 +150,7 @@ func (r *Run[O]) Await(ctx context.Context) (O, error) {
 	case <-ctx.Done():
 		return zero, ctx.Err()
 	case <-r.w.ch:
-		r.release.Do(func() { r.c.unwatch(r.id) })
+		r.release.Do(func() { r.c.unwatch(r.key) })
 	}
 	res := r.w.result
 	switch {
@@ -188,5 +189,5 @@ func (r *Run[O]) Cancel(ctx context.Context, reason string) error {
 		Cancel: &wire.Cancel{ID: id, Reason: reason, ReplyTo: r.c.id}}
 	return r.c.request(ctx, id, func() error {
 		return r.c.publish(ctx, "k:"+id, transport.WorkflowSubject(r.workflow), r.id, env)
-	})
+	}, nil)
 }

@@ -35,11 +35,12 @@ func Send[W, T any](ctx context.Context, c *Client, ch workflow.Channel[W, T], i
 	env := &wire.Envelope{Kind: wire.KindSignal, WorkflowID: id, Workflow: name, Signal: sig}
 	return c.request(ctx, sig.ID, func() error {
 		return c.publish(ctx, "g:"+sig.ID, transport.WorkflowSubject(name), id, env)
-	})
+	}, nil)
 }
 
-// request sends with publish and waits for the reply to requestID.
-func (c *Client) request(ctx context.Context, requestID string, publish func() error) error {
+// request sends with publish and waits for the reply to requestID; a
+// successful reply's output goes to decode, if any.
+func (c *Client) request(ctx context.Context, requestID string, publish func() error, decode func([]byte) error) error {
 	ch := make(chan *wire.Reply, 1)
 	c.mu.Lock()
 	c.replies[requestID] = ch
@@ -56,7 +57,10 @@ func (c *Client) request(ctx context.Context, requestID string, publish func() e
 	case <-ctx.Done():
 		return ctx.Err()
 	case r := <-ch:
-		return wire.ToError(r.Error)
+		if err := wire.ToError(r.Error); err != nil || decode == nil {
+			return err
+		}
+		return decode(r.Output)
 	}
 }
 

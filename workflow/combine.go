@@ -12,7 +12,7 @@ func Async[T any](ctx Context, fn func(ctx Context) (T, error)) Deferred[T] {
 	if err != nil {
 		return failed[T](err)
 	}
-	f := co.Runtime().Spawn(func(c *replay.Coroutine) (any, error) {
+	f := co.Spawn(func(c *replay.Coroutine) (any, error) {
 		return fn(wfContext{c})
 	})
 	return Deferred[T]{f: f}

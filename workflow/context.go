@@ -60,7 +60,7 @@ func Now(ctx Context) time.Time { return mustFrom(ctx).Runtime().Now() }
 
 // Rand returns the instance's deterministic random source (seeded by the
 // workflow id). Use it instead of math/rand.
-func Rand(ctx Context) *rand.Rand { return mustFrom(ctx).Runtime().Rand() }
+func Rand(ctx Context) *rand.Rand { return mustFrom(ctx).Rand() }
 
 // NewUUID returns a deterministic random UUID (v4 layout) drawn from Rand.
 func NewUUID(ctx Context) string {

@@ -41,6 +41,8 @@ func (e *WorkflowEngine) apply(in *instance, env *wire.Envelope, now time.Time) 
 		e.applyCompleted(in, env, now)
 	case wire.KindWait:
 		e.applyWait(in, env.Wait.Client)
+	case wire.KindQuery:
+		e.applyQuery(in, env.Query)
 	case wire.KindSignal, wire.KindCancel:
 		if in.state == nil || in.state.Status == 0 {
 			e.buffer(in, env) // the dispatch may still be on its way
@@ -58,6 +60,10 @@ func (e *WorkflowEngine) apply(in *instance, env *wire.Envelope, now time.Time) 
 
 func (e *WorkflowEngine) applyDispatch(in *instance, env *wire.Envelope, now time.Time) {
 	d := env.Dispatch
+	if d.Run != "" {
+		e.applyMethodRun(in, env, now)
+		return
+	}
 	if in.state != nil && in.state.Status != 0 {
 		// Already dispatched: a duplicate, or a second caller to join.
 		if d.Waiter != "" {
@@ -132,10 +138,7 @@ func (e *WorkflowEngine) applySignal(in *instance, s *wire.Signal, now time.Time
 	default:
 		ev := &wire.Event{At: now, Position: wire.SignalPosition, Signal: s}
 		in.state.Tail = append(in.state.Tail, wire.Record{Event: ev})
-		in.state.Applied = append(in.state.Applied, s.ID)
-		if over := len(in.state.Applied) - wire.MaxApplied; over > 0 {
-			in.state.Applied = in.state.Applied[over:]
-		}
+		e.remember(in.state, s.ID)
 		in.changed = true
 		in.rt.Signal(ev)
 		e.drain(in, now)
@@ -211,6 +214,8 @@ func sameMessage(a, b *wire.Envelope) bool {
 		return a.Signal.ID == b.Signal.ID
 	case a.Cancel != nil:
 		return a.Cancel.ID == b.Cancel.ID
+	case a.Dispatch != nil:
+		return a.Dispatch.Run == b.Dispatch.Run
 	}
 	return false
 }
@@ -230,6 +235,9 @@ func (e *WorkflowEngine) drain(in *instance, now time.Time) {
 		e.logger.Error("workflow failed: code does not match its history", "workflow", st.Workflow, "id", st.ID, "err", err)
 		e.finish(in, nil, err)
 		return
+	}
+	for _, r := range in.rt.TakeFinishedRuns() {
+		e.finishRun(in, r.Run, r.Output, r.Err)
 	}
 	if done, out, err := in.rt.Outcome(); done {
 		e.finish(in, out, err)
@@ -262,6 +270,9 @@ func (e *WorkflowEngine) finish(in *instance, output []byte, err error) {
 	}
 	if p := st.Parent; p != nil {
 		st.Outbox = append(st.Outbox, completedMessage(p.WorkflowID, p.Workflow, p.Position, st.Output, st.Error))
+	}
+	for _, r := range slices.Clone(st.Runs) {
+		e.finishRun(in, r.Run, nil, fmt.Errorf("%w: the main method ended first", infinitic.ErrWorkflowFinished))
 	}
 	in.dropTags = append(in.dropTags, st.Tags...)
 	// The history is no longer needed: keep only the outcome.
@@ -307,7 +318,12 @@ func (e *WorkflowEngine) commandMessage(st *wire.State, req replay.Request) (wir
 
 // replyMessage answers a client's request.
 func replyMessage(client, request string, err error) wire.Outgoing {
-	env := &wire.Envelope{Kind: wire.KindReply, Reply: &wire.Reply{Request: request, Error: wire.FromError(err)}}
+	return replyOutput(client, request, nil, err)
+}
+
+// replyOutput answers a client's request with an output.
+func replyOutput(client, request string, output []byte, err error) wire.Outgoing {
+	env := &wire.Envelope{Kind: wire.KindReply, Reply: &wire.Reply{Request: request, Output: output, Error: wire.FromError(err)}}
 	return outgoing("y:"+request, transport.ClientSubject(client), request, env, time.Time{})
 }
 
@@ -329,7 +345,7 @@ func completedAt(wfID, workflow string, position int, output []byte, at time.Tim
 
 func resultMessage(wfID, workflow, client string, r *wire.Result) wire.Outgoing {
 	env := &wire.Envelope{Kind: wire.KindResult, WorkflowID: wfID, Workflow: workflow, Result: r}
-	return outgoing(fmt.Sprintf("r:%s:%s", wfID, client), transport.ClientSubject(client), wfID, env, time.Time{})
+	return outgoing(fmt.Sprintf("r:%s:%s:%s", wfID, r.Run, client), transport.ClientSubject(client), wfID, env, time.Time{})
 }
 
 func outgoing(id, subject, key string, env *wire.Envelope, at time.Time) wire.Outgoing {

@@ -211,8 +211,7 @@ func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) e
 
 // newRuntime prepares the runtime of an instance.
 func (e *WorkflowEngine) newRuntime(st *wire.State, recorded []wire.Command) (*replay.Runtime, error) {
-	m, err := e.contract.Method(st.Method)
-	if err != nil {
+	if _, err := e.contract.Method(st.Method); err != nil {
 		return nil, err
 	}
 	newImpl, ok := e.cfg.Versions[st.Version]
@@ -230,7 +229,11 @@ func (e *WorkflowEngine) newRuntime(st *wire.State, recorded []wire.Command) (*r
 		Names:    e.Names,
 		Logger:   e.logger.With("id", st.ID),
 		Recorded: recorded,
-		Run: func(ctx any, input []byte) ([]byte, error) {
+		Run: func(ctx any, method string, input []byte) ([]byte, error) {
+			m, err := e.contract.Method(method)
+			if err != nil {
+				return nil, err
+			}
 			return m.Invoke(impl, ctx, input, e.Codec)
 		},
 	}), nil

@@ -2,6 +2,7 @@ package replay
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"runtime/debug"
 
 	"github.com/infinitic-go/infinitic"
@@ -19,6 +20,7 @@ type Coroutine struct {
 	wait   func() bool
 	done   bool
 	future *Future
+	query  bool // runs a getter: must not change the instance
 }
 
 // Runtime returns the runtime the coroutine belongs to.
@@ -57,6 +59,18 @@ func (co *Coroutine) main(fn func(co *Coroutine) (any, error)) {
 	}
 }
 
+// Spawn starts fn as a new coroutine of the instance (see Runtime.Spawn).
+func (co *Coroutine) Spawn(fn func(co *Coroutine) (any, error)) *Future {
+	co.mutating()
+	return co.rt.Spawn(fn)
+}
+
+// Rand returns the instance's deterministic random source.
+func (co *Coroutine) Rand() *rand.Rand {
+	co.mutating()
+	return co.rt.rand
+}
+
 // Await blocks the coroutine until f is settled.
 func (co *Coroutine) Await(f *Future) {
 	if !f.Settled() {
@@ -66,6 +80,7 @@ func (co *Coroutine) Await(f *Future) {
 
 // block parks the coroutine until cond holds; the scheduler resumes it.
 func (co *Coroutine) block(cond func() bool) {
+	co.mutating()
 	if co.rt.closed {
 		panic(killed{})
 	}

@@ -44,9 +44,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Recorded are the commands of the history, by position.
 	Recorded []wire.Command
-	// Run invokes the workflow method with a workflow.Context and the
-	// encoded input, and returns the encoded output.
-	Run func(ctx any, input []byte) ([]byte, error)
+	// Run invokes a method of the workflow's implementation (one object
+	// per instance, shared by its method runs) with a workflow.Context and
+	// the encoded input, and returns the encoded output.
+	Run func(ctx any, method string, input []byte) ([]byte, error)
 }
 
 // Request is a new command with what is needed to carry it out.
@@ -78,8 +79,22 @@ type Runtime struct {
 	replaying bool
 	failure   error
 	main      *Future
+	runs      []*methodRun // method runs started in parallel, not taken yet
 	quiet     *slog.Logger
 	channels  map[string]*channel
+}
+
+// methodRun is a method started on the instance in parallel with the main one.
+type methodRun struct {
+	id     string
+	future *Future
+}
+
+// RunOutcome is how a parallel method run ended.
+type RunOutcome struct {
+	Run    string
+	Output []byte
+	Err    error
 }
 
 // New returns a runtime; call Start to begin the method.
@@ -100,13 +115,40 @@ func New(cfg Config) *Runtime {
 	}
 }
 
-// Start runs the workflow method from the start event until it blocks.
+// Start runs a method from its start event until the code blocks: the
+// main method first, then methods started in parallel (ev.Run set).
 func (rt *Runtime) Start(ev *wire.Event) {
+	if rt.failure != nil {
+		return
+	}
 	rt.now = ev.At
-	rt.main = rt.Spawn(func(co *Coroutine) (any, error) {
-		return rt.cfg.Run(NewContext(co), ev.Input)
+	f := rt.Spawn(func(co *Coroutine) (any, error) {
+		return rt.cfg.Run(NewContext(co), ev.Method, ev.Input)
 	})
+	if rt.main == nil {
+		rt.main = f
+	} else {
+		rt.runs = append(rt.runs, &methodRun{id: ev.Run, future: f})
+	}
 	rt.run()
+}
+
+// TakeFinishedRuns returns the parallel method runs that finished since
+// the last call.
+func (rt *Runtime) TakeFinishedRuns() []RunOutcome {
+	var out []RunOutcome
+	kept := rt.runs[:0]
+	for _, r := range rt.runs {
+		if !r.future.Settled() {
+			kept = append(kept, r)
+			continue
+		}
+		v, err := r.future.Outcome()
+		b, _ := v.([]byte)
+		out = append(out, RunOutcome{Run: r.id, Output: b, Err: err})
+	}
+	rt.runs = kept
+	return out
 }
 
 // Apply resolves a position with an event and runs the code until it blocks.
@@ -169,9 +211,6 @@ func (rt *Runtime) Names() *naming.Table { return rt.cfg.Names }
 // Now returns the deterministic time: that of the event being applied.
 func (rt *Runtime) Now() time.Time { return rt.now }
 
-// Rand returns the deterministic random source of the instance.
-func (rt *Runtime) Rand() *rand.Rand { return rt.rand }
-
 // Logger returns a logger that is silent while replaying history.
 func (rt *Runtime) Logger() *slog.Logger {
 	if rt.replaying {
@@ -232,6 +271,7 @@ func (co *Coroutine) Inline(fn func() ([]byte, error)) ([]byte, error) {
 // check takes the next position and verifies it against the history; on a
 // mismatch the runtime fails and the coroutine parks forever.
 func (co *Coroutine) check(cmd wire.Command) int {
+	co.mutating()
 	rt := co.rt
 	pos := rt.pos
 	rt.pos++

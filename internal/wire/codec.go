@@ -57,6 +57,8 @@ func (e *Envelope) validate() error {
 		ok = e.Reply != nil && e.Reply.Request != ""
 	case KindCancel:
 		ok = e.Cancel != nil && e.WorkflowID != "" && e.Workflow != "" && e.Cancel.ID != ""
+	case KindQuery:
+		ok = e.Query != nil && e.WorkflowID != "" && e.Workflow != "" && e.Query.ID != "" && e.Query.ReplyTo != ""
 	}
 	if !ok {
 		return fmt.Errorf("decode envelope: malformed %s envelope", e.Kind)

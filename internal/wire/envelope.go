@@ -15,6 +15,7 @@ const (
 	KindSignal    Kind = 6 // client or workflow → engine: a value sent to a channel
 	KindReply     Kind = 7 // engine → client: outcome of a request (signal...)
 	KindCancel    Kind = 8 // client or parent → engine: cancel the instance
+	KindQuery     Kind = 9 // client → engine: run a getter on the instance
 )
 
 func (k Kind) String() string {
@@ -35,6 +36,8 @@ func (k Kind) String() string {
 		return "reply"
 	case KindCancel:
 		return "cancel"
+	case KindQuery:
+		return "query"
 	}
 	return "unknown"
 }
@@ -55,6 +58,7 @@ type Envelope struct {
 	Signal    *Signal    `cbor:"15,keyasint,omitempty"`
 	Reply     *Reply     `cbor:"16,keyasint,omitempty"`
 	Cancel    *Cancel    `cbor:"17,keyasint,omitempty"`
+	Query     *Query     `cbor:"18,keyasint,omitempty"`
 }
 
 // ParentRef points from a child workflow to the position awaiting it.
@@ -73,6 +77,9 @@ type Dispatch struct {
 	Parent *ParentRef        `cbor:"5,keyasint,omitempty"`
 	// Waiter is the client id to send the result to, if any.
 	Waiter string `cbor:"6,keyasint,omitempty"`
+	// Run, when set, starts Method on the already running instance, in
+	// parallel with its other methods (a unique id of this method run).
+	Run string `cbor:"7,keyasint,omitempty"`
 }
 
 // Execute asks a service executor to run one attempt of a task.
@@ -105,6 +112,7 @@ type Result struct {
 	Output  []byte `cbor:"1,keyasint,omitempty"`
 	Error   *Error `cbor:"2,keyasint,omitempty"`
 	Unknown bool   `cbor:"3,keyasint,omitempty"` // no such workflow
+	Run     string `cbor:"4,keyasint,omitempty"` // the method run, if not the main one
 }
 
 // Signal sends a value to a workflow's channel.
@@ -120,6 +128,14 @@ type Signal struct {
 type Reply struct {
 	Request string `cbor:"1,keyasint"`
 	Error   *Error `cbor:"2,keyasint,omitempty"`
+	Output  []byte `cbor:"3,keyasint,omitempty"`
+}
+
+// Query asks a running instance for the result of a getter method.
+type Query struct {
+	ID      string `cbor:"1,keyasint"`
+	Method  string `cbor:"2,keyasint"`
+	ReplyTo string `cbor:"3,keyasint"`
 }
 
 // Cancel cancels a running instance and its children.

@@ -69,6 +69,8 @@ type Event struct {
 	Error    *Error `cbor:"6,keyasint,omitempty"`
 	// A signal received on a channel (Position is then -2).
 	Signal *Signal `cbor:"7,keyasint,omitempty"`
+	// Run identifies a method run started in parallel (Start events).
+	Run string `cbor:"8,keyasint,omitempty"`
 }
 
 // IsStart reports whether the event starts a method run.
@@ -117,6 +119,15 @@ type State struct {
 	Applied []string `cbor:"16,keyasint,omitempty"`
 	// Version of the workflow implementation the instance started on.
 	Version int `cbor:"17,keyasint,omitempty"`
+	// Runs are the method runs started in parallel and not finished.
+	Runs []MethodRun `cbor:"18,keyasint,omitempty"`
+}
+
+// MethodRun is a method started on a running instance, with its callers.
+type MethodRun struct {
+	Run     string   `cbor:"1,keyasint"`
+	Method  string   `cbor:"2,keyasint"`
+	Waiters []string `cbor:"3,keyasint,omitempty"`
 }
 
 // MaxApplied bounds State.Applied: a duplicate signal arriving after that
