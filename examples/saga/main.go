@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/infinitic-go/infinitic"
@@ -60,7 +61,7 @@ func run(ctx context.Context, out io.Writer) (err error) {
 		case err == nil:
 			fmt.Fprintf(out, "%s to %s: booked %s, %s, %s\n", trip.Traveler, trip.City, it.Car, it.Flight, it.Hotel)
 		case AsBookingFailed(err, &failed):
-			fmt.Fprintf(out, "%s to %s: %s failed; canceled %s\n", trip.Traveler, trip.City, failed.Failed, orNone(failed.Canceled))
+			fmt.Fprintf(out, "%s to %s: %s failed; canceled %s\n", trip.Traveler, trip.City, strings.Join(failed.Failed, ", "), orNone(failed.Canceled))
 		default:
 			return err
 		}
