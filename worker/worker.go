@@ -199,7 +199,7 @@ func AddWorkflow[W any](w *Worker, newW func() W, opts ...Option) error {
 	if newW == nil {
 		return fmt.Errorf("worker: workflow: %w: nil factory", infinitic.ErrInvalidContract)
 	}
-	o, err := buildOptions(opts, options{concurrency: 8, batch: 128, cache: 4096})
+	o, err := buildOptions(opts, options{concurrency: 16, batch: 128, cache: 4096})
 	if err != nil {
 		return err
 	}

@@ -32,12 +32,13 @@ type Executor struct {
 	Env
 	cfg    ServiceConfig
 	logger *slog.Logger
+	pub    *publisher
 }
 
 // NewExecutor returns an executor; Run starts it.
 func NewExecutor(env Env, cfg ServiceConfig) *Executor {
 	cfg.Concurrency = max(cfg.Concurrency, 1)
-	return &Executor{Env: env, cfg: cfg, logger: env.Logger.With("service", cfg.Contract.Name)}
+	return &Executor{Env: env, cfg: cfg, logger: env.Logger.With("service", cfg.Contract.Name), pub: newPublisher(env.Transport)}
 }
 
 // Run consumes tasks until ctx is done, then waits for running tasks.
@@ -50,6 +51,11 @@ func (x *Executor) Run(ctx context.Context) error {
 		return fmt.Errorf("service executor %s: %w", x.cfg.Contract.Name, err)
 	}
 	defer c.Close()
+	// The publisher outlives the consume loop: in-flight tasks still
+	// publish their outcomes after ctx is canceled.
+	pubCtx, stopPublisher := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopPublisher()
+	go x.pub.run(pubCtx)
 	sem := make(chan struct{}, x.cfg.Concurrency)
 	var wg sync.WaitGroup
 	consumeLoop(ctx, c, x.cfg.Concurrency, x.logger, func(ds []transport.Delivery) {
@@ -102,7 +108,7 @@ func (x *Executor) handle(ctx context.Context, d transport.Delivery) {
 		x.logger.Error("task failed", "task", ex.TaskID, "method", ex.Method, "attempts", ex.Attempt, "err", runErr)
 		msg = completedMessage(p.WorkflowID, p.Workflow, p.Position, nil, wire.FromError(failure))
 	}
-	if err := publish(ctx, x.Transport, []wire.Outgoing{msg}); err != nil {
+	if err := x.pub.publish(ctx, msg); err != nil {
 		x.logger.Error("cannot publish task outcome, will run again", "task", ex.TaskID, "err", err)
 		_ = d.Retry(retryDelay(d.Attempt()))
 		return

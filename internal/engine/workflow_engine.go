@@ -107,22 +107,52 @@ func (e *WorkflowEngine) HandleBatch(ctx context.Context, ds []transport.Deliver
 		groups[env.WorkflowID] = append(groups[env.WorkflowID], item{d, env})
 	}
 	// Shard by id so that an instance is only ever handled by one goroutine.
-	shards := make([][]string, min(e.cfg.Concurrency, len(order)))
-	for _, id := range order {
+	shards := make([][]int, min(e.cfg.Concurrency, len(order)))
+	for i, id := range order {
 		h := fnv.New32a()
 		h.Write([]byte(id))
 		s := int(h.Sum32() % uint32(len(shards)))
-		shards[s] = append(shards[s], id)
+		shards[s] = append(shards[s], i)
 	}
+	results := make([]stepResult, len(order))
 	var wg sync.WaitGroup
-	for _, ids := range shards {
+	for _, idx := range shards {
 		wg.Go(func() {
-			for _, id := range ids {
-				e.settle(groups[id], e.process(ctx, id, groups[id]))
+			for _, i := range idx {
+				results[i] = e.process(ctx, order[i], groups[order[i]])
 			}
 		})
 	}
 	wg.Wait()
+	// One publish for the whole batch, then the acks: a message is acked
+	// only once what it caused is durably published.
+	var out []wire.Outgoing
+	for _, r := range results {
+		out = append(out, r.out...)
+	}
+	pubErr := publish(ctx, e.Transport, out)
+	for i, r := range results {
+		err := r.err
+		if err == nil && pubErr != nil {
+			err = pubErr
+		}
+		switch {
+		case err != nil:
+			closeInstance(r.in) // reloaded next time: its outbox is published again
+		case r.in.state != nil && r.in.state.Status == wire.StatusRunning:
+			e.cache.put(r.in)
+		default:
+			closeInstance(r.in)
+		}
+		e.settle(groups[order[i]], err)
+	}
+}
+
+// stepResult is what processing an instance's messages gave.
+type stepResult struct {
+	in  *instance
+	out []wire.Outgoing // to publish before acking
+	err error
 }
 
 type item struct {
@@ -151,22 +181,27 @@ func retryDelay(attempt int) time.Duration {
 	return min(time.Duration(attempt)*100*time.Millisecond, 5*time.Second)
 }
 
-// process applies the messages of one instance: load, apply, save with
-// compare-and-set (reloading on conflict), publish the outbox.
-func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) error {
+// process applies the messages of one instance: load it (or take it from
+// the cache), apply, save with compare-and-set (reloading on conflict).
+// It returns the messages to publish; the caller publishes, then caches.
+func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) stepResult {
 	for attempt := 0; ; attempt++ {
 		in := e.cache.take(id)
-		if in == nil {
+		var out []wire.Outgoing
+		switch {
+		case in != nil:
+		case attempt == 0 && startsOnly(items):
+			// Most dispatches start new instances: skip the read and
+			// create; if the instance exists, the create conflicts.
+			in = &instance{id: id}
+		default:
 			var err error
 			if in, err = e.load(ctx, id); err != nil {
-				return err
+				return stepResult{err: err}
 			}
 			// A crash may have struck between saving and publishing.
 			if in.state != nil {
-				if err := publish(ctx, e.Transport, in.state.Outbox); err != nil {
-					closeInstance(in)
-					return err
-				}
+				out = append(out, in.state.Outbox...)
 			}
 		}
 		now := e.Clock.Now()
@@ -190,23 +225,26 @@ func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) e
 			}
 			if err != nil {
 				closeInstance(in)
-				return err
+				return stepResult{err: err}
 			}
 		}
-		out := in.direct
-		in.direct = nil
 		if in.state != nil {
-			out = append(in.state.Outbox, out...)
+			out = append(out, in.state.Outbox...)
 		}
-		if err := publish(ctx, e.Transport, out); err != nil {
-			closeInstance(in)
-			return err
-		}
-		if in.state != nil && in.state.Status == wire.StatusRunning {
-			e.cache.put(in)
-		}
-		return nil
+		out = append(out, in.direct...)
+		in.direct = nil
+		return stepResult{in: in, out: out}
 	}
+}
+
+// startsOnly tells whether items only start instances.
+func startsOnly(items []item) bool {
+	for _, it := range items {
+		if it.env.Kind != wire.KindDispatch || it.env.Dispatch.Run != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // newRuntime prepares the runtime of an instance.

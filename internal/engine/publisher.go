@@ -1,0 +1,70 @@
+package engine
+
+import (
+	"context"
+
+	"github.com/infinitic-go/infinitic/internal/wire"
+	"github.com/infinitic-go/infinitic/transport"
+)
+
+// publisher groups the messages that concurrent tasks publish into one
+// transport call (group commit): under load, one round trip carries many
+// task outcomes instead of one each.
+type publisher struct {
+	t        transport.Transport
+	requests chan publishRequest
+}
+
+type publishRequest struct {
+	msg  wire.Outgoing
+	done chan error
+}
+
+// maxGroup bounds the messages of one grouped publish.
+const maxGroup = 512
+
+func newPublisher(t transport.Transport) *publisher {
+	return &publisher{t: t, requests: make(chan publishRequest)}
+}
+
+// run publishes grouped requests until ctx is done.
+func (p *publisher) run(ctx context.Context) {
+	for {
+		var first publishRequest
+		select {
+		case <-ctx.Done():
+			return
+		case first = <-p.requests:
+		}
+		group := []publishRequest{first}
+	fill:
+		for len(group) < maxGroup {
+			select {
+			case r := <-p.requests:
+				group = append(group, r)
+			default:
+				break fill
+			}
+		}
+		msgs := make([]wire.Outgoing, len(group))
+		for i, r := range group {
+			msgs[i] = r.msg
+		}
+		err := publish(ctx, p.t, msgs)
+		for _, r := range group {
+			r.done <- err
+		}
+	}
+}
+
+// publish sends msg with the next group and returns when it is durably
+// published (or failed), or when ctx is done.
+func (p *publisher) publish(ctx context.Context, msg wire.Outgoing) error {
+	r := publishRequest{msg: msg, done: make(chan error, 1)}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case p.requests <- r:
+	}
+	return <-r.done
+}
