@@ -22,6 +22,7 @@ type Approval struct {
 type Expense interface {
 	Review(ctx workflow.Context, timeout time.Duration) (string, error)
 	Forward(ctx workflow.Context, to string) (string, error)
+	Patient(ctx workflow.Context, timeout time.Duration) (string, error)
 }
 
 var Approvals = workflow.NewChannel[Expense, Approval]("approvals")
@@ -56,6 +57,41 @@ func (expense) Forward(ctx workflow.Context, to string) (string, error) {
 		return "", err
 	}
 	return "forwarded", Approvals.Send(ctx, to, Approval{By: "relay:" + a.By, Status: "final"})
+}
+
+// Patient gives up waiting once, sleeps, then receives again: the value
+// sent meanwhile must reach the second receive, not the abandoned first.
+func (expense) Patient(ctx workflow.Context, timeout time.Duration) (string, error) {
+	first := Approvals.Receive(ctx)
+	timer := workflow.Timer(ctx, timeout)
+	_, err := workflow.Any(
+		workflow.Async(ctx, func(ctx workflow.Context) (bool, error) { _, err := first.Await(ctx); return true, err }),
+		workflow.Async(ctx, func(ctx workflow.Context) (bool, error) { _, err := timer.Await(ctx); return false, err }),
+	).Await(ctx)
+	if err != nil {
+		return "", err
+	}
+	if err := workflow.Sleep(ctx, time.Hour); err != nil {
+		return "", err
+	}
+	a, err := Approvals.Receive(ctx).Await(ctx)
+	return "second receive got " + a.By, err
+}
+
+func TestAbandonedReceiveDoesNotSwallowValues(t *testing.T) {
+	env := newExpenseEnv(t)
+	ctx := testCtx(t)
+	run, err := client.Start(ctx, env.Client, Expense.Patient, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, env, func() bool { return !env.Clock.Now().Before(infinitictest.Start.Add(time.Minute)) })
+	if err := client.Send(ctx, env.Client, Approvals, run.ID(), Approval{By: "eve"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := run.Await(ctx); err != nil || got != "second receive got eve" {
+		t.Fatalf("got %q %v", got, err)
+	}
 }
 
 func newExpenseEnv(t *testing.T, opts ...worker.Option) *infinitictest.Env {

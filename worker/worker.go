@@ -103,7 +103,7 @@ type options struct {
 }
 
 // Concurrency sets how many tasks (services) or instances (workflows) are
-// processed in parallel. Default 16 for services, 8 for workflows.
+// processed in parallel. Default 16.
 func Concurrency(n int) Option { return func(o *options) { o.concurrency = n } }
 
 // Retry sets the retry policy of a service. Default:

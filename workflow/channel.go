@@ -73,11 +73,12 @@ func Where(path string, value any) ReceiveOption {
 	}
 }
 
-// Receive returns a Deferred completed by the next value sent to the
-// channel that the options accept, or by the oldest such value already
-// sent and not yet received (values sent before anyone waits are kept).
-// Every waiting Receive gets a value sent while it waits, so a Receive that
-// lost a race (Any with a timer) does not swallow the next value.
+// Receive returns a Deferred completed by the oldest value sent to the
+// channel, not taken by another Receive, that the options accept: values
+// sent before anyone waits are kept. A Receive takes its value only when
+// the code looks at it (Await, Status, or a combination such as Any that
+// checks it), so a Receive that lost a race against a timer does not
+// swallow a later value: the next Receive gets it.
 //
 // Filters apply to the JSON form of the value: with a codec other than
 // JSON, use Receive without options.
@@ -113,8 +114,9 @@ func (c Channel[W, T]) Receive(ctx Context, opts ...ReceiveOption) Deferred[T] {
 
 // Send sends v to the channel of the running instance id of workflow W,
 // from workflow code. It is recorded like any command: replays do not send
-// again. Delivery is asynchronous; a send to an instance that is not
-// running is dropped by its engine (and logged).
+// again. Delivery is asynchronous: a value sent to an instance that has
+// not started yet is kept until it starts; one sent to a finished
+// instance is dropped by its engine (and logged).
 func (c Channel[W, T]) Send(ctx Context, id string, v T) error {
 	if c.err != nil {
 		return c.err
