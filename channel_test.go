@@ -59,17 +59,14 @@ func (expense) Forward(ctx workflow.Context, to string) (string, error) {
 	return "forwarded", Approvals.Send(ctx, to, Approval{By: "relay:" + a.By, Status: "final"})
 }
 
-// Patient gives up waiting once, sleeps, then receives again: the value
-// sent meanwhile must reach the second receive, not the abandoned first.
+// Patient gives up waiting once (AnyOf leaves the receive untouched),
+// sleeps, then receives again: the value sent meanwhile must reach the
+// second receive, not the abandoned first.
 func (expense) Patient(ctx workflow.Context, timeout time.Duration) (string, error) {
 	first := Approvals.Receive(ctx)
 	timer := workflow.Timer(ctx, timeout)
-	_, err := workflow.Any(
-		workflow.Async(ctx, func(ctx workflow.Context) (bool, error) { _, err := first.Await(ctx); return true, err }),
-		workflow.Async(ctx, func(ctx workflow.Context) (bool, error) { _, err := timer.Await(ctx); return false, err }),
-	).Await(ctx)
-	if err != nil {
-		return "", err
+	if i, err := workflow.AnyOf(first, timer).Await(ctx); err != nil || i != 1 {
+		return "", fmt.Errorf("want the timer first, got %d %v", i, err)
 	}
 	if err := workflow.Sleep(ctx, time.Hour); err != nil {
 		return "", err

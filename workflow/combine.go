@@ -94,3 +94,47 @@ func firstSettled(fs []*replay.Future, want replay.Status) *replay.Future {
 	}
 	return first
 }
+
+// Waitable is any Deferred, whatever its type: AnyOf races Deferreds of
+// different types.
+type Waitable interface {
+	futureOf() (*replay.Future, error)
+}
+
+func (d Deferred[T]) futureOf() (*replay.Future, error) { return d.f, d.err }
+
+// AnyOf returns a Deferred completed with the index (in ds) of the first
+// of ds to finish, whatever its outcome; fetch that outcome with its own
+// Await. Unlike Any over Async wrappers, it leaves the losers untouched: a
+// channel Receive that loses against a timer does not take a later value.
+//
+//	i, _ := workflow.AnyOf(approval, timeout).Await(ctx)
+//	if i == 0 { a, err := approval.Await(ctx) ... }
+func AnyOf(ds ...Waitable) Deferred[int] {
+	fs := make([]*replay.Future, len(ds))
+	var rt *replay.Runtime
+	for i, d := range ds {
+		f, err := d.futureOf()
+		if err != nil {
+			return failed[int](err)
+		}
+		fs[i] = f
+		if f != nil && f.Runtime() != nil {
+			rt = f.Runtime()
+		}
+	}
+	if rt == nil {
+		return Deferred[int]{f: replay.Settled(replay.Ongoing, nil, nil)}
+	}
+	return Deferred[int]{f: rt.Derived(func(f *replay.Future) {
+		first := -1
+		for i, c := range fs {
+			if c.Status() != replay.Ongoing && (first < 0 || c.Seq() < fs[first].Seq()) {
+				first = i
+			}
+		}
+		if first >= 0 {
+			f.Settle(replay.Completed, first, nil)
+		}
+	})}
+}
