@@ -33,6 +33,7 @@ type Env struct {
 	Client    *client.Client
 
 	t      testing.TB
+	skip   bool // skip time when idle
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -44,7 +45,13 @@ type options struct {
 	transportOpts []memory.Option
 	aliases       []infinitic.Alias
 	logger        *slog.Logger
+	holdClock     bool
 }
+
+// WithoutTimeSkipping keeps the clock still: it moves only when the test
+// calls env.Clock.Advance or Set. Use it to act while a workflow waits on
+// a timer.
+func WithoutTimeSkipping() Option { return func(o *options) { o.holdClock = true } }
 
 // WithTransportOptions passes options to the in-memory transport, for
 // example memory.WithDuplicates() to test idempotence.
@@ -80,12 +87,13 @@ func New(t testing.TB, opts ...Option) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := &Env{Clock: clk, Transport: tr, Store: st, Worker: w, Client: c, t: t}
+	env := &Env{Clock: clk, Transport: tr, Store: st, Worker: w, Client: c, t: t, skip: !o.holdClock}
 	t.Cleanup(env.stop)
 	return env
 }
 
-// Start runs the worker and the time skipper in the background.
+// Start runs the worker and (unless WithoutTimeSkipping) the time skipper
+// in the background.
 func (e *Env) Start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	e.cancel, e.done = cancel, make(chan struct{})
@@ -97,7 +105,9 @@ func (e *Env) Start() {
 			e.t.Errorf("infinitictest: worker: %v", err)
 		}
 	}()
-	go e.skipTime(ctx)
+	if e.skip {
+		go e.skipTime(ctx)
+	}
 }
 
 // skipTime advances the clock to the next timer whenever the system is idle.

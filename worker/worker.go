@@ -100,6 +100,7 @@ type options struct {
 	cache       int
 	delegated   []any
 	version     int
+	retention   time.Duration
 }
 
 // Concurrency sets how many tasks (services) or instances (workflows) are
@@ -127,6 +128,13 @@ func BatchSize(n int) Option { return func(o *options) { o.batch = n } }
 // memory (avoiding history replays). Default 4096.
 func CacheSize(n int) Option { return func(o *options) { o.cache = n } }
 
+// Retention sets how long the outcome of a finished workflow instance is
+// kept (for late Await calls and inspection) before it is deleted from the
+// store. Default 0: kept forever. The history of an instance is always
+// deleted when it completes; a failed instance's outcome is also subject
+// to retention.
+func Retention(d time.Duration) Option { return func(o *options) { o.retention = d } }
+
 // Version registers a workflow implementation as version v (default 0).
 // Register several versions of one workflow, each with AddWorkflow: new
 // instances start on the highest version, running instances keep the
@@ -153,7 +161,7 @@ func buildOptions(opts []Option, defaults options) (options, error) {
 		return o, fmt.Errorf("worker: concurrency must be at least 1, got %d", o.concurrency)
 	case o.batch < 1:
 		return o, fmt.Errorf("worker: batch size must be at least 1, got %d", o.batch)
-	case o.timeout < 0 || o.grace < 0:
+	case o.timeout < 0 || o.grace < 0 || o.retention < 0:
 		return o, errors.New("worker: timeouts must not be negative")
 	}
 	return o, o.retry.Validate()
@@ -222,7 +230,7 @@ func AddWorkflow[W any](w *Worker, newW func() W, opts ...Option) error {
 	}
 	w.mu.Unlock()
 	cfg := &engine.WorkflowConfig{Contract: c, Versions: map[int]func() any{o.version: factory},
-		Concurrency: o.concurrency, BatchSize: o.batch, CacheSize: o.cache}
+		Concurrency: o.concurrency, BatchSize: o.batch, CacheSize: o.cache, Retention: o.retention}
 	if err := w.add("workflow "+c.Name, engine.NewWorkflowEngine(w.env(), *cfg)); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -10,7 +11,9 @@ import (
 	"slices"
 	"time"
 
+	_ "github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5/pgxpool"
+	goredis "github.com/redis/go-redis/v9"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -18,7 +21,9 @@ import (
 	"github.com/infinitic-go/infinitic/store"
 	memstore "github.com/infinitic-go/infinitic/store/memory"
 	"github.com/infinitic-go/infinitic/store/natskv"
+	"github.com/infinitic-go/infinitic/store/mysql"
 	"github.com/infinitic-go/infinitic/store/postgres"
+	redisstore "github.com/infinitic-go/infinitic/store/redis"
 	"github.com/infinitic-go/infinitic/transport"
 	"github.com/infinitic-go/infinitic/transport/memory"
 	"github.com/infinitic-go/infinitic/transport/natsjs"
@@ -248,6 +253,68 @@ func Postgres(url string) StoreOpener {
 	}
 }
 
+// MySQL opens store/mysql on dsn (go-sql-driver/mysql format, e.g.
+// "root@tcp(127.0.0.1:3306)/test") with a table of its own, dropped at
+// close.
+func MySQL(dsn string) StoreOpener {
+	return func(ctx context.Context) (store.Store, func() error, error) {
+		db, err := sql.Open("mysql", dsn)
+		if err != nil {
+			return nil, nil, fmt.Errorf("bench: mysql: %w", err)
+		}
+		table := "infinitic_bench_" + randomID()
+		st, err := mysql.New(ctx, mysql.Config{DB: db, Table: table})
+		if err != nil {
+			return nil, nil, errors.Join(err, db.Close())
+		}
+		return st, func() error {
+			err := st.Close()
+			dctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			for _, t := range []string{table, table + "_gen", table + "_schema"} {
+				if _, derr := db.ExecContext(dctx, "DROP TABLE IF EXISTS "+t); derr != nil {
+					err = errors.Join(err, derr)
+				}
+			}
+			return errors.Join(err, db.Close())
+		}, nil
+	}
+}
+
+// Redis opens store/redis on addr ("host:port") under a key prefix of its
+// own, whose keys are deleted at close.
+func Redis(addr string) StoreOpener {
+	return func(ctx context.Context) (store.Store, func() error, error) {
+		c := goredis.NewClient(&goredis.Options{Addr: addr})
+		prefix := "infinitic_bench_" + randomID()
+		st, err := redisstore.New(ctx, redisstore.Config{Client: c, Prefix: prefix})
+		if err != nil {
+			return nil, nil, errors.Join(err, c.Close())
+		}
+		return st, func() error {
+			err := st.Close()
+			dctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			// The store's keys all contain the prefix (in a hash tag).
+			iter := c.Scan(dctx, 0, "*"+prefix+"*", 1000).Iterator()
+			var keys []string
+			flush := func() {
+				if len(keys) > 0 {
+					err = errors.Join(err, c.Unlink(dctx, keys...).Err())
+					keys = keys[:0]
+				}
+			}
+			for iter.Next(dctx) {
+				if keys = append(keys, iter.Val()); len(keys) == 1000 {
+					flush()
+				}
+			}
+			flush()
+			return errors.Join(err, iter.Err(), c.Close())
+		}, nil
+	}
+}
+
 func storeName(s string) string {
 	if s == "" {
 		return "custom"
@@ -273,18 +340,20 @@ type Spec struct {
 	SyncAlways bool
 	// OneConnection: see EmbeddedConfig.
 	OneConnection bool
-	// Store is "" or "natskv" (JetStream KV, the default), or "postgres"
-	// (with StoreURL), replacing KV with NATS as the transport. Other
-	// stores plug in through Stores.
+	// Store is "" or "natskv" (JetStream KV, the default), or one of
+	// Stores ("postgres", "mysql", "redis", with StoreURL), replacing KV
+	// with NATS as the transport.
 	Store    string
 	StoreURL string
 }
 
 // Stores maps the names accepted in Spec.Store to store openers taking
-// Spec.StoreURL. Commands may add entries (e.g. "mysql", "redis") before
-// calling Spec.Backend.
+// Spec.StoreURL (a PostgreSQL URL, a MySQL DSN, a Redis host:port).
+// Commands may add entries before calling Spec.Backend.
 var Stores = map[string]func(url string) StoreOpener{
 	"postgres": Postgres,
+	"mysql":    MySQL,
+	"redis":    Redis,
 }
 
 // Backend returns the backend described by s.

@@ -30,6 +30,7 @@ type instance struct {
 	replayed   bool            // the runtime was rebuilt from history, not yet drained
 	addTags    []string        // tags to index before saving
 	dropTags   []string        // tags to unindex after saving
+	expired    bool            // a finished instance to delete (retention)
 }
 
 // apply applies one envelope at time now.
@@ -43,6 +44,8 @@ func (e *WorkflowEngine) apply(in *instance, env *wire.Envelope, now time.Time) 
 		e.applyWait(in, env.Wait.Client)
 	case wire.KindQuery:
 		e.applyQuery(in, env.Query)
+	case wire.KindAdmin:
+		e.applyAdmin(in, env.Admin, now)
 	case wire.KindSignal, wire.KindCancel:
 		if in.state == nil || in.state.Status == 0 {
 			e.buffer(in, env) // the dispatch may still be on its way
@@ -275,6 +278,9 @@ func (e *WorkflowEngine) finish(in *instance, output []byte, err error) {
 		e.finishRun(in, r.Run, nil, fmt.Errorf("%w: the main method ended first", infinitic.ErrWorkflowFinished))
 	}
 	in.dropTags = append(in.dropTags, st.Tags...)
+	if e.cfg.Retention > 0 {
+		st.Outbox = append(st.Outbox, expireMessage(st.Workflow, st.ID, e.Clock.Now().Add(e.cfg.Retention)))
+	}
 	// The history is no longer needed: keep only the outcome.
 	in.dropChunks = st.Sealed / wire.ChunkSize
 	st.Tail, st.Buffered, st.Waiters, st.Sealed = nil, nil, nil, 0

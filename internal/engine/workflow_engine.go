@@ -39,6 +39,9 @@ type WorkflowConfig struct {
 	Concurrency int // instances processed in parallel
 	BatchSize   int // messages fetched at once
 	CacheSize   int // live instances kept in memory
+	// Retention is how long a finished instance's outcome is kept before
+	// it is deleted; 0 keeps it forever.
+	Retention time.Duration
 }
 
 // WorkflowEngine consumes a workflow's messages and runs its instances.
@@ -216,6 +219,16 @@ func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) s
 		}
 		for _, it := range items {
 			e.apply(in, it.env, now)
+		}
+		if in.expired {
+			if err := e.Store.Delete(ctx, wire.StateKey(e.contract.Name, id), in.version); err != nil {
+				closeInstance(in)
+				if errors.Is(err, store.ErrConflict) && attempt < 100 {
+					continue
+				}
+				return stepResult{err: err}
+			}
+			return stepResult{in: &instance{id: id}}
 		}
 		if in.changed {
 			err := e.save(ctx, in)

@@ -57,6 +57,8 @@ func (e *Envelope) validate() error {
 		ok = e.Reply != nil && e.Reply.Request != ""
 	case KindCancel:
 		ok = e.Cancel != nil && e.WorkflowID != "" && e.Workflow != "" && e.Cancel.ID != ""
+	case KindAdmin:
+		ok = e.Admin != nil && e.WorkflowID != "" && e.Workflow != "" && e.Admin.ID != "" && e.Admin.Op != ""
 	case KindQuery:
 		ok = e.Query != nil && e.WorkflowID != "" && e.Workflow != "" && e.Query.ID != "" && e.Query.ReplyTo != ""
 	}

@@ -16,6 +16,7 @@ const (
 	KindReply     Kind = 7 // engine → client: outcome of a request (signal...)
 	KindCancel    Kind = 8 // client or parent → engine: cancel the instance
 	KindQuery     Kind = 9 // client → engine: run a getter on the instance
+	KindAdmin     Kind = 10 // client or engine → engine: an operation on the instance
 )
 
 func (k Kind) String() string {
@@ -38,6 +39,8 @@ func (k Kind) String() string {
 		return "cancel"
 	case KindQuery:
 		return "query"
+	case KindAdmin:
+		return "admin"
 	}
 	return "unknown"
 }
@@ -59,6 +62,7 @@ type Envelope struct {
 	Reply     *Reply     `cbor:"16,keyasint,omitempty"`
 	Cancel    *Cancel    `cbor:"17,keyasint,omitempty"`
 	Query     *Query     `cbor:"18,keyasint,omitempty"`
+	Admin     *Admin     `cbor:"19,keyasint,omitempty"`
 }
 
 // ParentRef points from a child workflow to the position awaiting it.
@@ -142,5 +146,18 @@ type Query struct {
 type Cancel struct {
 	ID      string `cbor:"1,keyasint"` // request id
 	Reason  string `cbor:"2,keyasint,omitempty"`
+	ReplyTo string `cbor:"3,keyasint,omitempty"`
+}
+
+// Admin operations.
+const (
+	AdminCompleteTimers = "complete-timers" // fire the pending timers now
+	AdminExpire         = "expire"          // delete a finished instance (retention)
+)
+
+// Admin is an operation on an instance.
+type Admin struct {
+	ID      string `cbor:"1,keyasint"`
+	Op      string `cbor:"2,keyasint"`
 	ReplyTo string `cbor:"3,keyasint,omitempty"`
 }

@@ -1,0 +1,134 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/internal/wire"
+	"github.com/infinitic-go/infinitic/store"
+	"github.com/infinitic-go/infinitic/transport"
+)
+
+// CompleteTimers fires the running instance's pending timers now, as if
+// their time had come (Infinitic's completeTimers), and waits until its
+// engine applied it.
+func (r *Run[O]) CompleteTimers(ctx context.Context) error {
+	id := uuid.NewString()
+	env := &wire.Envelope{Kind: wire.KindAdmin, WorkflowID: r.id, Workflow: r.workflow,
+		Admin: &wire.Admin{ID: id, Op: wire.AdminCompleteTimers, ReplyTo: r.c.id}}
+	return r.c.request(ctx, id, func() error {
+		return r.c.publish(ctx, "a:"+id, transport.WorkflowSubject(r.workflow), r.id, env)
+	}, nil)
+}
+
+// Inspect returns the stored state of the instance as indented JSON, for
+// humans and tools: status, method, tags, outcome, and the recent history
+// (commands and events; older history is in sealed chunks, counted in
+// "sealed"). Payloads that are JSON are shown as such. It needs
+// Config.Store.
+func (r *Run[O]) Inspect(ctx context.Context) (json.RawMessage, error) {
+	if r.c.cfg.Store == nil {
+		return nil, errors.New("client: Config.Store is required to inspect instances")
+	}
+	data, _, err := r.c.cfg.Store.Get(ctx, wire.StateKey(r.workflow, r.id))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %s %s", infinitic.ErrWorkflowUnknown, r.workflow, r.id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("client: inspect %s %s: %w", r.workflow, r.id, err)
+	}
+	st, err := wire.DecodeState(data)
+	if err != nil {
+		return nil, fmt.Errorf("client: inspect %s %s: %w", r.workflow, r.id, err)
+	}
+	return json.MarshalIndent(inspectView(st), "", "  ")
+}
+
+// stateView is the JSON shape of Inspect.
+type stateView struct {
+	ID       string            `json:"id"`
+	Workflow string            `json:"workflow"`
+	Method   string            `json:"method"`
+	Version  int               `json:"version"`
+	Status   string            `json:"status"`
+	Tags     []string          `json:"tags,omitempty"`
+	Meta     map[string]string `json:"meta,omitempty"`
+	Output   any               `json:"output,omitempty"`
+	Error    string            `json:"error,omitempty"`
+	Commands int               `json:"commands"`
+	Sealed   int               `json:"sealed"`
+	History  []recordView      `json:"history,omitempty"`
+	Buffered int               `json:"buffered,omitempty"`
+}
+
+type recordView struct {
+	Command  string `json:"command,omitempty"`
+	Event    string `json:"event,omitempty"`
+	Position *int   `json:"position,omitempty"`
+	At       string `json:"at,omitempty"`
+	Payload  any    `json:"payload,omitempty"`
+	Error    string `json:"error,omitempty"`
+}
+
+func inspectView(st *wire.State) stateView {
+	v := stateView{ID: st.ID, Workflow: st.Workflow, Method: st.Method, Version: st.Version, Tags: st.Tags, Meta: st.Meta,
+		Status: statusName(st.Status), Output: payload(st.Output), Commands: st.Commands, Sealed: st.Sealed, Buffered: len(st.Buffered)}
+	if st.Error != nil {
+		v.Error = wire.ToError(st.Error).Error()
+	}
+	for _, r := range st.Tail {
+		switch {
+		case r.Command != nil:
+			v.History = append(v.History, recordView{Command: r.Command.Kind.String() + " " + r.Command.Target})
+		case r.Event != nil:
+			v.History = append(v.History, eventView(r.Event))
+		}
+	}
+	return v
+}
+
+func eventView(ev *wire.Event) recordView {
+	rv := recordView{At: ev.At.Format("2006-01-02T15:04:05.000Z07:00"), Payload: payload(ev.Output)}
+	switch {
+	case ev.IsStart():
+		rv.Event, rv.Payload = "start "+ev.Method, payload(ev.Input)
+	case ev.Signal != nil:
+		rv.Event, rv.Payload = "signal "+ev.Signal.Channel, payload(ev.Signal.Payload)
+	default:
+		pos := ev.Position
+		rv.Event, rv.Position = "resolved", &pos
+	}
+	if ev.Error != nil {
+		rv.Error = wire.ToError(ev.Error).Error()
+	}
+	return rv
+}
+
+// payload shows JSON payloads as JSON, others as bytes (base64).
+func payload(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	if json.Valid(b) {
+		return json.RawMessage(b)
+	}
+	return b
+}
+
+func statusName(s wire.Status) string {
+	switch s {
+	case wire.StatusRunning:
+		return "running"
+	case wire.StatusCompleted:
+		return "completed"
+	case wire.StatusFailed:
+		return "failed"
+	case wire.StatusCanceled:
+		return "canceled"
+	}
+	return "pending"
+}
