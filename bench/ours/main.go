@@ -51,8 +51,8 @@ func run() error {
 	flag.StringVar(&spec.DataDir, "data-dir", "", "JetStream directory of the embedded backend (default: temporary, removed)")
 	flag.BoolVar(&spec.SyncAlways, "sync", false, "embedded backend: fsync every write")
 	flag.BoolVar(&spec.OneConnection, "one-conn", false, "embedded backend: one connection for the transport and the store")
-	flag.StringVar(&spec.Store, "store", "", "store instead of JetStream KV: postgres (with -store-url)")
-	flag.StringVar(&spec.StoreURL, "store-url", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "URL of -store")
+	flag.StringVar(&spec.Store, "store", "", "store instead of JetStream KV: postgres, mysql or redis (with -store-url)")
+	flag.StringVar(&spec.StoreURL, "store-url", "", "URL of -store (default: the local server of this kind)")
 	flag.DurationVar(&timeout, "timeout", 10*time.Minute, "give up after this long")
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.BoolVar(&progress, "progress", term.IsTerminal(int(os.Stderr.Fd())), "show a progress bar on stderr")
@@ -60,6 +60,9 @@ func run() error {
 	flag.BoolVar(&verbose, "v", false, "log the worker's warnings and errors to stderr")
 	flag.Parse()
 
+	if spec.StoreURL == "" {
+		spec.StoreURL = defaultStoreURLs[spec.Store]
+	}
 	b, err := spec.Backend()
 	if err != nil {
 		return err
@@ -101,6 +104,12 @@ func run() error {
 		_ = rep.LoneOps.Format(os.Stderr, rep.Lone)
 	}
 	return err
+}
+
+var defaultStoreURLs = map[string]string{
+	"postgres": "postgres://postgres@127.0.0.1:5432/test?sslmode=disable",
+	"mysql":    "root@tcp(127.0.0.1:3306)/test",
+	"redis":    "127.0.0.1:6379",
 }
 
 // progressBar draws one bar per phase.

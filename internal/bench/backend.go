@@ -13,15 +13,15 @@ import (
 
 	_ "github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5/pgxpool"
-	goredis "github.com/redis/go-redis/v9"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/infinitic-go/infinitic/embedded"
 	"github.com/infinitic-go/infinitic/store"
 	memstore "github.com/infinitic-go/infinitic/store/memory"
-	"github.com/infinitic-go/infinitic/store/natskv"
 	"github.com/infinitic-go/infinitic/store/mysql"
+	"github.com/infinitic-go/infinitic/store/natskv"
 	"github.com/infinitic-go/infinitic/store/postgres"
 	redisstore "github.com/infinitic-go/infinitic/store/redis"
 	"github.com/infinitic-go/infinitic/transport"

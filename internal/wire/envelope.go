@@ -7,15 +7,15 @@ type Kind uint8
 
 // Envelope kinds. Values are stored: never renumber.
 const (
-	KindDispatch  Kind = 1 // client or parent → workflow engine: start a workflow
-	KindExecute   Kind = 2 // engine → service executor: run a task attempt
-	KindCompleted Kind = 3 // executor, timer, child → engine: a position is resolved
-	KindWait      Kind = 4 // client → engine: tell me when the workflow ends
-	KindResult    Kind = 5 // engine → client: the workflow ended
-	KindSignal    Kind = 6 // client or workflow → engine: a value sent to a channel
-	KindReply     Kind = 7 // engine → client: outcome of a request (signal...)
-	KindCancel    Kind = 8 // client or parent → engine: cancel the instance
-	KindQuery     Kind = 9 // client → engine: run a getter on the instance
+	KindDispatch  Kind = 1  // client or parent → workflow engine: start a workflow
+	KindExecute   Kind = 2  // engine → service executor: run a task attempt
+	KindCompleted Kind = 3  // executor, timer, child → engine: a position is resolved
+	KindWait      Kind = 4  // client → engine: tell me when the workflow ends
+	KindResult    Kind = 5  // engine → client: the workflow ended
+	KindSignal    Kind = 6  // client or workflow → engine: a value sent to a channel
+	KindReply     Kind = 7  // engine → client: outcome of a request (signal...)
+	KindCancel    Kind = 8  // client or parent → engine: cancel the instance
+	KindQuery     Kind = 9  // client → engine: run a getter on the instance
 	KindAdmin     Kind = 10 // client or engine → engine: an operation on the instance
 )
 
