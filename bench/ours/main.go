@@ -14,11 +14,13 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"syscall"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"github.com/infinitic-go/infinitic/embedded"
 	"github.com/infinitic-go/infinitic/internal/bench"
 )
 
@@ -38,6 +40,7 @@ func run() error {
 		progress   bool
 		verbose    bool
 		ops        bool
+		serve      string
 	)
 	flag.IntVar(&opts.Workflows, "workflows", 2000, "workflows in the throughput phase")
 	flag.IntVar(&opts.Tasks, "tasks", 2, "sequential tasks per workflow")
@@ -56,10 +59,14 @@ func run() error {
 	flag.DurationVar(&timeout, "timeout", 10*time.Minute, "give up after this long")
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.BoolVar(&progress, "progress", term.IsTerminal(int(os.Stderr.Fd())), "show a progress bar on stderr")
+	flag.StringVar(&serve, "serve", "", "only run a NATS JetStream server listening on this host:port (in -data-dir), for -backend nats in another process")
 	flag.BoolVar(&ops, "ops", false, "count transport and store calls; print them to stderr after the report")
 	flag.BoolVar(&verbose, "v", false, "log the worker's warnings and errors to stderr")
 	flag.Parse()
 
+	if serve != "" {
+		return runServer(serve, spec.DataDir, spec.SyncAlways)
+	}
 	if spec.StoreURL == "" {
 		spec.StoreURL = defaultStoreURLs[spec.Store]
 	}
@@ -104,6 +111,28 @@ func run() error {
 		_ = rep.LoneOps.Format(os.Stderr, rep.Lone)
 	}
 	return err
+}
+
+// runServer runs an embedded server with a TCP listener until interrupted.
+func runServer(listen, dir string, sync bool) error {
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "infinitic-bench-server-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	}
+	srv, err := embedded.Start(embedded.Config{DataDir: dir, Listen: listen, SyncAlways: sync})
+	if err != nil {
+		return err
+	}
+	defer srv.Shutdown()
+	fmt.Fprintln(os.Stderr, "serving", srv.ClientURL(), "data in", dir)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	<-ctx.Done()
+	return nil
 }
 
 var defaultStoreURLs = map[string]string{

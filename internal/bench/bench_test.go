@@ -7,6 +7,10 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/infinitic-go/infinitic/embedded"
 )
 
 func TestRun(t *testing.T) {
@@ -202,5 +206,62 @@ func TestCountOps(t *testing.T) {
 	}
 	if !bytes.Contains(buf.Bytes(), []byte("op_publish: n=")) {
 		t.Errorf("ops:\n%s", buf.String())
+	}
+}
+
+func TestNATSBackend(t *testing.T) {
+	srv, err := embedded.Start(embedded.Config{DataDir: t.TempDir(), Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	b, err := Spec{Kind: "nats", NATSURL: srv.ClientURL()}.Backend()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(ctx, Options{Backend: b, Workflows: 20, Tasks: 2, Lone: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReport(t, rep, 20, 2, 3)
+	// The run's streams and bucket are gone.
+	nc, err := srv.Connect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range js.StreamNames(ctx).Name() {
+		t.Errorf("stream %s left behind", name)
+	}
+}
+
+func TestSpec(t *testing.T) {
+	for _, s := range []Spec{
+		{Kind: "memory", Store: "postgres"},
+		{Kind: "nats"},
+		{Kind: "embedded", Store: "nope"},
+		{Kind: "nope"},
+	} {
+		if _, err := s.Backend(); err == nil {
+			t.Errorf("%+v: want an error", s)
+		}
+	}
+	for spec, name := range map[Spec]string{
+		{}:                                   "embedded",
+		{Kind: "embedded", SyncAlways: true}: "embedded(sync)",
+		{Store: "redis", StoreURL: "x:1"}:    "embedded+redis",
+		{Kind: "nats", NATSURL: "nats://x", Store: "mysql"}: "nats+mysql",
+		{Kind: "memory"}: "memory",
+	} {
+		b, err := spec.Backend()
+		if err != nil || b.Name != name {
+			t.Errorf("%+v: got %q, %v; want %q", spec, b.Name, err, name)
+		}
 	}
 }
