@@ -101,6 +101,8 @@ type options struct {
 	delegated   []any
 	version     int
 	retention   time.Duration
+	batches     []batchSpec
+	invalid     error // set by an option given bad values
 }
 
 // Concurrency sets how many tasks (services) or instances (workflows) are
@@ -157,6 +159,8 @@ func buildOptions(opts []Option, defaults options) (options, error) {
 		opt(&o)
 	}
 	switch {
+	case o.invalid != nil:
+		return o, o.invalid
 	case o.concurrency < 1:
 		return o, fmt.Errorf("worker: concurrency must be at least 1, got %d", o.concurrency)
 	case o.batch < 1:
@@ -191,9 +195,13 @@ func AddService[S any](w *Worker, impl S, opts ...Option) error {
 		}
 		delegated[w.names.Method(parsed)] = true
 	}
+	batches, err := w.batchConfigs(c, o.batches)
+	if err != nil {
+		return err
+	}
 	return w.add("service "+c.Name, engine.NewExecutor(w.env(), engine.ServiceConfig{
 		Contract: c, Impl: bound, Concurrency: o.concurrency, Retry: o.retry, Timeout: o.timeout, Grace: o.grace,
-		Delegated: delegated,
+		Delegated: delegated, Batches: batches,
 	}))
 }
 

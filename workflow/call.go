@@ -15,9 +15,10 @@ import (
 type Option func(*options)
 
 type options struct {
-	timeout time.Duration
-	tags    []string
-	meta    map[string]string
+	timeout  time.Duration
+	tags     []string
+	meta     map[string]string
+	batchKey string
 }
 
 // WithTimeout bounds how long the caller waits for a child workflow: when
@@ -28,6 +29,10 @@ func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout =
 
 // WithTags sets the tags of a child workflow.
 func WithTags(tags ...string) Option { return func(o *options) { o.tags = tags } }
+
+// WithBatchKey sets the batch key of a call to a batched service method
+// (worker.Batch): only calls with the same key are batched together.
+func WithBatchKey(key string) Option { return func(o *options) { o.batchKey = key } }
 
 // WithMeta sets metadata on a task or child workflow.
 func WithMeta(meta map[string]string) Option { return func(o *options) { o.meta = meta } }
@@ -81,7 +86,7 @@ func dispatch[O any](ctx Context, kind wire.CommandKind, method any, in any, has
 	if err != nil {
 		return failed[O](err)
 	}
-	req.Tags, req.Meta = o.tags, o.meta
+	req.Tags, req.Meta, req.BatchKey = o.tags, o.meta, o.batchKey
 	if kind == wire.CommandChild {
 		req.ChildID = replay.ChildID(rt.Info().ID, rt.Issued())
 	}

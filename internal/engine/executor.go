@@ -25,20 +25,28 @@ type ServiceConfig struct {
 	// Delegated methods (by wire name) do not complete when they return:
 	// an external system completes them later through the client.
 	Delegated map[string]bool
+	// Batches are the methods (by wire name) run in batches.
+	Batches map[string]BatchConfig
 }
 
 // Executor runs the tasks of one service.
 type Executor struct {
 	Env
-	cfg    ServiceConfig
-	logger *slog.Logger
-	pub    *publisher
+	cfg      ServiceConfig
+	logger   *slog.Logger
+	pub      *publisher
+	batchers map[string]*batcher // by wire method name
 }
 
 // NewExecutor returns an executor; Run starts it.
 func NewExecutor(env Env, cfg ServiceConfig) *Executor {
 	cfg.Concurrency = max(cfg.Concurrency, 1)
-	return &Executor{Env: env, cfg: cfg, logger: env.Logger.With("service", cfg.Contract.Name), pub: newPublisher(env.Transport)}
+	x := &Executor{Env: env, cfg: cfg, logger: env.Logger.With("service", cfg.Contract.Name), pub: newPublisher(env.Transport),
+		batchers: map[string]*batcher{}}
+	for method, b := range cfg.Batches {
+		x.batchers[method] = newBatcher(x, b)
+	}
+	return x
 }
 
 // Run consumes tasks until ctx is done, then waits for running tasks.
@@ -58,22 +66,38 @@ func (x *Executor) Run(ctx context.Context) error {
 	go x.pub.run(pubCtx)
 	sem := make(chan struct{}, x.cfg.Concurrency)
 	var wg sync.WaitGroup
-	consumeLoop(ctx, c, x.cfg.Concurrency, x.logger, func(ds []transport.Delivery) {
+	batch := max(x.cfg.Concurrency, x.maxBatch())
+	consumeLoop(ctx, c, batch, x.logger, func(ds []transport.Delivery) {
 		for _, d := range ds {
+			env, ok := x.decode(d)
+			if !ok {
+				continue
+			}
+			it, runCtx := item{d, env}, context.WithoutCancel(ctx)
+			if b, batched := x.batchers[env.Execute.Method]; batched {
+				b.add(runCtx, it) // queued: no slot held while the batch fills
+				continue
+			}
 			sem <- struct{}{}
 			wg.Go(func() {
 				defer func() { <-sem }()
-				x.handle(context.WithoutCancel(ctx), d)
+				out, err := x.run(runCtx, env.Execute)
+				x.conclude(runCtx, it, out, err)
 			})
 		}
 	})
+	for _, b := range x.batchers {
+		b.flushAll(context.WithoutCancel(ctx))
+	}
 	wg.Wait()
+	for _, b := range x.batchers {
+		b.wait()
+	}
 	return nil
 }
 
-// handle runs one task attempt and publishes what follows: the result, a
-// delayed retry, or the final failure. The delivery is acked only after.
-func (x *Executor) handle(ctx context.Context, d transport.Delivery) {
+// decode reads a task message; undecodable ones are dead-lettered.
+func (x *Executor) decode(d transport.Delivery) (*wire.Envelope, bool) {
 	env, err := wire.DecodeEnvelope(d.Message().Data)
 	if err == nil && (env.Kind != wire.KindExecute || env.Execute.Service != x.cfg.Contract.Name) {
 		err = fmt.Errorf("unexpected %s message for service %s", env.Kind, x.cfg.Contract.Name)
@@ -81,10 +105,16 @@ func (x *Executor) handle(ctx context.Context, d transport.Delivery) {
 	if err != nil {
 		x.logger.Error("dead-lettering undecodable message", "id", d.Message().ID, "err", err)
 		_ = d.DeadLetter(err.Error())
-		return
+		return nil, false
 	}
-	ex := env.Execute
-	out, runErr := x.run(ctx, ex)
+	return env, true
+}
+
+// conclude publishes what follows an attempt's outcome (the result, a
+// delayed retry, or the final failure), then acks: a task message is acked
+// only once its outcome is durably published.
+func (x *Executor) conclude(ctx context.Context, it item, out []byte, runErr error) {
+	d, env, ex := it.d, it.env, it.env.Execute
 	var msg wire.Outgoing
 	p := ex.Parent
 	switch delay, retry := x.retryDelay(ex, runErr); {

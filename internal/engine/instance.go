@@ -299,6 +299,7 @@ func (e *WorkflowEngine) commandMessage(st *wire.State, req replay.Request) (wir
 		taskID := wire.TaskID(st.Workflow, st.ID, req.Position)
 		env := &wire.Envelope{Kind: wire.KindExecute, WorkflowID: st.ID, Workflow: st.Workflow, Execute: &wire.Execute{
 			TaskID: taskID, Service: req.Service, Method: req.Method, Input: req.Input, Attempt: 1, Parent: parent, Meta: req.Meta,
+			BatchKey: req.BatchKey,
 		}}
 		return outgoing(executeID(taskID, 1), transport.ServiceSubject(req.Service), st.ID, env, time.Time{}), true
 	case wire.CommandTimer:

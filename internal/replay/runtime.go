@@ -61,6 +61,7 @@ type Request struct {
 	ChildID  string
 	Tags     []string
 	Meta     map[string]string
+	BatchKey string // task: batch key
 }
 
 // Runtime runs one workflow instance. It is not safe for concurrent use:

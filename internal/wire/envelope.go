@@ -96,6 +96,7 @@ type Execute struct {
 	Parent   ParentRef         `cbor:"6,keyasint"`
 	Meta     map[string]string `cbor:"7,keyasint,omitempty"`
 	Previous []*Error          `cbor:"8,keyasint,omitempty"` // failures of earlier attempts
+	BatchKey string            `cbor:"9,keyasint,omitempty"` // batched methods: calls batched together share it
 }
 
 // Completed resolves a position of a workflow: a task result, a fired
