@@ -14,10 +14,14 @@
 #   -l M   LONE         workflows run one at a time, latency   (200)
 #   -r R   REPEAT       runs per engine; the median (by workflows/s) is kept (1)
 #   -o DIR OUT          where reports are written              (bench/results/<date>)
-#   OURS   space-separated backends of ours: embedded, embedded-sync, memory
+#   OURS   space-separated backends of ours: embedded, embedded-sync, memory,
+#          nats (the server at NATS_URL, or one started with `ours -serve`
+#          in another process),
+#          embedded+postgres, embedded+mysql, embedded+redis
 #          (default: "embedded embedded-sync"); the first one is the
 #          reference of the ratios
-#   PEERS  space-separated peers (default: all of `go run ./bench/peers -list`)
+#   PEERS  space-separated peers (default: all of `go run ./bench/peers -list`;
+#          empty: none)
 #   POSTGRES_URL, REDIS_ADDR   servers of the peers that need one
 set -euo pipefail
 
@@ -52,7 +56,7 @@ mkdir -p "$OUT/bin"
 echo "building into $OUT/bin" >&2
 go build -o "$OUT/bin/ours" ./bench/ours
 (cd bench/peers && go build -o "$OUT/bin/peers" .)
-PEERS=${PEERS:-$("$OUT/bin/peers" -list | tr '\n' ' ')}
+PEERS=${PEERS-$("$OUT/bin/peers" -list | tr '\n' ' ')}
 
 common=(-workflows "$WORKFLOWS" -tasks "$TASKS" -concurrency "$CONCURRENCY" -lone "$LONE")
 
@@ -86,6 +90,24 @@ for b in $OURS; do
 	embedded) files+=("$(run "infinitic-go/embedded" "$OUT/bin/ours" -progress=false "${common[@]}" -backend embedded)") ;;
 	embedded-sync) files+=("$(run "infinitic-go/embedded(sync)" "$OUT/bin/ours" -progress=false "${common[@]}" -backend embedded -sync)") ;;
 	memory) files+=("$(run "infinitic-go/memory" "$OUT/bin/ours" -progress=false "${common[@]}" -backend memory)") ;;
+	nats)
+		url=${NATS_URL:-}
+		if [ -z "$url" ]; then
+			port=${NATS_PORT:-14222}
+			"$OUT/bin/ours" -serve "127.0.0.1:$port" 2>"$OUT/nats-server.err" &
+			server=$!
+			sleep 1
+			url=nats://127.0.0.1:$port
+		fi
+		files+=("$(run "infinitic-go/nats" "$OUT/bin/ours" -progress=false "${common[@]}" -backend nats -nats-url "$url")")
+		if [ -z "${NATS_URL:-}" ]; then
+			kill "$server"
+			wait "$server" || true
+		fi
+		;;
+	embedded+postgres | embedded+mysql | embedded+redis)
+		files+=("$(run "infinitic-go/$b" "$OUT/bin/ours" -progress=false "${common[@]}" -backend embedded -store "${b#embedded+}")")
+		;;
 	*) echo "unknown OURS backend $b" >&2; exit 2 ;;
 	esac
 done
