@@ -84,3 +84,5 @@ func TestRetention(t *testing.T) {
 		t.Fatal("deleted before its retention")
 	}
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

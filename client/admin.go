@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/google/uuid"
 	"github.com/infinitic-go/infinitic"
@@ -17,12 +18,7 @@ import (
 // their time had come (Infinitic's completeTimers), and waits until its
 // engine applied it.
 func (r *Run[O]) CompleteTimers(ctx context.Context) error {
-	id := uuid.NewString()
-	env := &wire.Envelope{Kind: wire.KindAdmin, WorkflowID: r.id, Workflow: r.workflow,
-		Admin: &wire.Admin{ID: id, Op: wire.AdminCompleteTimers, ReplyTo: r.c.id}}
-	return r.c.request(ctx, id, func() error {
-		return r.c.publish(ctx, "a:"+id, transport.WorkflowSubject(r.workflow), r.id, env)
-	}, nil)
+	return r.admin(ctx, &wire.Admin{Op: wire.AdminCompleteTimers})
 }
 
 // Inspect returns the stored state of the instance as indented JSON, for
@@ -131,4 +127,35 @@ func statusName(s wire.Status) string {
 		return "canceled"
 	}
 	return "pending"
+}
+
+// RetryTasks retries a failed instance from its first failed task (or
+// from task taskID, if not empty): the history is cut just before that
+// failure, the task runs again, and the workflow continues as if it had
+// never failed. Await the instance again for its new outcome. It fails
+// when the instance has not failed or has no such failed task.
+func (r *Run[O]) RetryTasks(ctx context.Context, taskID string) error {
+	return r.admin(ctx, &wire.Admin{Op: wire.AdminRetryTasks, TaskID: taskID})
+}
+
+// RetryWorkflowTask replays a failed instance with the workers' current
+// code: after fixing a non-deterministic change or a panic, the instance
+// continues from its history. Await the instance again for its outcome.
+func (r *Run[O]) RetryWorkflowTask(ctx context.Context) error {
+	return r.admin(ctx, &wire.Admin{Op: wire.AdminRetryWorkflow})
+}
+
+// admin sends an operation to the instance and waits for its reply.
+func (r *Run[O]) admin(ctx context.Context, a *wire.Admin) error {
+	a.ID, a.ReplyTo = uuid.NewString(), r.c.id
+	env := &wire.Envelope{Kind: wire.KindAdmin, WorkflowID: r.id, Workflow: r.workflow, Admin: a}
+	err := r.c.request(ctx, a.ID, func() error {
+		return r.c.publish(ctx, "a:"+a.ID, transport.WorkflowSubject(r.workflow), r.id, env)
+	}, nil)
+	if err == nil && a.Op != wire.AdminCompleteTimers && r.w != nil {
+		// A new outcome is coming: the next Await asks for it.
+		r.release.Do(func() { r.c.unwatch(r.key) })
+		r.w, r.release = nil, sync.Once{}
+	}
+	return err
 }

@@ -23,7 +23,7 @@ func CompleteDelegatedTask[S, I, O any](ctx context.Context, c *Client, method f
 	if _, err := c.names.Contract(m.Contract); err != nil {
 		return fmt.Errorf("client: %w: %w", infinitic.ErrInvalidContract, err)
 	}
-	workflow, id, pos, err := wire.ParseTaskID(taskID)
+	workflow, id, pos, gen, err := wire.ParseTaskID(taskID)
 	if err != nil {
 		return fmt.Errorf("client: complete delegated task: %w", err)
 	}
@@ -32,8 +32,8 @@ func CompleteDelegatedTask[S, I, O any](ctx context.Context, c *Client, method f
 		return fmt.Errorf("client: encode result of delegated task %s: %w", taskID, err)
 	}
 	env := &wire.Envelope{Kind: wire.KindCompleted, WorkflowID: id, Workflow: workflow,
-		Completed: &wire.Completed{Position: pos, Output: out}}
-	if err := c.publish(ctx, fmt.Sprintf("c:%s:%d", id, pos), transport.WorkflowSubject(workflow), id, env); err != nil {
+		Completed: &wire.Completed{Position: pos, Output: out, Gen: gen}}
+	if err := c.publish(ctx, fmt.Sprintf("c:%s:%d:%d", id, pos, gen), transport.WorkflowSubject(workflow), id, env); err != nil {
 		return fmt.Errorf("client: complete delegated task %s: %w", taskID, err)
 	}
 	return nil

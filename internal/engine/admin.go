@@ -16,6 +16,9 @@ func (e *WorkflowEngine) applyAdmin(in *instance, a *wire.Admin, now time.Time) 
 		if err = e.refusal(in); err == nil {
 			e.completeTimers(in, now)
 		}
+	case wire.AdminRetryTasks, wire.AdminRetryWorkflow:
+		in.retry = a // carried out by process, with the whole history
+		return
 	case wire.AdminExpire:
 		if in.state != nil && in.state.Status != 0 && in.state.Status != wire.StatusRunning {
 			in.expired = true

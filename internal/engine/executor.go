@@ -117,12 +117,13 @@ func (x *Executor) conclude(ctx context.Context, it item, out []byte, runErr err
 	d, env, ex := it.d, it.env, it.env.Execute
 	var msg wire.Outgoing
 	p := ex.Parent
-	switch delay, retry := x.retryDelay(ex, runErr); {
+	delay, retry := x.retryDelay(ex, runErr)
+	switch {
 	case runErr == nil && x.cfg.Delegated[ex.Method]:
 		_ = d.Ack() // the external system will complete it
 		return
 	case runErr == nil:
-		msg = completedMessage(p.WorkflowID, p.Workflow, p.Position, out, nil)
+		msg = completedMessage(p, out, nil)
 	case retry:
 		x.logger.Warn("task attempt failed, will retry", "task", ex.TaskID, "method", ex.Method, "attempt", ex.Attempt, "in", delay, "err", runErr)
 		next := *ex
@@ -136,7 +137,12 @@ func (x *Executor) conclude(ctx context.Context, it item, out []byte, runErr err
 			failure.Previous = append(failure.Previous, wire.ToError(prev))
 		}
 		x.logger.Error("task failed", "task", ex.TaskID, "method", ex.Method, "attempts", ex.Attempt, "err", runErr)
-		msg = completedMessage(p.WorkflowID, p.Workflow, p.Position, nil, wire.FromError(failure))
+		msg = completedMessage(p, nil, wire.FromError(failure))
+	}
+	if runErr == nil || !retry {
+		// One outcome per execute message: a task asked again (RetryTasks)
+		// must not look like a duplicate of its first outcome.
+		msg.ID = "c|" + d.Message().ID
 	}
 	if err := x.pub.publish(ctx, msg); err != nil {
 		x.logger.Error("cannot publish task outcome, will run again", "task", ex.TaskID, "err", err)

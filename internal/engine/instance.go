@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -28,6 +29,7 @@ type instance struct {
 	direct     []wire.Outgoing // replies that need no state change
 	dropChunks int             // chunks to delete after a successful save
 	replayed   bool            // the runtime was rebuilt from history, not yet drained
+	retry      *wire.Admin     // a retry to carry out (it needs the whole history)
 	addTags    []string        // tags to index before saving
 	dropTags   []string        // tags to unindex after saving
 	expired    bool            // a finished instance to delete (retention)
@@ -38,14 +40,14 @@ func (e *WorkflowEngine) apply(in *instance, env *wire.Envelope, now time.Time) 
 	switch env.Kind {
 	case wire.KindDispatch:
 		e.applyDispatch(in, env, now)
+	case wire.KindAdmin:
+		e.applyAdmin(in, env.Admin, now)
 	case wire.KindCompleted:
 		e.applyCompleted(in, env, now)
 	case wire.KindWait:
-		e.applyWait(in, env.Wait.Client)
+		e.applyWait(in, env.Wait.Client, now)
 	case wire.KindQuery:
 		e.applyQuery(in, env.Query)
-	case wire.KindAdmin:
-		e.applyAdmin(in, env.Admin, now)
 	case wire.KindSignal, wire.KindCancel:
 		if in.state == nil || in.state.Status == 0 {
 			e.buffer(in, env) // the dispatch may still be on its way
@@ -70,7 +72,14 @@ func (e *WorkflowEngine) applyDispatch(in *instance, env *wire.Envelope, now tim
 	if in.state != nil && in.state.Status != 0 {
 		// Already dispatched: a duplicate, or a second caller to join.
 		if d.Waiter != "" {
-			e.applyWait(in, d.Waiter)
+			e.applyWait(in, d.Waiter, now)
+		}
+		if d.Parent != nil && in.state.Status != wire.StatusRunning {
+			// A retried parent asks again for the outcome of its child: a
+			// new message, not a duplicate of the first answer.
+			msg := completedMessage(*d.Parent, in.state.Output, in.state.Error)
+			msg.ID += fmt.Sprintf(":again:%d", now.UnixNano())
+			in.direct = append(in.direct, msg)
 		}
 		return
 	}
@@ -108,7 +117,7 @@ func (e *WorkflowEngine) applyCompleted(in *instance, env *wire.Envelope, now ti
 	case in.state == nil || in.state.Status == 0 || (in.rt != nil && c.Position >= in.rt.Issued()):
 		e.buffer(in, env) // too early: the command is not stored yet
 		return
-	case in.state.Status != wire.StatusRunning || in.rt == nil || !in.rt.Expects(c.Position):
+	case in.state.Status != wire.StatusRunning || in.rt == nil || !in.rt.Expects(c.Position, c.Gen):
 		return // finished, or a duplicate
 	}
 	ev := &wire.Event{At: now, Position: c.Position, Output: c.Output, Error: c.Error}
@@ -118,17 +127,17 @@ func (e *WorkflowEngine) applyCompleted(in *instance, env *wire.Envelope, now ti
 	e.drain(in, now)
 }
 
-func (e *WorkflowEngine) applyWait(in *instance, client string) {
+func (e *WorkflowEngine) applyWait(in *instance, client string, now time.Time) {
 	switch {
 	case in.state == nil || in.state.Status == 0:
-		in.direct = append(in.direct, resultMessage(in.id, e.contract.Name, client, &wire.Result{Unknown: true}))
+		in.direct = append(in.direct, resultMessage(in.id, e.contract.Name, client, lateTag(now), &wire.Result{Unknown: true}))
 	case in.state.Status == wire.StatusRunning:
 		if !slices.Contains(in.state.Waiters, client) {
 			in.state.Waiters = append(in.state.Waiters, client)
 			in.changed = true
 		}
 	default:
-		in.direct = append(in.direct, resultMessage(in.id, e.contract.Name, client, &wire.Result{Output: in.state.Output, Error: in.state.Error}))
+		in.direct = append(in.direct, resultMessage(in.id, e.contract.Name, client, lateTag(now), &wire.Result{Output: in.state.Output, Error: in.state.Error}))
 	}
 }
 
@@ -269,10 +278,10 @@ func (e *WorkflowEngine) finish(in *instance, output []byte, err error) {
 		st.Error = wire.FromError(&infinitic.WorkflowFailedError{Workflow: st.Workflow, ID: st.ID, Method: st.Method, Cause: err})
 	}
 	for _, w := range st.Waiters {
-		st.Outbox = append(st.Outbox, resultMessage(st.ID, st.Workflow, w, &wire.Result{Output: st.Output, Error: st.Error}))
+		st.Outbox = append(st.Outbox, resultMessage(st.ID, st.Workflow, w, fmt.Sprint(st.Generation), &wire.Result{Output: st.Output, Error: st.Error}))
 	}
 	if p := st.Parent; p != nil {
-		st.Outbox = append(st.Outbox, completedMessage(p.WorkflowID, p.Workflow, p.Position, st.Output, st.Error))
+		st.Outbox = append(st.Outbox, completedMessage(*p, st.Output, st.Error))
 	}
 	for _, r := range slices.Clone(st.Runs) {
 		e.finishRun(in, r.Run, nil, fmt.Errorf("%w: the main method ended first", infinitic.ErrWorkflowFinished))
@@ -281,9 +290,13 @@ func (e *WorkflowEngine) finish(in *instance, output []byte, err error) {
 	if e.cfg.Retention > 0 {
 		st.Outbox = append(st.Outbox, expireMessage(st.Workflow, st.ID, e.Clock.Now().Add(e.cfg.Retention)))
 	}
-	// The history is no longer needed: keep only the outcome.
-	in.dropChunks = st.Sealed / wire.ChunkSize
-	st.Tail, st.Buffered, st.Waiters, st.Sealed = nil, nil, nil, 0
+	st.Buffered, st.Waiters = nil, nil
+	if err == nil || errors.Is(err, infinitic.ErrCanceled) {
+		// The history is no longer needed: keep only the outcome. A failed
+		// instance keeps it, to be retried (RetryTasks, RetryWorkflowTask).
+		in.dropChunks = st.Sealed / wire.ChunkSize
+		st.Tail, st.Sealed = nil, 0
+	}
 	in.changed = true
 	if in.rt != nil {
 		in.rt.Close()
@@ -293,10 +306,10 @@ func (e *WorkflowEngine) finish(in *instance, output []byte, err error) {
 
 // commandMessage is the message that carries out a new command.
 func (e *WorkflowEngine) commandMessage(st *wire.State, req replay.Request) (wire.Outgoing, bool) {
-	parent := wire.ParentRef{WorkflowID: st.ID, Workflow: st.Workflow, Position: req.Position}
+	parent := wire.ParentRef{WorkflowID: st.ID, Workflow: st.Workflow, Position: req.Position, Gen: req.Command.Gen}
 	switch req.Command.Kind {
 	case wire.CommandTask:
-		taskID := wire.TaskID(st.Workflow, st.ID, req.Position)
+		taskID := wire.TaskID(st.Workflow, st.ID, req.Position, req.Command.Gen)
 		env := &wire.Envelope{Kind: wire.KindExecute, WorkflowID: st.ID, Workflow: st.Workflow, Execute: &wire.Execute{
 			TaskID: taskID, Service: req.Service, Method: req.Method, Input: req.Input, Attempt: 1, Parent: parent, Meta: req.Meta,
 			BatchKey: req.BatchKey,
@@ -304,7 +317,7 @@ func (e *WorkflowEngine) commandMessage(st *wire.State, req replay.Request) (wir
 		return outgoing(executeID(taskID, 1), transport.ServiceSubject(req.Service), st.ID, env, time.Time{}), true
 	case wire.CommandTimer:
 		at, _ := req.At.MarshalText()
-		return completedAt(st.ID, st.Workflow, req.Position, at, req.At), true
+		return completedAt(parent, at, req.At), true
 	case wire.CommandChild:
 		env := &wire.Envelope{Kind: wire.KindDispatch, WorkflowID: req.ChildID, Workflow: req.Service, Dispatch: &wire.Dispatch{
 			Method: req.Method, Input: req.Input, Tags: req.Tags, Meta: req.Meta, Parent: &parent,
@@ -336,23 +349,29 @@ func replyOutput(client, request string, output []byte, err error) wire.Outgoing
 
 func executeID(taskID string, attempt int) string { return fmt.Sprintf("x:%s:%d", taskID, attempt) }
 
-// completedMessage resolves a position of a workflow.
-func completedMessage(wfID, workflow string, position int, output []byte, err *wire.Error) wire.Outgoing {
-	env := &wire.Envelope{Kind: wire.KindCompleted, WorkflowID: wfID, Workflow: workflow,
-		Completed: &wire.Completed{Position: position, Output: output, Error: err}}
-	return outgoing(fmt.Sprintf("c:%s:%d", wfID, position), transport.WorkflowSubject(workflow), wfID, env, time.Time{})
+// completedMessage resolves the position p of a workflow.
+func completedMessage(p wire.ParentRef, output []byte, err *wire.Error) wire.Outgoing {
+	env := &wire.Envelope{Kind: wire.KindCompleted, WorkflowID: p.WorkflowID, Workflow: p.Workflow,
+		Completed: &wire.Completed{Position: p.Position, Output: output, Error: err, Gen: p.Gen}}
+	return outgoing(fmt.Sprintf("c:%s:%d:%d", p.WorkflowID, p.Position, p.Gen), transport.WorkflowSubject(p.Workflow), p.WorkflowID, env, time.Time{})
 }
 
 // completedAt is a timer: a completion delivered at instant at.
-func completedAt(wfID, workflow string, position int, output []byte, at time.Time) wire.Outgoing {
-	m := completedMessage(wfID, workflow, position, output, nil)
+func completedAt(p wire.ParentRef, output []byte, at time.Time) wire.Outgoing {
+	m := completedMessage(p, output, nil)
 	m.DeliverAt = at
 	return m
 }
 
-func resultMessage(wfID, workflow, client string, r *wire.Result) wire.Outgoing {
+// lateTag marks the answer to a Wait for an instance already ended.
+func lateTag(now time.Time) string { return fmt.Sprintf("late%d", now.UnixNano()) }
+
+// resultMessage tells client how the instance (or one of its method runs)
+// ended; tag tells apart the answers that are not duplicates of each other
+// (one per generation of the instance, one per late Wait).
+func resultMessage(wfID, workflow, client, tag string, r *wire.Result) wire.Outgoing {
 	env := &wire.Envelope{Kind: wire.KindResult, WorkflowID: wfID, Workflow: workflow, Result: r}
-	return outgoing(fmt.Sprintf("r:%s:%s:%s", wfID, r.Run, client), transport.ClientSubject(client), wfID, env, time.Time{})
+	return outgoing(fmt.Sprintf("r:%s:%s:%s:%s", wfID, r.Run, client, tag), transport.ClientSubject(client), wfID, env, time.Time{})
 }
 
 func outgoing(id, subject, key string, env *wire.Envelope, at time.Time) wire.Outgoing {

@@ -20,7 +20,7 @@ func (e *WorkflowEngine) applyMethodRun(in *instance, env *wire.Envelope, now ti
 	st := in.state
 	if err := e.refusal(in); err != nil {
 		if d.Waiter != "" {
-			in.direct = append(in.direct, resultMessage(st.ID, st.Workflow, d.Waiter, &wire.Result{Run: d.Run, Error: wire.FromError(err)}))
+			in.direct = append(in.direct, resultMessage(st.ID, st.Workflow, d.Waiter, "", &wire.Result{Run: d.Run, Error: wire.FromError(err)}))
 		}
 		return
 	}
@@ -29,7 +29,7 @@ func (e *WorkflowEngine) applyMethodRun(in *instance, env *wire.Envelope, now ti
 	}
 	if _, err := e.contract.Method(d.Method); err != nil {
 		if d.Waiter != "" {
-			in.direct = append(in.direct, resultMessage(st.ID, st.Workflow, d.Waiter, &wire.Result{Run: d.Run, Error: wire.FromError(err)}))
+			in.direct = append(in.direct, resultMessage(st.ID, st.Workflow, d.Waiter, "", &wire.Result{Run: d.Run, Error: wire.FromError(err)}))
 		}
 		return
 	}
@@ -60,7 +60,7 @@ func (e *WorkflowEngine) finishRun(in *instance, runID string, output []byte, er
 		res.Error = wire.FromError(&infinitic.WorkflowFailedError{Workflow: st.Workflow, ID: st.ID, Method: run.Method, Cause: err})
 	}
 	for _, w := range run.Waiters {
-		st.Outbox = append(st.Outbox, resultMessage(st.ID, st.Workflow, w, res))
+		st.Outbox = append(st.Outbox, resultMessage(st.ID, st.Workflow, w, fmt.Sprint(st.Generation), res))
 	}
 	in.changed = true
 }

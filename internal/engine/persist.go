@@ -129,11 +129,7 @@ func (e *WorkflowEngine) save(ctx context.Context, in *instance) error {
 		return err
 	}
 	in.version, in.storedTail, in.changed = v, len(st.Tail), false
-	for n := range in.dropChunks {
-		if err := e.deleteKey(ctx, wire.ChunkKey(st.Workflow, st.ID, n)); err != nil {
-			e.logger.Warn("cannot delete history chunk", "workflow", st.Workflow, "id", st.ID, "chunk", n, "err", err)
-		}
-	}
+	e.dropChunks(ctx, st, in.dropChunks)
 	in.dropChunks = 0
 	for _, tag := range in.dropTags {
 		if err := e.deleteKey(ctx, wire.TagKey(st.Workflow, tag, st.ID)); err != nil {
@@ -168,4 +164,14 @@ func (e *WorkflowEngine) deleteKey(ctx context.Context, key string) error {
 		return err
 	}
 	return e.Store.Delete(ctx, key, v)
+}
+
+// dropChunks deletes the first n history chunks of an instance (best
+// effort: a leftover chunk is garbage, never read).
+func (e *WorkflowEngine) dropChunks(ctx context.Context, st *wire.State, n int) {
+	for i := range n {
+		if err := e.deleteKey(ctx, wire.ChunkKey(st.Workflow, st.ID, i)); err != nil {
+			e.logger.Warn("cannot delete history chunk", "workflow", st.Workflow, "id", st.ID, "chunk", i, "err", err)
+		}
+	}
 }

@@ -220,7 +220,14 @@ func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) s
 		for _, it := range items {
 			e.apply(in, it.env, now)
 		}
+		if in.retry != nil {
+			if err := e.retryFailed(ctx, in, now); err != nil {
+				closeInstance(in)
+				return stepResult{err: err}
+			}
+		}
 		if in.expired {
+			in.dropChunks = in.state.Sealed / wire.ChunkSize
 			if err := e.Store.Delete(ctx, wire.StateKey(e.contract.Name, id), in.version); err != nil {
 				closeInstance(in)
 				if errors.Is(err, store.ErrConflict) && attempt < 100 {
@@ -228,6 +235,7 @@ func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) s
 				}
 				return stepResult{err: err}
 			}
+			e.dropChunks(ctx, in.state, in.dropChunks)
 			return stepResult{in: &instance{id: id}}
 		}
 		if in.changed {
@@ -274,7 +282,7 @@ func (e *WorkflowEngine) newRuntime(st *wire.State, recorded []wire.Command) (*r
 	if err != nil {
 		return nil, err
 	}
-	return replay.New(replay.Config{
+	rt := replay.New(replay.Config{
 		Info:     replay.Info{ID: st.ID, Workflow: st.Workflow, Method: st.Method, Tags: st.Tags, Meta: st.Meta, Version: st.Version},
 		Codec:    e.Codec,
 		Names:    e.Names,
@@ -287,5 +295,7 @@ func (e *WorkflowEngine) newRuntime(st *wire.State, recorded []wire.Command) (*r
 			}
 			return m.Invoke(impl, ctx, input, e.Codec)
 		},
-	}), nil
+	})
+	rt.SetGeneration(st.Generation)
+	return rt, nil
 }

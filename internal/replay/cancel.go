@@ -12,13 +12,14 @@ import (
 type PendingCommand struct {
 	Position int
 	Command  wire.Command
+	Request  Request // what the code asked, as issued (or re-issued by replay)
 }
 
 // Pending lists the commands awaiting their outcome, by position.
 func (rt *Runtime) Pending() []PendingCommand {
 	out := make([]PendingCommand, 0, len(rt.pending))
 	for pos, f := range rt.pending {
-		out = append(out, PendingCommand{Position: pos, Command: f.cmd})
+		out = append(out, PendingCommand{Position: pos, Command: f.cmd, Request: f.req})
 	}
 	slices.SortFunc(out, func(a, b PendingCommand) int { return a.Position - b.Position })
 	return out

@@ -40,6 +40,7 @@ type Future struct {
 	// pos and cmd identify the command of a command future (pos -1 else).
 	pos int
 	cmd wire.Command
+	req Request // what was asked, to ask again on a retry
 }
 
 // NewFuture returns an unsettled future whose raw output will be decoded

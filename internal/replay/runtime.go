@@ -83,6 +83,7 @@ type Runtime struct {
 	runs      []*methodRun // method runs started in parallel, not taken yet
 	quiet     *slog.Logger
 	channels  map[string]*channel
+	gen       int // generation stamped on new commands
 }
 
 // methodRun is a method started on the instance in parallel with the main one.
@@ -168,11 +169,15 @@ func (rt *Runtime) Apply(ev *wire.Event) {
 	rt.run()
 }
 
-// Expects reports whether a command at position is awaiting resolution.
-func (rt *Runtime) Expects(position int) bool {
-	_, ok := rt.pending[position]
-	return ok
+// Expects reports whether a command at position is awaiting resolution
+// by an outcome of generation gen (or later).
+func (rt *Runtime) Expects(position, gen int) bool {
+	f, ok := rt.pending[position]
+	return ok && gen >= f.cmd.Gen
 }
+
+// SetGeneration sets the generation stamped on new commands.
+func (rt *Runtime) SetGeneration(gen int) { rt.gen = gen }
 
 // Issued is the number of commands issued so far.
 func (rt *Runtime) Issued() int { return rt.pos }
@@ -240,15 +245,18 @@ func describe(c wire.Command) string {
 func (co *Coroutine) Issue(req Request, decode func([]byte) (any, error)) *Future {
 	rt := co.rt
 	pos := co.check(req.Command)
-	if pos >= len(rt.cfg.Recorded) {
-		req.Position = pos
+	req.Position = pos
+	if pos < len(rt.cfg.Recorded) {
+		req.Command = rt.cfg.Recorded[pos]
+	} else {
+		req.Command.Gen = rt.gen
 		rt.requests = append(rt.requests, req)
 	}
 	if decode == nil {
 		return nil // fire and forget: nothing will resolve it
 	}
 	f := rt.newFuture(decode)
-	f.pos, f.cmd = pos, req.Command
+	f.pos, f.cmd, f.req = pos, req.Command, req
 	rt.pending[pos] = f
 	return f
 }

@@ -70,6 +70,8 @@ type ParentRef struct {
 	WorkflowID string `cbor:"1,keyasint"`
 	Workflow   string `cbor:"2,keyasint"`
 	Position   int    `cbor:"3,keyasint"`
+	// Gen is the generation of the command at Position (see State.Generation).
+	Gen int `cbor:"4,keyasint,omitempty"`
 }
 
 // Dispatch starts a workflow.
@@ -105,6 +107,7 @@ type Completed struct {
 	Position int    `cbor:"1,keyasint"`
 	Output   []byte `cbor:"2,keyasint,omitempty"`
 	Error    *Error `cbor:"3,keyasint,omitempty"`
+	Gen      int    `cbor:"4,keyasint,omitempty"` // generation of the command resolved
 }
 
 // Wait registers a client waiting for a workflow's outcome.
@@ -148,12 +151,15 @@ type Cancel struct {
 	ID      string `cbor:"1,keyasint"` // request id
 	Reason  string `cbor:"2,keyasint,omitempty"`
 	ReplyTo string `cbor:"3,keyasint,omitempty"`
+	TaskID  string `cbor:"4,keyasint,omitempty"` // retry-tasks: only this task ("" all)
 }
 
 // Admin operations.
 const (
 	AdminCompleteTimers = "complete-timers" // fire the pending timers now
 	AdminExpire         = "expire"          // delete a finished instance (retention)
+	AdminRetryTasks     = "retry-tasks"     // rerun failed tasks of a failed instance
+	AdminRetryWorkflow  = "retry-workflow"  // replay a failed instance with the current code
 )
 
 // Admin is an operation on an instance.
@@ -161,4 +167,5 @@ type Admin struct {
 	ID      string `cbor:"1,keyasint"`
 	Op      string `cbor:"2,keyasint"`
 	ReplyTo string `cbor:"3,keyasint,omitempty"`
+	TaskID  string `cbor:"4,keyasint,omitempty"` // retry-tasks: only this task ("" all)
 }

@@ -55,6 +55,9 @@ type Command struct {
 	// Inline results are recorded with the command itself.
 	Output []byte `cbor:"3,keyasint,omitempty"`
 	Error  *Error `cbor:"4,keyasint,omitempty"`
+	// Gen is the instance's generation when the command was issued: a
+	// completion counts only if it carries this generation or a later one.
+	Gen int `cbor:"5,keyasint,omitempty"`
 }
 
 // Event is something that happened to the instance, in applied order.
@@ -121,6 +124,9 @@ type State struct {
 	Version int `cbor:"17,keyasint,omitempty"`
 	// Runs are the method runs started in parallel and not finished.
 	Runs []MethodRun `cbor:"18,keyasint,omitempty"`
+	// Generation grows at each retry of a failed instance: outcomes of
+	// commands dropped by the retry carry an older one and are ignored.
+	Generation int `cbor:"19,keyasint,omitempty"`
 }
 
 // MethodRun is a method started on a running instance, with its callers.

@@ -7,26 +7,37 @@ import (
 	"strings"
 )
 
-// TaskID is the id of the task at a position of a workflow instance:
-// "<workflow>/<id>/<position>". It is stable across attempts and tells
-// where the task's outcome goes (delegated tasks are completed by id).
-func TaskID(workflow, id string, position int) string {
-	return fmt.Sprintf("%s/%s/%d", workflow, id, position)
+// TaskID is the id of the task at a position of a workflow instance, in
+// a generation (see State.Generation): "<workflow>/<id>/<position>/<gen>".
+// It is stable across attempts and tells where the task's outcome goes
+// (delegated tasks are completed by id).
+func TaskID(workflow, id string, position, gen int) string {
+	return fmt.Sprintf("%s/%s/%d/%d", workflow, id, position, gen)
 }
 
 // ErrTaskID is returned for a malformed task id.
 var ErrTaskID = errors.New("malformed task id")
 
 // ParseTaskID splits a task id made by TaskID.
-func ParseTaskID(taskID string) (workflow, id string, position int, err error) {
+func ParseTaskID(taskID string) (workflow, id string, position, gen int, err error) {
+	bad := fmt.Errorf("%w: %q", ErrTaskID, taskID)
 	workflow, rest, ok := strings.Cut(taskID, "/")
+	if !ok || workflow == "" {
+		return "", "", 0, 0, bad
+	}
 	i := strings.LastIndexByte(rest, '/')
-	if !ok || workflow == "" || i <= 0 {
-		return "", "", 0, fmt.Errorf("%w: %q", ErrTaskID, taskID)
+	if i < 0 {
+		return "", "", 0, 0, bad
 	}
-	position, err = strconv.Atoi(rest[i+1:])
+	gen, err = strconv.Atoi(rest[i+1:])
+	rest = rest[:i]
+	j := strings.LastIndexByte(rest, '/')
+	if err != nil || gen < 0 || j <= 0 {
+		return "", "", 0, 0, bad
+	}
+	position, err = strconv.Atoi(rest[j+1:])
 	if err != nil || position < 0 {
-		return "", "", 0, fmt.Errorf("%w: %q", ErrTaskID, taskID)
+		return "", "", 0, 0, bad
 	}
-	return workflow, rest[:i], position, nil
+	return workflow, rest[:j], position, gen, nil
 }

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -143,23 +142,26 @@ func FuzzDecodeState(f *testing.F) {
 
 func TestTaskIDRoundTrip(t *testing.T) {
 	for _, id := range []string{"a", "with/slash", "x.1"} {
-		w, got, pos, err := ParseTaskID(TaskID("Flow", id, 12))
-		if err != nil || w != "Flow" || got != id || pos != 12 {
-			t.Errorf("%q: got %q %q %d %v", id, w, got, pos, err)
+		w, got, pos, gen, err := ParseTaskID(TaskID("Flow", id, 12, 3))
+		if err != nil || w != "Flow" || got != id || pos != 12 || gen != 3 {
+			t.Errorf("%q: got %q %q %d %d %v", id, w, got, pos, gen, err)
 		}
 	}
-	for _, bad := range []string{"", "Flow", "Flow/", "Flow/id/x", "/id/1", "Flow/id/-1"} {
-		if _, _, _, err := ParseTaskID(bad); err == nil {
+	for _, bad := range []string{"", "Flow", "Flow/", "Flow/id/1", "Flow/id/x/0", "/id/1/0", "Flow/id/-1/0", "Flow/id/1/-1", "Flow//1/0"} {
+		if _, _, _, _, err := ParseTaskID(bad); err == nil {
 			t.Errorf("%q: want error", bad)
 		}
 	}
 }
 
 func FuzzParseTaskID(f *testing.F) {
-	f.Add("Flow/id/3")
+	f.Add("Flow/id/3/0")
 	f.Fuzz(func(t *testing.T, s string) {
-		w, id, pos, err := ParseTaskID(s)
-		if err == nil && TaskID(w, id, pos) != s && strconv.Itoa(pos) == s[strings.LastIndexByte(s, '/')+1:] {
+		w, id, pos, gen, err := ParseTaskID(s)
+		if err != nil {
+			return
+		}
+		if w2, id2, pos2, gen2, err := ParseTaskID(TaskID(w, id, pos, gen)); err != nil || w2 != w || id2 != id || pos2 != pos || gen2 != gen {
 			t.Fatalf("%q does not round-trip", s)
 		}
 	})

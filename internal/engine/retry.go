@@ -1,0 +1,94 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/internal/wire"
+)
+
+// ErrNotFailed is returned when retrying an instance that did not fail.
+var ErrNotFailed = errors.New("engine: the workflow instance has not failed")
+
+// retryFailed carries out in.retry on a failed instance. RetryTasks cuts
+// the history just before the first failed task (or the given one): the
+// replayed code is back waiting for it. RetryWorkflowTask keeps the
+// history and replays it with the current code (after a fix of a
+// non-determinism or a panic). Either way the generation grows, commands
+// still pending are asked again, and outcomes of commands that the cut
+// dropped are ignored (they carry an older generation). A refusal is
+// replied, not returned: only store errors are returned.
+func (e *WorkflowEngine) retryFailed(ctx context.Context, in *instance, now time.Time) error {
+	a := in.retry
+	in.retry = nil
+	refuse := func(err error) {
+		if a.ReplyTo != "" {
+			in.direct = append(in.direct, replyMessage(a.ReplyTo, a.ID, err))
+		}
+	}
+	st := in.state
+	switch {
+	case st == nil || st.Status == 0:
+		refuse(fmt.Errorf("%w: %s %s", infinitic.ErrWorkflowUnknown, e.contract.Name, in.id))
+		return nil
+	case st.Status != wire.StatusFailed:
+		refuse(fmt.Errorf("%w: %s %s", ErrNotFailed, st.Workflow, st.ID))
+		return nil
+	}
+	log, err := e.readLog(ctx, st)
+	if err != nil {
+		return err
+	}
+	if a.Op == wire.AdminRetryTasks {
+		cut := failedTask(log, a.TaskID)
+		if cut < 0 {
+			refuse(fmt.Errorf("%w: %s %s has no failed task %q to retry", ErrNotFailed, st.Workflow, st.ID, a.TaskID))
+			return nil
+		}
+		log = log[:cut]
+	}
+	in.dropChunks = st.Sealed / wire.ChunkSize
+	st.Status, st.Output, st.Error = wire.StatusRunning, nil, nil
+	st.Generation++
+	st.Tail, st.Sealed, st.Commands = log, 0, 0
+	for _, r := range log {
+		if r.Command != nil {
+			st.Commands++
+		}
+	}
+	closeInstance(in)
+	if err := e.replay(in, log); err != nil {
+		return err
+	}
+	in.replayed = false
+	in.changed = true
+	in.storedTail = 0 // the stored tail is not a prefix of the new one: seal nothing now
+	// Ask again for what the failed instance ignored meanwhile.
+	for _, p := range in.rt.Pending() {
+		if msg, ok := e.commandMessage(st, p.Request); ok {
+			msg.ID = fmt.Sprintf("%s:retry%d", msg.ID, st.Generation)
+			st.Outbox = append(st.Outbox, msg)
+		}
+	}
+	e.drain(in, now)
+	refuse(nil)
+	return nil
+}
+
+// failedTask returns the index in log of the first failed task event (of
+// taskID if not empty), or -1.
+func failedTask(log []wire.Record, taskID string) int {
+	for i, r := range log {
+		ev := r.Event
+		if ev == nil || ev.Position < 0 || ev.Error == nil || ev.Error.Kind != wire.ErrorTask {
+			continue
+		}
+		if taskID == "" || ev.Error.TaskID == taskID {
+			return i
+		}
+	}
+	return -1
+}
