@@ -11,6 +11,6 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: false,
 	}
-	root.AddCommand(newDemoCmd(), newServerCmd())
+	root.AddCommand(newDemoCmd(), newServerCmd(), newBenchCmd())
 	return root
 }

@@ -1,0 +1,158 @@
+package bench
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime/pprof"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/infinitic-go/infinitic/embedded"
+)
+
+// Command runs the benchmark as `infinitic bench` and bench/ours do: it
+// parses args (see -h), runs, and prints the report on stdout (progress,
+// logs and call counts on stderr).
+func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var (
+		opts       Options
+		spec       Spec
+		timeout    time.Duration
+		cpuProfile string
+		progress   bool
+		verbose    bool
+		ops        bool
+		serve      string
+	)
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.IntVar(&opts.Workflows, "workflows", 2000, "workflows in the throughput phase")
+	fs.IntVar(&opts.Tasks, "tasks", 2, "sequential tasks per workflow")
+	fs.IntVar(&opts.Concurrency, "concurrency", 0, "max workflows in flight from the client (0: all at once)")
+	fs.IntVar(&opts.Lone, "lone", 200, "workflows run one at a time afterwards, for latency (0: none)")
+	fs.IntVar(&opts.ServiceConcurrency, "service-concurrency", 0, "worker's task concurrency (0: bench default)")
+	fs.IntVar(&opts.WorkflowConcurrency, "workflow-concurrency", 0, "worker's workflow concurrency (0: bench default)")
+	fs.IntVar(&opts.BatchSize, "batch", 0, "workflow engine batch size (0: worker default)")
+	fs.StringVar(&spec.Kind, "backend", "embedded", "memory, embedded or nats")
+	fs.StringVar(&spec.NATSURL, "nats-url", "nats://127.0.0.1:4222", "server of the nats backend")
+	fs.StringVar(&spec.DataDir, "data-dir", "", "JetStream directory of the embedded backend (default: temporary, removed)")
+	fs.BoolVar(&spec.SyncAlways, "sync", false, "embedded backend: fsync every write")
+	fs.BoolVar(&spec.OneConnection, "one-conn", false, "embedded backend: one connection for the transport and the store")
+	fs.StringVar(&spec.Store, "store", "", "store instead of JetStream KV: postgres, mysql or redis (with -store-url)")
+	fs.StringVar(&spec.StoreURL, "store-url", "", "URL of -store (default: the local server of this kind)")
+	fs.DurationVar(&timeout, "timeout", 10*time.Minute, "give up after this long")
+	fs.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
+	fs.BoolVar(&progress, "progress", isTerminal(stderr), "show a progress bar on stderr")
+	fs.StringVar(&serve, "serve", "", "only run a NATS JetStream server listening on this host:port (in -data-dir), for -backend nats in another process")
+	fs.BoolVar(&ops, "ops", false, "count transport and store calls; print them to stderr after the report")
+	fs.BoolVar(&verbose, "v", false, "log the worker's warnings and errors to stderr")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+
+	if serve != "" {
+		return runServer(ctx, serve, spec.DataDir, spec.SyncAlways, stderr)
+	}
+	if spec.StoreURL == "" {
+		spec.StoreURL = defaultStoreURLs[spec.Store]
+	}
+	b, err := spec.Backend()
+	if err != nil {
+		return err
+	}
+	opts.Backend = b
+	opts.CountOps = ops
+	if verbose {
+		opts.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	if progress {
+		opts.Progress = progressBar(stderr)
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	rep, err := Run(ctx, opts)
+	if ferr := rep.Format(stdout); ferr != nil && err == nil {
+		err = ferr
+	}
+	if rep.Ops != nil && rep.Completed > 0 {
+		fmt.Fprintln(stderr, "# calls of the throughput phase")
+		_ = rep.Ops.Format(stderr, rep.Completed)
+	}
+	if rep.LoneOps != nil {
+		fmt.Fprintln(stderr, "# calls of the lone phase")
+		_ = rep.LoneOps.Format(stderr, rep.Lone)
+	}
+	return err
+}
+
+// runServer runs an embedded server with a TCP listener until ctx ends.
+func runServer(ctx context.Context, listen, dir string, sync bool, stderr io.Writer) error {
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "infinitic-bench-server-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	}
+	srv, err := embedded.Start(embedded.Config{DataDir: dir, Listen: listen, SyncAlways: sync})
+	if err != nil {
+		return err
+	}
+	defer srv.Shutdown()
+	fmt.Fprintln(stderr, "serving", srv.ClientURL(), "data in", dir)
+	<-ctx.Done()
+	return nil
+}
+
+var defaultStoreURLs = map[string]string{
+	"postgres": "postgres://postgres@127.0.0.1:5432/test?sslmode=disable",
+	"mysql":    "root@tcp(127.0.0.1:3306)/test",
+	"redis":    "127.0.0.1:6379",
+}
+
+// progressBar draws one bar per phase.
+func progressBar(w io.Writer) func(Progress) {
+	var (
+		bar   *progressbar.ProgressBar
+		phase string
+	)
+	return func(p Progress) {
+		if bar == nil || p.Phase != phase {
+			if bar != nil {
+				_ = bar.Finish()
+				fmt.Fprintln(w)
+			}
+			phase = p.Phase
+			bar = progressbar.NewOptions(p.Total, progressbar.OptionSetWriter(w),
+				progressbar.OptionSetDescription(p.Phase), progressbar.OptionShowCount(),
+				progressbar.OptionShowIts(), progressbar.OptionSetItsString("workflows"),
+				progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+		}
+		_ = bar.Set(p.Done)
+	}
+}
+
+// isTerminal reports whether w is a terminal (for the progress bar).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
