@@ -2,17 +2,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"github.com/infinitic-go/infinitic/inmemory"
 	"io"
-	"log/slog"
 	"os"
 	"time"
 
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/client"
-	memstore "github.com/infinitic-go/infinitic/store/memory"
-	"github.com/infinitic-go/infinitic/transport/memory"
 	"github.com/infinitic-go/infinitic/worker"
 )
 
@@ -41,36 +38,22 @@ var claims = []struct {
 // run reviews the claims in parallel on an in-memory deployment, on the
 // real clock, and prints each outcome.
 func run(ctx context.Context, out io.Writer) (err error) {
-	tr, st := memory.New(), memstore.New()
-	defer func() { keepFirst(&err, errors.Join(st.Close(), tr.Close())) }()
-	quiet := slog.New(slog.DiscardHandler)
-
-	c, err := client.New(ctx, client.Config{Transport: tr, Logger: quiet})
-	if err != nil {
-		return err
-	}
-	defer func() { keepFirst(&err, c.Close()) }()
-
 	// The fake approver answers as soon as notified, through the client.
+	var d *inmemory.Deployment
 	inbox := &Inbox{Answer: func(ctx context.Context, req ApprovalRequest) error {
 		for _, cl := range claims {
 			if cl.claim.ID == req.Claim.ID && cl.answer != nil {
-				return client.Send(ctx, c, Decisions, req.WorkflowID, *cl.answer)
+				return client.Send(ctx, d.Client, Decisions, req.WorkflowID, *cl.answer)
 			}
 		}
 		return nil
 	}}
-	w, err := worker.New(worker.Config{Transport: tr, Store: st, Logger: quiet})
+	d, err = inmemory.Start(ctx, func(w *worker.Worker) error { return Register(w, inbox, NewLedger()) })
 	if err != nil {
 		return err
 	}
-	if err := Register(w, inbox, NewLedger()); err != nil {
-		return err
-	}
-	workerCtx, stop := context.WithCancel(ctx)
-	stopped := make(chan error, 1)
-	go func() { stopped <- w.Run(workerCtx) }()
-	defer func() { stop(); keepFirst(&err, <-stopped) }()
+	defer d.Stop(&err)
+	c := d.Client
 
 	runs := make([]*client.Run[Outcome], len(claims))
 	for i, cl := range claims {
@@ -98,11 +81,4 @@ func describe(c Claim, o Outcome) string {
 		return fmt.Sprintf("%s by %s (%s)", head, o.By, o.Comment)
 	}
 	return fmt.Sprintf("%s: %s did not decide within %v", head, c.Approver, c.Within)
-}
-
-// keepFirst sets *err to cleanup's error unless *err is already set.
-func keepFirst(err *error, cleanup error) {
-	if *err == nil {
-		*err = cleanup
-	}
 }

@@ -4,16 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/infinitic-go/infinitic/inmemory"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/client"
-	memstore "github.com/infinitic-go/infinitic/store/memory"
-	"github.com/infinitic-go/infinitic/transport/memory"
 	"github.com/infinitic-go/infinitic/worker"
 )
 
@@ -30,29 +28,14 @@ func main() {
 // succeeds; Grace's to Paris, where hotels are sold out, is compensated.
 // It prints each outcome, then what the providers hold.
 func run(ctx context.Context, out io.Writer) (err error) {
-	tr, st := memory.New(), memstore.New()
-	defer func() { keepFirst(&err, errors.Join(st.Close(), tr.Close())) }()
-	quiet := slog.New(slog.DiscardHandler)
-
-	w, err := worker.New(worker.Config{Transport: tr, Store: st, Logger: quiet})
-	if err != nil {
-		return err
-	}
 	p := NewProviders()
 	p.Hotels.SetSoldOut("Paris")
-	if err := Register(w, p); err != nil {
-		return err
-	}
-	workerCtx, stop := context.WithCancel(ctx)
-	stopped := make(chan error, 1)
-	go func() { stopped <- w.Run(workerCtx) }()
-	defer func() { stop(); keepFirst(&err, <-stopped) }()
-
-	c, err := client.New(ctx, client.Config{Transport: tr, Logger: quiet})
+	d, err := inmemory.Start(ctx, func(w *worker.Worker) error { return Register(w, p) })
 	if err != nil {
 		return err
 	}
-	defer func() { keepFirst(&err, c.Close()) }()
+	defer d.Stop(&err)
+	c := d.Client
 
 	for _, trip := range []Trip{{"Ada", "Lisbon", 3}, {"Grace", "Paris", 2}} {
 		it, err := client.Execute(ctx, c, TripBooking.Book, trip)
@@ -88,11 +71,4 @@ func AsBookingFailed(err error, target *BookingFailedError) bool {
 		}
 	}
 	return false
-}
-
-// keepFirst sets *err to cleanup's error unless *err is already set.
-func keepFirst(err *error, cleanup error) {
-	if *err == nil {
-		*err = cleanup
-	}
 }

@@ -7,18 +7,15 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"github.com/infinitic-go/infinitic/inmemory"
 	"io"
-	"log/slog"
 	"os"
 	"time"
 
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/client"
 	"github.com/infinitic-go/infinitic/examples/image"
-	memstore "github.com/infinitic-go/infinitic/store/memory"
-	"github.com/infinitic-go/infinitic/transport/memory"
 	"github.com/infinitic-go/infinitic/worker"
 )
 
@@ -41,28 +38,13 @@ func main() {
 // run handles one picture with a worker and a client sharing an in-memory
 // transport and store, then prints the outcome and the saved URLs.
 func run(ctx context.Context, in image.HandleInput, out io.Writer) (err error) {
-	tr, st := memory.New(), memstore.New()
-	defer func() { keepFirst(&err, errors.Join(st.Close(), tr.Close())) }()
-	quiet := slog.New(slog.DiscardHandler)
-
-	w, err := worker.New(worker.Config{Transport: tr, Store: st, Logger: quiet})
-	if err != nil {
-		return err
-	}
 	svc := image.NewService()
-	if err := image.Register(w, svc); err != nil {
-		return err
-	}
-	workerCtx, stop := context.WithCancel(ctx)
-	stopped := make(chan error, 1)
-	go func() { stopped <- w.Run(workerCtx) }()
-	defer func() { stop(); keepFirst(&err, <-stopped) }()
-
-	c, err := client.New(ctx, client.Config{Transport: tr, Logger: quiet})
+	d, err := inmemory.Start(ctx, func(w *worker.Worker) error { return image.Register(w, svc) })
 	if err != nil {
 		return err
 	}
-	defer func() { keepFirst(&err, c.Close()) }()
+	defer d.Stop(&err)
+	c := d.Client
 
 	saved, err := client.Execute(ctx, c, image.ImageWorkflow.Handle, in)
 	if err != nil {
@@ -73,12 +55,4 @@ func run(ctx context.Context, in image.HandleInput, out io.Writer) (err error) {
 		fmt.Fprintln(out, "  "+u)
 	}
 	return nil
-}
-
-// keepFirst sets *err to cleanup's error unless *err is already set, so
-// that the returned error keeps its chain intact for infinitic.ErrorChain.
-func keepFirst(err *error, cleanup error) {
-	if *err == nil {
-		*err = cleanup
-	}
 }
