@@ -103,22 +103,8 @@ func TestRetryTasksResumesAFailedWorkflow(t *testing.T) {
 // A workflow that failed on a non-deterministic change resumes once the
 // code is fixed.
 func TestRetryWorkflowTaskAfterFix(t *testing.T) {
-	env := infinitictest.New(t)
-	var variant atomic.Int32
-	if err := worker.AddService[Calc](env.Worker, &calc{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := worker.AddWorkflow(env.Worker, func() Shifty { return shifty{&variant} }, worker.CacheSize(0)); err != nil {
-		t.Fatal(err)
-	}
-	env.Start()
+	env, run, variant := divergedShifty(t)
 	ctx := testCtx(t)
-	run, err := client.Start(ctx, env.Client, Shifty.Run, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitFor(ctx, t, env, func() bool { return env.Transport.Pending("svc.Nobody") == 1 })
-	variant.Store(1) // the bad deployment
 	again, _ := client.Attach(env.Client, Shifty.Run, run.ID())
 	if _, err := again.Await(ctx); !errors.Is(err, infinitic.ErrNonDeterministic) {
 		t.Fatalf("want non-determinism, got %v", err)

@@ -36,14 +36,16 @@ func (s shifty) Run(ctx workflow.Context, n int) (int, error) {
 	return workflow.Call(ctx, Nobody.Never, n) // waits forever
 }
 
-func TestNonDeterminismFailsLoudly(t *testing.T) {
+// divergedShifty runs a Shifty instance until it waits on Nobody.Never,
+// then deploys the changed code (variant 1), and returns a handle on it.
+// The engine has no cache: the next message replays with the new code.
+func divergedShifty(t *testing.T) (*infinitictest.Env, *client.Run[int], *atomic.Int32) {
 	env := infinitictest.New(t)
-	var variant atomic.Int32
+	variant := &atomic.Int32{}
 	if err := worker.AddService[Calc](env.Worker, &calc{}); err != nil {
 		t.Fatal(err)
 	}
-	// No cache: the next message replays the history with the new code.
-	if err := worker.AddWorkflow(env.Worker, func() Shifty { return shifty{&variant} }, worker.CacheSize(0)); err != nil {
+	if err := worker.AddWorkflow(env.Worker, func() Shifty { return shifty{variant} }, worker.CacheSize(0)); err != nil {
 		t.Fatal(err)
 	}
 	env.Start()
@@ -54,6 +56,12 @@ func TestNonDeterminismFailsLoudly(t *testing.T) {
 	}
 	waitFor(ctx, t, env, func() bool { return env.Transport.Pending("svc.Nobody") == 1 }) // blocked on Never
 	variant.Store(1)
+	return env, run, variant
+}
+
+func TestNonDeterminismFailsLoudly(t *testing.T) {
+	env, run, _ := divergedShifty(t)
+	ctx := testCtx(t)
 	// Any message makes the engine replay; a second caller joining will do.
 	again, err := client.Attach(env.Client, Shifty.Run, run.ID())
 	if err != nil {
