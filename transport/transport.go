@@ -93,5 +93,9 @@ func WorkflowSubject(workflow string) string { return "wf." + workflow }
 // ServiceSubject is where a service's executors consume task messages.
 func ServiceSubject(service string) string { return "svc." + service }
 
+// CancelSubject is where the executors of a service learn that running
+// tasks were canceled (every executor consumes it in its own group).
+func CancelSubject(service string) string { return "cancel." + service }
+
 // ClientSubject is where a client receives workflow results.
 func ClientSubject(clientID string) string { return "client." + clientID }

@@ -168,9 +168,12 @@ func (e *WorkflowEngine) applyCancel(in *instance, c *wire.Cancel) {
 	if refused == nil {
 		st := in.state
 		for _, p := range in.rt.Pending() {
-			if p.Command.Kind == wire.CommandChild {
+			switch p.Command.Kind {
+			case wire.CommandChild:
 				child, _, _ := strings.Cut(p.Command.Target, ".")
 				st.Outbox = append(st.Outbox, cancelMessage(child, replay.ChildID(st.ID, p.Position), "parent canceled"))
+			case wire.CommandTask:
+				st.Outbox = append(st.Outbox, cancelTaskMessage(st, p))
 			}
 		}
 		reason := c.Reason
@@ -194,6 +197,15 @@ func (e *WorkflowEngine) refusal(in *instance) error {
 		return fmt.Errorf("%w: %s %s", infinitic.ErrWorkflowFinished, e.contract.Name, in.id)
 	}
 	return nil
+}
+
+// cancelTaskMessage tells the executors of a task's service that the task
+// was canceled: the one running it cancels the attempt's context.
+func cancelTaskMessage(st *wire.State, p replay.PendingCommand) wire.Outgoing {
+	service, _, _ := strings.Cut(p.Command.Target, ".")
+	taskID := wire.TaskID(st.Workflow, st.ID, p.Position, p.Command.Gen)
+	env := &wire.Envelope{Kind: wire.KindCancel, WorkflowID: st.ID, Workflow: st.Workflow, Cancel: &wire.Cancel{ID: "kt:" + taskID, TaskID: taskID}}
+	return outgoing("kt:"+taskID, transport.CancelSubject(service), st.ID, env, time.Time{})
 }
 
 func cancelMessage(workflow, id, reason string) wire.Outgoing {
@@ -324,10 +336,13 @@ func (e *WorkflowEngine) commandMessage(st *wire.State, req replay.Request) (wir
 		}}
 		return outgoing("d:"+req.ChildID, transport.WorkflowSubject(req.Service), req.ChildID, env, time.Time{}), true
 	case wire.CommandCancel:
-		if req.ChildID == "" {
-			return wire.Outgoing{}, false // a task or timer: its outcome will be ignored
+		switch {
+		case req.ChildID != "":
+			return cancelMessage(req.Service, req.ChildID, "canceled by parent"), true
+		case req.Canceled != nil && req.Canceled.Command.Kind == wire.CommandTask:
+			return cancelTaskMessage(st, *req.Canceled), true
 		}
-		return cancelMessage(req.Service, req.ChildID, "canceled by parent"), true
+		return wire.Outgoing{}, false // a timer: its outcome will be ignored
 	case wire.CommandSend:
 		sig := &wire.Signal{ID: fmt.Sprintf("%s:%d", st.ID, req.Position), Channel: req.Method, Payload: req.Input}
 		env := &wire.Envelope{Kind: wire.KindSignal, WorkflowID: req.ChildID, Workflow: req.Service, Signal: sig}

@@ -41,7 +41,7 @@ func (co *Coroutine) Cancel(f *Future) error {
 	if f.Settled() {
 		return nil
 	}
-	req := Request{Command: wire.Command{Kind: wire.CommandCancel, Target: f.cmd.Target}}
+	req := Request{Command: wire.Command{Kind: wire.CommandCancel, Target: f.cmd.Target}, Canceled: &PendingCommand{Position: f.pos, Command: f.cmd}}
 	if f.cmd.Kind == wire.CommandChild {
 		req.ChildID = ChildID(rt.cfg.Info.ID, f.pos)
 		req.Service, _, _ = cutTarget(f.cmd.Target)

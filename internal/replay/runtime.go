@@ -62,6 +62,8 @@ type Request struct {
 	Tags     []string
 	Meta     map[string]string
 	BatchKey string // task: batch key
+	// Canceled is the command a cancel command cancels.
+	Canceled *PendingCommand
 }
 
 // Runtime runs one workflow instance. It is not safe for concurrent use:

@@ -56,7 +56,7 @@ func (e *Envelope) validate() error {
 	case KindReply:
 		ok = e.Reply != nil && e.Reply.Request != ""
 	case KindCancel:
-		ok = e.Cancel != nil && e.WorkflowID != "" && e.Workflow != "" && e.Cancel.ID != ""
+		ok = e.Cancel != nil && e.Cancel.ID != "" && (e.Cancel.TaskID != "" || (e.WorkflowID != "" && e.Workflow != ""))
 	case KindAdmin:
 		ok = e.Admin != nil && e.WorkflowID != "" && e.Workflow != "" && e.Admin.ID != "" && e.Admin.Op != ""
 	case KindQuery:

@@ -146,12 +146,14 @@ type Query struct {
 	ReplyTo string `cbor:"3,keyasint"`
 }
 
-// Cancel cancels a running instance and its children.
+// Cancel cancels a running instance and its children, or a running task.
 type Cancel struct {
 	ID      string `cbor:"1,keyasint"` // request id
 	Reason  string `cbor:"2,keyasint,omitempty"`
 	ReplyTo string `cbor:"3,keyasint,omitempty"`
-	TaskID  string `cbor:"4,keyasint,omitempty"` // retry-tasks: only this task ("" all)
+	// TaskID, when set, cancels a running task attempt (sent to the
+	// service's executors) instead of a workflow instance.
+	TaskID string `cbor:"4,keyasint,omitempty"`
 }
 
 // Admin operations.
