@@ -76,10 +76,17 @@ type Transport interface {
 	Publish(ctx context.Context, msgs ...Message) error
 	// Consume returns a consumer of subject. Consumers created with the same
 	// group share the messages (work queue); each message goes to one of them.
+	// A group named with the EphemeralGroup prefix lives as long as its
+	// consumers: implementations may delete it once unused for a while.
 	Consume(ctx context.Context, subject, group string) (Consumer, error)
 	// Close releases the transport's resources.
 	Close() error
 }
+
+// EphemeralGroup prefixes the name of a group used by one process only
+// (a client's results, an executor's task cancels): it may be deleted once
+// unused, with the messages only it was waiting for.
+const EphemeralGroup = "ephemeral-"
 
 // ErrClosed is returned by operations on a closed transport or consumer.
 var ErrClosed = errors.New("transport: closed")
