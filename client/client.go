@@ -84,7 +84,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("client: %w", err)
 	}
 	id := uuid.NewString()
-	cons, err := cfg.Transport.Consume(ctx, transport.ClientSubject(id), id)
+	cons, err := cfg.Transport.Consume(ctx, transport.ClientSubject(id), transport.EphemeralGroup+id)
 	if err != nil {
 		return nil, fmt.Errorf("client: %w", err)
 	}
