@@ -97,41 +97,20 @@ func openJetStream(ctx context.Context, nc *nats.Conn) (transport.Transport, sto
 }
 
 // openEmbedded starts a NATS JetStream server in this process and opens
-// the JetStream transport and KV store on an in-process connection.
-func openEmbedded(ctx context.Context, dir string) (_ transport.Transport, _ store.Store, _ func() error, err error) {
-	var cleanups []func() error
-	cleanup := func() error {
-		var errs []error
-		for i := len(cleanups) - 1; i >= 0; i-- {
-			errs = append(errs, cleanups[i]())
-		}
-		return errors.Join(errs...)
-	}
-	defer func() {
-		if err != nil {
-			err = errors.Join(err, cleanup())
-		}
-	}()
+// the JetStream transport and KV store on an in-process connection. An
+// empty dir is a temporary directory, removed by cleanup.
+func openEmbedded(ctx context.Context, dir string) (transport.Transport, store.Store, func() error, error) {
+	removeDir := func() error { return nil }
 	if dir == "" {
-		if dir, err = os.MkdirTemp("", "infinitic-"); err != nil {
+		tmp, err := os.MkdirTemp("", "infinitic-")
+		if err != nil {
 			return nil, nil, nil, err
 		}
-		cleanups = append(cleanups, func() error { return os.RemoveAll(dir) })
+		dir, removeDir = tmp, func() error { return os.RemoveAll(tmp) }
 	}
-	srv, err := embedded.Start(embedded.Config{DataDir: dir})
+	b, err := embedded.Open(ctx, embedded.Config{DataDir: dir})
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, errors.Join(err, removeDir())
 	}
-	cleanups = append(cleanups, func() error { srv.Shutdown(); return nil })
-	nc, err := srv.Connect()
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	cleanups = append(cleanups, func() error { nc.Close(); return nil })
-	tr, st, closeJS, err := openJetStream(ctx, nc)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	cleanups = append(cleanups, closeJS)
-	return tr, st, cleanup, nil
+	return b.Transport, b.Store, func() error { return errors.Join(b.Close(), removeDir()) }, nil
 }
