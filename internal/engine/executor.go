@@ -64,8 +64,21 @@ func (x *Executor) Run(ctx context.Context) error {
 	pubCtx, stopPublisher := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopPublisher()
 	go x.pub.run(pubCtx)
-	sem := make(chan struct{}, x.cfg.Concurrency)
+	// Long-lived workers rather than a goroutine per task: their stacks
+	// have grown once (CBOR, reflection), so tasks do not pay for stack
+	// copies again and again. The unbuffered channel is the concurrency
+	// bound: the loop waits while every worker is busy.
+	runCtx := context.WithoutCancel(ctx)
+	tasks := make(chan item)
 	var wg sync.WaitGroup
+	for range x.cfg.Concurrency {
+		wg.Go(func() {
+			for it := range tasks {
+				out, err := x.run(runCtx, it.env.Execute)
+				x.conclude(runCtx, it, out, err)
+			}
+		})
+	}
 	batch := max(x.cfg.Concurrency, x.maxBatch())
 	consumeLoop(ctx, c, batch, x.logger, func(ds []transport.Delivery) {
 		for _, d := range ds {
@@ -73,21 +86,17 @@ func (x *Executor) Run(ctx context.Context) error {
 			if !ok {
 				continue
 			}
-			it, runCtx := item{d, env}, context.WithoutCancel(ctx)
+			it := item{d, env}
 			if b, batched := x.batchers[env.Execute.Method]; batched {
-				b.add(runCtx, it) // queued: no slot held while the batch fills
+				b.add(runCtx, it) // queued: no worker held while the batch fills
 				continue
 			}
-			sem <- struct{}{}
-			wg.Go(func() {
-				defer func() { <-sem }()
-				out, err := x.run(runCtx, env.Execute)
-				x.conclude(runCtx, it, out, err)
-			})
+			tasks <- it
 		}
 	})
+	close(tasks)
 	for _, b := range x.batchers {
-		b.flushAll(context.WithoutCancel(ctx))
+		b.flushAll(runCtx)
 	}
 	wg.Wait()
 	for _, b := range x.batchers {
@@ -161,10 +170,12 @@ func (x *Executor) run(ctx context.Context, ex *wire.Execute) ([]byte, error) {
 	}
 	ctx = infinitic.WithTask(ctx, infinitic.TaskInfo{ID: ex.TaskID, Service: ex.Service, Method: ex.Method, Attempt: ex.Attempt,
 		WorkflowID: ex.Parent.WorkflowID, Workflow: ex.Parent.Workflow, Meta: ex.Meta})
-	var cancel context.CancelFunc = func() {}
-	if x.cfg.Timeout > 0 {
-		ctx, cancel = context.WithTimeout(ctx, x.cfg.Timeout)
+	if x.cfg.Timeout <= 0 {
+		// Nothing to abandon: run on this goroutine (no extra goroutine,
+		// channel and select per task).
+		return x.invoke(ctx, m, ex)
 	}
+	ctx, cancel := context.WithTimeout(ctx, x.cfg.Timeout)
 	defer cancel()
 	type result struct {
 		out []byte
@@ -172,12 +183,7 @@ func (x *Executor) run(ctx context.Context, ex *wire.Execute) ([]byte, error) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		defer func() {
-			if r := recover(); r != nil {
-				done <- result{err: &infinitic.PanicError{Value: fmt.Sprint(r), Stack: string(debug.Stack())}}
-			}
-		}()
-		out, err := m.Invoke(x.cfg.Impl, ctx, ex.Input, x.Codec)
+		out, err := x.invoke(ctx, m, ex)
 		done <- result{out, err}
 	}()
 	select {
@@ -196,6 +202,16 @@ func (x *Executor) run(ctx context.Context, ex *wire.Execute) ([]byte, error) {
 	case <-time.After(x.cfg.Grace):
 	}
 	return nil, &infinitic.TimeoutError{What: fmt.Sprintf("%s.%s attempt %d exceeded %v", ex.Service, ex.Method, ex.Attempt, x.cfg.Timeout)}
+}
+
+// invoke calls the method, turning a panic into a PanicError.
+func (x *Executor) invoke(ctx context.Context, m *Method, ex *wire.Execute) (out []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, &infinitic.PanicError{Value: fmt.Sprint(r), Stack: string(debug.Stack())}
+		}
+	}()
+	return m.Invoke(x.cfg.Impl, ctx, ex.Input, x.Codec)
 }
 
 // retryDelay asks the implementation (RetryDecider) or the policy.
