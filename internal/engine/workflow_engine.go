@@ -83,17 +83,64 @@ func (e *WorkflowEngine) Run(ctx context.Context) error {
 	}
 	defer c.Close()
 	defer e.cache.clear()
+	// Pipelined: while a batch is being published and acked (a round trip
+	// to the server), the next one is fetched and applied, so that both
+	// cores have work. At most one batch is committing at a time.
+	var committing *batch
 	consumeLoop(ctx, c, e.cfg.BatchSize, e.logger, func(ds []transport.Delivery) {
-		e.HandleBatch(context.WithoutCancel(ctx), ds)
+		b := e.group(ds)
+		if committing != nil && committing.overlaps(b) {
+			// One goroutine per instance: the committing batch still owns
+			// its instances (it caches them once published).
+			<-committing.done
+		}
+		e.applyBatch(context.WithoutCancel(ctx), b)
+		if committing != nil {
+			<-committing.done
+		}
+		committing = b
+		go func() {
+			defer close(b.done)
+			e.commitBatch(context.WithoutCancel(ctx), b)
+		}()
 	})
+	if committing != nil {
+		<-committing.done
+	}
 	return nil
 }
 
 // HandleBatch applies a batch: grouped by instance, each instance loaded
-// and saved once, instances in parallel; then each delivery is settled.
+// and saved once, instances in parallel; then its outgoing messages are
+// published and each delivery is settled.
 func (e *WorkflowEngine) HandleBatch(ctx context.Context, ds []transport.Delivery) {
-	groups := map[string][]item{}
-	var order []string
+	b := e.group(ds)
+	e.applyBatch(ctx, b)
+	e.commitBatch(ctx, b)
+}
+
+// batch is a fetched batch grouped by instance, then its results.
+type batch struct {
+	groups  map[string][]item
+	order   []string      // instance ids, in order of first message
+	results []stepResult  // by index in order, once applied
+	done    chan struct{} // closed once committed (pipelined Run only)
+}
+
+// overlaps tells whether b and o have an instance in common.
+func (b *batch) overlaps(o *batch) bool {
+	for _, id := range o.order {
+		if _, ok := b.groups[id]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// group decodes a batch and groups it by instance; undecodable messages
+// are dead-lettered.
+func (e *WorkflowEngine) group(ds []transport.Delivery) *batch {
+	b := &batch{groups: make(map[string][]item, len(ds)), done: make(chan struct{})}
 	for _, d := range ds {
 		env, err := wire.DecodeEnvelope(d.Message().Data)
 		if err == nil && env.Workflow != e.contract.Name {
@@ -104,37 +151,46 @@ func (e *WorkflowEngine) HandleBatch(ctx context.Context, ds []transport.Deliver
 			_ = d.DeadLetter(err.Error())
 			continue
 		}
-		if _, ok := groups[env.WorkflowID]; !ok {
-			order = append(order, env.WorkflowID)
+		if _, ok := b.groups[env.WorkflowID]; !ok {
+			b.order = append(b.order, env.WorkflowID)
 		}
-		groups[env.WorkflowID] = append(groups[env.WorkflowID], item{d, env})
+		b.groups[env.WorkflowID] = append(b.groups[env.WorkflowID], item{d, env})
 	}
-	// Shard by id so that an instance is only ever handled by one goroutine.
-	shards := make([][]int, min(e.cfg.Concurrency, len(order)))
-	for i, id := range order {
+	return b
+}
+
+// applyBatch processes the instances of b in parallel, sharded by id so that
+// an instance is only ever handled by one goroutine.
+func (e *WorkflowEngine) applyBatch(ctx context.Context, b *batch) {
+	shards := make([][]int, min(e.cfg.Concurrency, len(b.order)))
+	for i, id := range b.order {
 		h := fnv.New32a()
 		h.Write([]byte(id))
 		s := int(h.Sum32() % uint32(len(shards)))
 		shards[s] = append(shards[s], i)
 	}
-	results := make([]stepResult, len(order))
+	b.results = make([]stepResult, len(b.order))
 	var wg sync.WaitGroup
 	for _, idx := range shards {
 		wg.Go(func() {
 			for _, i := range idx {
-				results[i] = e.process(ctx, order[i], groups[order[i]])
+				b.results[i] = e.process(ctx, b.order[i], b.groups[b.order[i]])
 			}
 		})
 	}
 	wg.Wait()
-	// One publish for the whole batch, then the acks: a message is acked
-	// only once what it caused is durably published.
+}
+
+// commitBatch publishes the outgoing messages of an applied batch in one call,
+// then settles its deliveries: a message is acked only once what it
+// caused is durably published (its state was saved by apply).
+func (e *WorkflowEngine) commitBatch(ctx context.Context, b *batch) {
 	var out []wire.Outgoing
-	for _, r := range results {
+	for _, r := range b.results {
 		out = append(out, r.out...)
 	}
 	pubErr := publish(ctx, e.Transport, out)
-	for i, r := range results {
+	for i, r := range b.results {
 		err := r.err
 		if err == nil && pubErr != nil {
 			err = pubErr
@@ -147,7 +203,7 @@ func (e *WorkflowEngine) HandleBatch(ctx context.Context, ds []transport.Deliver
 		default:
 			closeInstance(r.in)
 		}
-		e.settle(groups[order[i]], err)
+		e.settle(b.groups[b.order[i]], err)
 	}
 }
 
