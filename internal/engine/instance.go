@@ -21,6 +21,7 @@ type instance struct {
 	id      string
 	state   *wire.State // nil: nothing stored yet
 	version store.Version
+	stored  []byte // the stored bytes of version (for the cache's cold tier)
 	rt      *replay.Runtime
 	// storedTail is how many Tail records are in the stored version: only
 	// those may be sealed into chunks (see save).

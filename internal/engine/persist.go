@@ -24,6 +24,12 @@ func (e *WorkflowEngine) load(ctx context.Context, id string) (*instance, error)
 	if err != nil {
 		return nil, err
 	}
+	return e.decode(ctx, id, data, version)
+}
+
+// decode rebuilds an instance from its stored bytes at version.
+func (e *WorkflowEngine) decode(ctx context.Context, id string, data []byte, version store.Version) (*instance, error) {
+	in := &instance{id: id, stored: data}
 	st, err := wire.DecodeState(data)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s %s: %w", ErrCorruptState, e.contract.Name, id, err)
@@ -128,7 +134,7 @@ func (e *WorkflowEngine) save(ctx context.Context, in *instance) error {
 	if err != nil {
 		return err
 	}
-	in.version, in.storedTail, in.changed = v, len(st.Tail), false
+	in.version, in.storedTail, in.changed, in.stored = v, len(st.Tail), false, data
 	e.dropChunks(ctx, st, in.dropChunks)
 	in.dropChunks = 0
 	for _, tag := range in.dropTags {

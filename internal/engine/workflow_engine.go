@@ -245,10 +245,16 @@ func retryDelay(attempt int) time.Duration {
 // It returns the messages to publish; the caller publishes, then caches.
 func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) stepResult {
 	for attempt := 0; ; attempt++ {
-		in := e.cache.take(id)
+		in, cold := e.cache.take(id)
 		var out []wire.Outgoing
 		switch {
 		case in != nil:
+		case cold != nil:
+			// Evicted after its outbox was published: no re-publication.
+			var err error
+			if in, err = e.decode(ctx, id, cold.data, cold.version); err != nil {
+				return stepResult{err: err}
+			}
 		case attempt == 0 && startsOnly(items):
 			// Most dispatches start new instances: skip the read and
 			// create; if the instance exists, the create conflicts.
