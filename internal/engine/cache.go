@@ -2,6 +2,7 @@ package engine
 
 import (
 	"container/list"
+	"math/rand/v2"
 	"sync"
 
 	"github.com/infinitic-go/infinitic/store"
@@ -12,6 +13,12 @@ import (
 // instance in the cache is trusted: if another engine changed the state
 // meanwhile, the next compare-and-set fails and the instance is reloaded.
 //
+// The first tier evicts a random instance, not the least recently used:
+// instances mostly wait for their next event in FIFO order (tasks, timers),
+// and with more running instances than the tier holds, LRU would evict
+// exactly the instance whose event comes next, every time (a miss on
+// nearly every event); random eviction keeps most of the hits.
+//
 // Evicted instances drop their runtime but leave their stored bytes and
 // version in a second, larger tier (cold): when more instances run than the
 // first tier holds, LRU thrashes (each instance is evicted just before its
@@ -20,8 +27,8 @@ import (
 type cache struct {
 	mu    sync.Mutex
 	max   int
-	order *list.List // front: most recent
-	items map[string]*list.Element
+	hot   []*instance    // first tier, in no order
+	index map[string]int // id -> position in hot
 
 	coldMax   int
 	coldOrder *list.List // of *coldEntry, front: most recent
@@ -41,7 +48,7 @@ type coldEntry struct {
 const coldFactor = 4
 
 func newCache(max int) *cache {
-	return &cache{max: max, order: list.New(), items: map[string]*list.Element{},
+	return &cache{max: max, index: map[string]int{},
 		coldMax: max * coldFactor, coldOrder: list.New(), cold: map[string]*list.Element{}}
 }
 
@@ -50,10 +57,8 @@ func newCache(max int) *cache {
 func (c *cache) take(id string) (*instance, *coldEntry) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if el, ok := c.items[id]; ok {
-		c.order.Remove(el)
-		delete(c.items, id)
-		return el.Value.(*instance), nil
+	if i, ok := c.index[id]; ok {
+		return c.remove(i), nil
 	}
 	if el, ok := c.cold[id]; ok {
 		c.coldOrder.Remove(el)
@@ -63,7 +68,18 @@ func (c *cache) take(id string) (*instance, *coldEntry) {
 	return nil, nil
 }
 
-// put caches in, evicting (and closing) the least recently used ones.
+// remove takes the instance at position i out of the first tier.
+func (c *cache) remove(i int) *instance {
+	in, last := c.hot[i], len(c.hot)-1
+	c.hot[i] = c.hot[last]
+	c.index[c.hot[i].id] = i
+	c.hot[last] = nil
+	c.hot = c.hot[:last]
+	delete(c.index, in.id)
+	return in
+}
+
+// put caches in, evicting (and closing) random others when full.
 // in must have been published (see coldEntry).
 func (c *cache) put(in *instance) {
 	if c.max <= 0 {
@@ -72,17 +88,18 @@ func (c *cache) put(in *instance) {
 	}
 	c.mu.Lock()
 	var evicted []*instance
-	c.items[in.id] = c.order.PushFront(in)
-	for c.order.Len() > c.max {
-		el := c.order.Back()
-		c.order.Remove(el)
-		old := el.Value.(*instance)
-		delete(c.items, old.id)
+	if i, ok := c.index[in.id]; ok { // not expected: callers take first
+		evicted = append(evicted, c.remove(i))
+	}
+	for len(c.hot) >= c.max {
+		old := c.remove(rand.IntN(len(c.hot)))
 		evicted = append(evicted, old)
 		if old.stored != nil {
 			c.cold[old.id] = c.coldOrder.PushFront(&coldEntry{id: old.id, data: old.stored, version: old.version})
 		}
 	}
+	c.index[in.id] = len(c.hot)
+	c.hot = append(c.hot, in)
 	for c.coldOrder.Len() > c.coldMax {
 		el := c.coldOrder.Back()
 		c.coldOrder.Remove(el)
@@ -97,14 +114,13 @@ func (c *cache) put(in *instance) {
 // clear closes every cached instance and forgets the cold tier.
 func (c *cache) clear() {
 	c.mu.Lock()
-	items := c.items
-	c.items = map[string]*list.Element{}
-	c.order.Init()
+	hot := c.hot
+	c.hot, c.index = nil, map[string]int{}
 	c.cold = map[string]*list.Element{}
 	c.coldOrder.Init()
 	c.mu.Unlock()
-	for _, el := range items {
-		closeInstance(el.Value.(*instance))
+	for _, in := range hot {
+		closeInstance(in)
 	}
 }
 
