@@ -87,6 +87,8 @@ func (e *WorkflowEngine) Run(ctx context.Context) error {
 	// to the server), the next one is fetched and applied, so that both
 	// cores have work. At most one batch is committing at a time.
 	var committing *batch
+	w := newWorkers(e.cfg.Concurrency)
+	defer w.stop()
 	consumeLoop(ctx, c, e.cfg.BatchSize, e.logger, func(ds []transport.Delivery) {
 		b := e.group(ds)
 		if committing != nil && committing.overlaps(b) {
@@ -94,7 +96,7 @@ func (e *WorkflowEngine) Run(ctx context.Context) error {
 			// its instances (it caches them once published).
 			<-committing.done
 		}
-		e.applyBatch(context.WithoutCancel(ctx), b)
+		e.applyBatch(context.WithoutCancel(ctx), b, w)
 		if committing != nil {
 			<-committing.done
 		}
@@ -115,7 +117,7 @@ func (e *WorkflowEngine) Run(ctx context.Context) error {
 // published and each delivery is settled.
 func (e *WorkflowEngine) HandleBatch(ctx context.Context, ds []transport.Delivery) {
 	b := e.group(ds)
-	e.applyBatch(ctx, b)
+	e.applyBatch(ctx, b, nil)
 	e.commitBatch(ctx, b)
 }
 
@@ -160,8 +162,9 @@ func (e *WorkflowEngine) group(ds []transport.Delivery) *batch {
 }
 
 // applyBatch processes the instances of b in parallel, sharded by id so that
-// an instance is only ever handled by one goroutine.
-func (e *WorkflowEngine) applyBatch(ctx context.Context, b *batch) {
+// an instance is only ever handled by one goroutine. Shards run on w's
+// goroutines (nil: new ones).
+func (e *WorkflowEngine) applyBatch(ctx context.Context, b *batch, w *workers) {
 	shards := make([][]int, min(e.cfg.Concurrency, len(b.order)))
 	for i, id := range b.order {
 		h := fnv.New32a()
@@ -172,7 +175,9 @@ func (e *WorkflowEngine) applyBatch(ctx context.Context, b *batch) {
 	b.results = make([]stepResult, len(b.order))
 	var wg sync.WaitGroup
 	for _, idx := range shards {
-		wg.Go(func() {
+		wg.Add(1)
+		w.run(func() {
+			defer wg.Done()
 			for _, i := range idx {
 				b.results[i] = e.process(ctx, b.order[i], b.groups[b.order[i]])
 			}
