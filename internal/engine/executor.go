@@ -36,13 +36,14 @@ type Executor struct {
 	logger   *slog.Logger
 	pub      *publisher
 	batchers map[string]*batcher // by wire method name
+	cancels  *taskCanceler
 }
 
 // NewExecutor returns an executor; Run starts it.
 func NewExecutor(env Env, cfg ServiceConfig) *Executor {
 	cfg.Concurrency = max(cfg.Concurrency, 1)
 	x := &Executor{Env: env, cfg: cfg, logger: env.Logger.With("service", cfg.Contract.Name), pub: newPublisher(env.Transport),
-		batchers: map[string]*batcher{}}
+		batchers: map[string]*batcher{}, cancels: newTaskCanceler()}
 	for method, b := range cfg.Batches {
 		x.batchers[method] = newBatcher(x, b)
 	}
@@ -64,6 +65,7 @@ func (x *Executor) Run(ctx context.Context) error {
 	pubCtx, stopPublisher := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopPublisher()
 	go x.pub.run(pubCtx)
+	go x.consumeCancels(ctx)
 	// Long-lived workers rather than a goroutine per task: their stacks
 	// have grown once (CBOR, reflection), so tasks do not pay for stack
 	// copies again and again. The unbuffered channel is the concurrency
@@ -124,6 +126,10 @@ func (x *Executor) decode(d transport.Delivery) (*wire.Envelope, bool) {
 // only once its outcome is durably published.
 func (x *Executor) conclude(ctx context.Context, it item, out []byte, runErr error) {
 	d, env, ex := it.d, it.env, it.env.Execute
+	if x.cancels.isCanceled(ex.TaskID) {
+		_ = d.Ack() // canceled: nobody waits for its outcome, no retry
+		return
+	}
 	var msg wire.Outgoing
 	p := ex.Parent
 	delay, retry := x.retryDelay(ex, runErr)
@@ -170,6 +176,9 @@ func (x *Executor) run(ctx context.Context, ex *wire.Execute) ([]byte, error) {
 	}
 	ctx = infinitic.WithTask(ctx, infinitic.TaskInfo{ID: ex.TaskID, Service: ex.Service, Method: ex.Method, Attempt: ex.Attempt,
 		WorkflowID: ex.Parent.WorkflowID, Workflow: ex.Parent.Workflow, Meta: ex.Meta})
+	// A cancel of the task (its workflow was canceled) cancels ctx.
+	ctx, release := x.cancels.start(ctx, ex.TaskID)
+	defer release()
 	if x.cfg.Timeout <= 0 {
 		// Nothing to abandon: run on this goroutine (no extra goroutine,
 		// channel and select per task).

@@ -60,14 +60,15 @@ func readable(s string) string {
 
 func (t *Transport) consumerConfig(subject, name, group string, deliver jetstream.DeliverPolicy) jetstream.ConsumerConfig {
 	return jetstream.ConsumerConfig{
-		Durable:       name,
-		Description:   description(subject, group),
-		FilterSubject: t.subj.filter(subject),
-		DeliverPolicy: deliver,
-		AckPolicy:     jetstream.AckExplicitPolicy,
-		AckWait:       t.cfg.AckWait,
-		MaxDeliver:    -1,
-		MaxAckPending: t.cfg.MaxAckPending,
+		Durable:           name,
+		Description:       description(subject, group),
+		FilterSubject:     t.subj.filter(subject),
+		DeliverPolicy:     deliver,
+		AckPolicy:         jetstream.AckExplicitPolicy,
+		AckWait:           t.cfg.AckWait,
+		MaxDeliver:        -1,
+		MaxAckPending:     t.cfg.MaxAckPending,
+		InactiveThreshold: inactiveThreshold(group),
 	}
 }
 
@@ -99,6 +100,19 @@ func (t *Transport) Consume(ctx context.Context, subject, group string) (transpo
 	}
 	t.consumers[c] = struct{}{}
 	return c, nil
+}
+
+// EphemeralTTL is how long the consumer of an ephemeral group (see
+// transport.EphemeralGroup) survives without any consumer fetching.
+const EphemeralTTL = 10 * time.Minute
+
+// inactiveThreshold lets the server delete the consumers of ephemeral
+// groups once their process is gone; other consumers live forever.
+func inactiveThreshold(group string) time.Duration {
+	if strings.HasPrefix(group, transport.EphemeralGroup) {
+		return EphemeralTTL
+	}
+	return 0
 }
 
 // groupConsumer finds or creates the JetStream consumer of (subject, group).
@@ -141,6 +155,7 @@ func (t *Transport) groupConsumer(ctx context.Context, subject, group string) (j
 func (t *Transport) claim(ctx context.Context, jc jetstream.Consumer, subject, group string) (jetstream.Consumer, bool, error) {
 	cfg := jc.CachedInfo().Config
 	cfg.Description = description(subject, group)
+	cfg.InactiveThreshold = inactiveThreshold(group)
 	if _, err := t.js.UpdateConsumer(ctx, t.cfg.Stream, cfg); err != nil {
 		return nil, false, err
 	}
