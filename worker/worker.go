@@ -127,7 +127,7 @@ func Grace(d time.Duration) Option { return func(o *options) { o.grace = d } }
 func BatchSize(n int) Option { return func(o *options) { o.batch = n } }
 
 // CacheSize sets how many running instances a workflow engine keeps live in
-// memory (avoiding history replays). Default 4096.
+// memory (avoiding history replays). Default 8192.
 func CacheSize(n int) Option { return func(o *options) { o.cache = n } }
 
 // Retention sets how long the outcome of a finished workflow instance is
@@ -215,7 +215,7 @@ func AddWorkflow[W any](w *Worker, newW func() W, opts ...Option) error {
 	if newW == nil {
 		return fmt.Errorf("worker: workflow: %w: nil factory", infinitic.ErrInvalidContract)
 	}
-	o, err := buildOptions(opts, options{concurrency: 16, batch: 128, cache: 4096})
+	o, err := buildOptions(opts, options{concurrency: 16, batch: 128, cache: 8192})
 	if err != nil {
 		return err
 	}
