@@ -35,7 +35,9 @@ type SlowFlow interface {
 
 type slowFlow struct{}
 
-func (slowFlow) Run(ctx workflow.Context, n int) (int, error) { return workflow.Call(ctx, Slow.Wait, n) }
+func (slowFlow) Run(ctx workflow.Context, n int) (int, error) {
+	return workflow.Call(ctx, Slow.Wait, n)
+}
 
 // Canceling a workflow reaches its running task through its context.
 func TestCancelReachesRunningTask(t *testing.T) {

@@ -17,7 +17,9 @@ type Shouter interface {
 
 type shouter struct{}
 
-func (shouter) Shout(ctx context.Context, s string) (string, error) { return strings.ToUpper(s) + "!", nil }
+func (shouter) Shout(ctx context.Context, s string) (string, error) {
+	return strings.ToUpper(s) + "!", nil
+}
 
 type Greeting interface {
 	Greet(ctx workflow.Context, name string) (string, error)
