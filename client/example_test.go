@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
+	"github.com/infinitic-go/infinitic/inmemory"
 	"sync/atomic"
 
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/client"
-	memstore "github.com/infinitic-go/infinitic/store/memory"
-	"github.com/infinitic-go/infinitic/transport/memory"
 	"github.com/infinitic-go/infinitic/worker"
 	"github.com/infinitic-go/infinitic/workflow"
 )
@@ -42,27 +40,16 @@ func (welcome) Greet(ctx workflow.Context, email string) (string, error) {
 // deploy runs a worker on an in-memory transport and store, and returns a
 // client and a function that stops everything.
 func deploy(m *mailer) (*client.Client, func()) {
-	ctx := context.Background()
-	tr, st := memory.New(), memstore.New()
-	quiet := slog.New(slog.DiscardHandler)
-	w, err := worker.New(worker.Config{Transport: tr, Store: st, Logger: quiet})
+	d, err := inmemory.Start(context.Background(), func(w *worker.Worker) error {
+		return errors.Join(
+			worker.AddService[Mailer](w, m),
+			worker.AddWorkflow(w, func() Welcome { return welcome{} }),
+		)
+	})
 	if err != nil {
 		panic(err)
 	}
-	if err := errors.Join(
-		worker.AddService[Mailer](w, m),
-		worker.AddWorkflow(w, func() Welcome { return welcome{} }),
-	); err != nil {
-		panic(err)
-	}
-	workerCtx, stop := context.WithCancel(ctx)
-	stopped := make(chan error)
-	go func() { stopped <- w.Run(workerCtx) }()
-	c, err := client.New(ctx, client.Config{Transport: tr, Logger: quiet})
-	if err != nil {
-		panic(err)
-	}
-	return c, func() { _ = c.Close(); stop(); <-stopped; _ = tr.Close() }
+	return d.Client, func() { _ = d.Close() }
 }
 
 // Start returns as soon as the workflow is dispatched; Await waits for its
