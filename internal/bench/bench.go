@@ -26,6 +26,9 @@ import (
 // Options configures a run. The zero value, with a Backend, runs nothing
 // but is valid; set Workflows and/or Lone.
 type Options struct {
+	// HeapProfile, if set, is where the live heap is written right after
+	// the throughput phase (backend still open).
+	HeapProfile string
 	// Backend opens the transport and the store. Required.
 	Backend Backend
 	// Workflows is how many workflows the throughput phase runs.
@@ -148,6 +151,11 @@ func Run(ctx context.Context, opts Options) (rep Report, err error) {
 			rep.Ops = counters.snapshot()
 		}
 		rep.Completed, rep.Failed, rep.Elapsed = len(lat), failed, elapsed
+		if opts.HeapProfile != "" {
+			if err := writeHeapProfile(opts.HeapProfile); err != nil {
+				return rep, err
+			}
+		}
 		rep.Latency = percentiles(lat)
 		if elapsed > 0 {
 			rep.WorkflowsPerSec = float64(len(lat)) / elapsed.Seconds()

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"time"
 
@@ -25,6 +26,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		spec       Spec
 		timeout    time.Duration
 		cpuProfile string
+		memProfile string
 		progress   bool
 		verbose    bool
 		ops        bool
@@ -48,6 +50,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&spec.StoreURL, "store-url", "", "URL of -store (default: the local server of this kind)")
 	fs.DurationVar(&timeout, "timeout", 10*time.Minute, "give up after this long")
 	fs.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
+	fs.StringVar(&memProfile, "memprofile", "", "write a heap profile right after the throughput phase to this file")
 	fs.BoolVar(&progress, "progress", isTerminal(stderr), "show a progress bar on stderr")
 	fs.StringVar(&serve, "serve", "", "only run a NATS JetStream server listening on this host:port (in -data-dir), for -backend nats in another process")
 	fs.BoolVar(&ops, "ops", false, "count transport and store calls; print them to stderr after the report")
@@ -88,6 +91,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		defer pprof.StopCPUProfile()
 	}
+	opts.HeapProfile = memProfile
 	rep, err := Run(ctx, opts)
 	if ferr := rep.Format(stdout); ferr != nil && err == nil {
 		err = ferr
@@ -155,4 +159,15 @@ func progressBar(w io.Writer) func(Progress) {
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// writeHeapProfile writes the live heap (after a GC) to path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	runtime.GC()
+	return pprof.Lookup("heap").WriteTo(f, 0)
 }

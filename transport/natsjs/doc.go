@@ -62,7 +62,7 @@
 // # Deduplication and publishing
 //
 // Message.ID is sent as Nats-Msg-Id: the stream drops a message whose ID
-// it saw within Config.DedupWindow (default 2 minutes). Publish sends
+// it saw within Config.DedupWindow (default 30 seconds). Publish sends
 // asynchronously with at most Config.MaxPendingPublishes in flight and
 // waits for every acknowledgement; when the client stalls it waits and
 // retries, it never drops a message.
