@@ -29,6 +29,9 @@ type Options struct {
 	// HeapProfile, if set, is where the live heap is written right after
 	// the throughput phase (backend still open).
 	HeapProfile string
+	// Retention, if set, deletes finished instances after it (see
+	// worker.Retention); by default they are kept.
+	Retention time.Duration
 	// Backend opens the transport and the store. Required.
 	Backend Backend
 	// Workflows is how many workflows the throughput phase runs.
@@ -198,6 +201,9 @@ func startWorker(ctx context.Context, s *Stack, opts Options) (stop func() error
 	wopts := []worker.Option{worker.Concurrency(opts.WorkflowConcurrency)}
 	if opts.BatchSize > 0 {
 		wopts = append(wopts, worker.BatchSize(opts.BatchSize))
+	}
+	if opts.Retention > 0 {
+		wopts = append(wopts, worker.Retention(opts.Retention))
 	}
 	if err := worker.AddWorkflow(w, func() BenchFlow { return flow{} }, wopts...); err != nil {
 		return nil, fmt.Errorf("bench: %w", err)

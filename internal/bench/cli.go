@@ -41,6 +41,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.IntVar(&opts.ServiceConcurrency, "service-concurrency", 0, "worker's task concurrency (0: bench default)")
 	fs.IntVar(&opts.WorkflowConcurrency, "workflow-concurrency", 0, "worker's workflow concurrency (0: bench default)")
 	fs.IntVar(&opts.BatchSize, "batch", 0, "workflow engine batch size (0: worker default)")
+	fs.DurationVar(&opts.Retention, "retention", 0, "delete finished instances after this long (0: keep them)")
 	fs.StringVar(&spec.Kind, "backend", "embedded", "memory, embedded or nats")
 	fs.StringVar(&spec.NATSURL, "nats-url", "nats://127.0.0.1:4222", "server of the nats backend")
 	fs.StringVar(&spec.DataDir, "data-dir", "", "JetStream directory of the embedded backend (default: temporary, removed)")
