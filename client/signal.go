@@ -27,7 +27,7 @@ func Send[W, T any](ctx context.Context, c *Client, ch workflow.Channel[W, T], i
 	if err != nil {
 		return fmt.Errorf("client: %w: %w", infinitic.ErrInvalidContract, err)
 	}
-	payload, err := c.cfg.Codec.Marshal(v)
+	payload, err := ch.Encode(c.cfg.Codec, v)
 	if err != nil {
 		return fmt.Errorf("client: encode value for channel %s: %w", ch.Name(), err)
 	}

@@ -19,8 +19,9 @@ import (
 //
 //	var Approvals = workflow.NewChannel[ExpenseWorkflow, Approval]("approvals")
 type Channel[W, T any] struct {
-	name string
-	err  error
+	name     string
+	err      error
+	variants map[string]reflect.Type // by type name (see Variants)
 }
 
 // NewChannel declares a channel of workflow W. name is its wire name
@@ -83,23 +84,38 @@ func Where(path string, value any) ReceiveOption {
 // Filters apply to the JSON form of the value: with a codec other than
 // JSON, use Receive without options.
 func (c Channel[W, T]) Receive(ctx Context, opts ...ReceiveOption) Deferred[T] {
-	if c.err != nil {
-		return failed[T](c.err)
+	decode := decoder[T]
+	if c.variants != nil {
+		decode = c.decodeVariant
+	}
+	return receive[T](ctx, c.name, c.err, opts, func([]byte) bool { return true }, decode)
+}
+
+// receive records a receive of the values that accept and the options
+// take, decoded with decode.
+func receive[V any](ctx Context, name string, declErr error, opts []ReceiveOption, accept func([]byte) bool,
+	decode func(infinitic.Codec) func([]byte) (any, error)) Deferred[V] {
+	if declErr != nil {
+		return failed[V](declErr)
 	}
 	co, err := from(ctx)
 	if err != nil {
-		return failed[T](err)
+		return failed[V](err)
 	}
 	var o receiveOptions
 	for _, opt := range opts {
 		opt(&o)
 	}
-	accept := func(payload []byte) bool {
+	filtered := func(payload []byte) bool {
+		if !accept(payload) {
+			return false
+		}
 		if len(o.filters) == 0 {
 			return true
 		}
+		_, value := splitVariant(payload)
 		var doc any
-		if err := json.Unmarshal(payload, &doc); err != nil {
+		if err := json.Unmarshal(value, &doc); err != nil {
 			return false
 		}
 		for _, f := range o.filters {
@@ -109,7 +125,7 @@ func (c Channel[W, T]) Receive(ctx Context, opts ...ReceiveOption) Deferred[T] {
 		}
 		return true
 	}
-	return Deferred[T]{f: co.Receive(c.name, accept, decoder[T](co.Runtime().Codec()))}
+	return Deferred[V]{f: co.Receive(name, filtered, decode(co.Runtime().Codec()))}
 }
 
 // Send sends v to the channel of the running instance id of workflow W,
@@ -130,7 +146,7 @@ func (c Channel[W, T]) Send(ctx Context, id string, v T) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", infinitic.ErrInvalidContract, err)
 	}
-	payload, err := rt.Codec().Marshal(v)
+	payload, err := c.Encode(rt.Codec(), v)
 	if err != nil {
 		return fmt.Errorf("encode value for channel %s: %w", c.name, err)
 	}
