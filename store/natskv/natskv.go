@@ -52,6 +52,8 @@ type Config struct {
 // Store is a store.Store on a JetStream KV bucket. Create it with New.
 type Store struct {
 	kv     jetstream.KeyValue
+	stream jetstream.Stream // the bucket's stream, to drop delete markers
+	bucket string
 	closed atomic.Bool
 }
 
@@ -91,7 +93,11 @@ func New(ctx context.Context, nc *nats.Conn, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store/natskv: open bucket %q: %w", cfg.Bucket, err)
 	}
-	return &Store{kv: kv}, nil
+	stream, err := js.Stream(ctx, "KV_"+cfg.Bucket)
+	if err != nil {
+		return nil, fmt.Errorf("store/natskv: open bucket %q: %w", cfg.Bucket, err)
+	}
+	return &Store{kv: kv, stream: stream, bucket: cfg.Bucket}, nil
 }
 
 // isConflict reports whether err is a failed compare-and-set.
@@ -171,7 +177,22 @@ func (s *Store) Delete(ctx context.Context, key string, expected store.Version) 
 	if err != nil {
 		return fmt.Errorf("store/natskv: delete %q: %w", key, err)
 	}
+	s.dropMarker(ctx, key)
 	return nil
+}
+
+// dropMarker removes the delete marker that Delete left, so that deleted
+// keys do not stay in the stream's subject index (memory grows with every
+// key ever written otherwise). Only messages up to the marker are purged:
+// a value created meanwhile is kept. Best effort: a marker left behind is
+// harmless.
+func (s *Store) dropMarker(ctx context.Context, key string) {
+	subject := "$KV." + s.bucket + "." + key
+	m, err := s.stream.GetLastMsgForSubject(ctx, subject)
+	if err != nil || m.Header.Get("KV-Operation") != "DEL" {
+		return // gone already, or written again meanwhile
+	}
+	_ = s.stream.Purge(ctx, jetstream.WithPurgeSubject(subject), jetstream.WithPurgeSequence(m.Sequence+1))
 }
 
 // Keys returns the sorted keys with prefix after after, at most limit
