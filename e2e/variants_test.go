@@ -1,4 +1,4 @@
-package infinitic_test
+package e2e_test
 
 import (
 	"errors"
@@ -68,7 +68,7 @@ func TestChannelVariants(t *testing.T) {
 				}
 			}
 			got, err := run.Await(ctx)
-			if want := "shipped by UPS, then infinitic_test.Paid {Amount:30}"; err != nil || got != want {
+			if want := "shipped by UPS, then e2e_test.Paid {Amount:30}"; err != nil || got != want {
 				t.Fatalf("got %q %v, want %q", got, err, want)
 			}
 			if err := client.Send(ctx, env.Client, OrderEvents, run.ID(), OrderEvent(Refunded{1})); !errors.Is(err, infinitic.ErrInvalidContract) {

@@ -1,4 +1,4 @@
-package infinitic_test
+package e2e_test
 
 import (
 	"errors"
@@ -31,7 +31,7 @@ func TestTaskFailureReachesClientWithCauseChain(t *testing.T) {
 		t.Fatalf("unexpected task failure %+v", task)
 	}
 	var remote *infinitic.RemoteError
-	if !errors.As(err, &remote) || remote.Type != "*infinitic_test.DeclinedError" || remote.Message != "declined with code 3" {
+	if !errors.As(err, &remote) || remote.Type != "*e2e_test.DeclinedError" || remote.Message != "declined with code 3" {
 		t.Fatalf("unexpected remote error %#v", remote)
 	}
 	var declined DeclinedError

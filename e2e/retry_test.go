@@ -1,4 +1,4 @@
-package infinitic_test
+package e2e_test
 
 import (
 	"context"
@@ -93,7 +93,7 @@ func flakyEnv(t *testing.T, impl Flaky, opts ...worker.Option) *infinitictest.En
 }
 
 func TestRetryPolicy(t *testing.T) {
-	policy := infinitic.RetryPolicy{MinDelay: time.Second, MaxRetries: 3, NonRetryable: []string{"*infinitic_test.FatalError"}}
+	policy := infinitic.RetryPolicy{MinDelay: time.Second, MaxRetries: 3, NonRetryable: []string{"*e2e_test.FatalError"}}
 	cases := []struct {
 		name      string
 		in        int
