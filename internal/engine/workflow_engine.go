@@ -274,19 +274,12 @@ func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) s
 				out = append(out, in.state.Outbox...)
 			}
 		}
+		envs := make([]*wire.Envelope, len(items))
+		for i, it := range items {
+			envs[i] = it.env
+		}
 		now := e.Clock.Now()
-		if in.state != nil {
-			in.state.Outbox = nil
-		}
-		if in.replayed {
-			// Changed code may have diverged from the history, or issued
-			// more commands: handle the replay's outcome like a step.
-			in.replayed = false
-			e.drain(in, now)
-		}
-		for _, it := range items {
-			e.apply(in, it.env, now)
-		}
+		e.step(in, envs, now)
 		if in.retry != nil {
 			if err := e.retryFailed(ctx, in, now); err != nil {
 				closeInstance(in)
@@ -322,6 +315,25 @@ func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) s
 		out = append(out, in.direct...)
 		in.direct = nil
 		return stepResult{in: in, out: out}
+	}
+}
+
+// step applies envs to a loaded instance at time now, in memory only: the
+// new state is in.state, the messages to publish once it is saved are
+// in.state.Outbox (new ones only) and in.direct; what needs the store
+// (in.retry, in.expired, tags, chunks) is left for process to carry out.
+func (e *WorkflowEngine) step(in *instance, envs []*wire.Envelope, now time.Time) {
+	if in.state != nil {
+		in.state.Outbox = nil
+	}
+	if in.replayed {
+		// Changed code may have diverged from the history, or issued
+		// more commands: handle the replay's outcome like a step.
+		in.replayed = false
+		e.drain(in, now)
+	}
+	for _, env := range envs {
+		e.apply(in, env, now)
 	}
 }
 

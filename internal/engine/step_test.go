@@ -1,0 +1,245 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/clock"
+	"github.com/infinitic-go/infinitic/internal/naming"
+	"github.com/infinitic-go/infinitic/internal/wire"
+	"github.com/infinitic-go/infinitic/workflow"
+)
+
+// The engine's pure step: a state and envelopes in, a state and the
+// messages to publish out, without transport or store.
+
+type StepGreeter interface {
+	Greet(ctx context.Context, name string) (string, error)
+}
+
+type StepFlow interface {
+	Run(ctx workflow.Context, name string) (string, error)
+}
+
+// stepFlow calls a task, then sleeps an hour, then returns.
+type stepFlow struct{}
+
+func (stepFlow) Run(ctx workflow.Context, name string) (string, error) {
+	greeting, err := workflow.Call(ctx, StepGreeter.Greet, name)
+	if err != nil {
+		return "", err
+	}
+	if err := workflow.Sleep(ctx, time.Hour); err != nil {
+		return "", err
+	}
+	return greeting + "!", nil
+}
+
+var stepStart = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+func newStepEngine(t *testing.T) *WorkflowEngine {
+	t.Helper()
+	names := &naming.Table{}
+	c, err := NewContract(reflect.TypeFor[StepFlow](), reflect.TypeFor[workflow.Context](), names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := Env{Codec: infinitic.JSON, Names: names, Clock: clock.NewFake(stepStart), Logger: slog.New(slog.DiscardHandler)}
+	return NewWorkflowEngine(env, WorkflowConfig{Contract: c, Versions: map[int]func() any{1: func() any { return stepFlow{} }}})
+}
+
+const stepID = "wf-1"
+
+func dispatchEnv(waiter string) *wire.Envelope {
+	return &wire.Envelope{Kind: wire.KindDispatch, WorkflowID: stepID, Workflow: "StepFlow",
+		Dispatch: &wire.Dispatch{Method: "Run", Input: []byte(`"ada"`), Waiter: waiter}}
+}
+
+func completedEnv(position int, output string) *wire.Envelope {
+	return &wire.Envelope{Kind: wire.KindCompleted, WorkflowID: stepID, Workflow: "StepFlow",
+		Completed: &wire.Completed{Position: position, Output: []byte(output)}}
+}
+
+func taskFailedEnv(position int) *wire.Envelope {
+	env := completedEnv(position, "")
+	env.Completed.Error = wire.FromError(infinitic.NonRetryable(fmt.Errorf("no greeting today")))
+	return env
+}
+
+// timerEnv is the timer's own message: its output is its instant.
+func timerEnv(position int) *wire.Envelope {
+	at, _ := stepStart.Add(time.Hour).MarshalText()
+	return completedEnv(position, string(at))
+}
+
+func cancelEnv(replyTo string) *wire.Envelope {
+	return &wire.Envelope{Kind: wire.KindCancel, WorkflowID: stepID, Workflow: "StepFlow",
+		Cancel: &wire.Cancel{ID: "cancel-1", Reason: "enough", ReplyTo: replyTo}}
+}
+
+func signalEnv(replyTo string) *wire.Envelope {
+	return &wire.Envelope{Kind: wire.KindSignal, WorkflowID: stepID, Workflow: "StepFlow",
+		Signal: &wire.Signal{ID: "sig-1", Channel: "nobody-listens", Payload: []byte(`1`), ReplyTo: replyTo}}
+}
+
+func waitEnv(client string) *wire.Envelope {
+	return &wire.Envelope{Kind: wire.KindWait, WorkflowID: stepID, Workflow: "StepFlow", Wait: &wire.Wait{Client: client}}
+}
+
+// summary describes messages as "kind subject", plus what tells them apart.
+func summary(t *testing.T, msgs []wire.Outgoing) []string {
+	t.Helper()
+	var out []string
+	for _, m := range msgs {
+		env, err := wire.DecodeEnvelope(m.Data)
+		if err != nil {
+			t.Fatalf("undecodable outgoing %s: %v", m.ID, err)
+		}
+		s := fmt.Sprintf("%s %s", env.Kind, m.Subject)
+		switch {
+		case !m.DeliverAt.IsZero():
+			s += " at +" + m.DeliverAt.Sub(stepStart).String()
+		case env.Result != nil && env.Result.Unknown:
+			s += " unknown"
+		case env.Result != nil:
+			s += " " + string(env.Result.Output)
+		case env.Reply != nil && env.Reply.Error != nil:
+			s += " refused"
+		case env.Execute != nil:
+			s += " " + string(env.Execute.Input)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func TestStep(t *testing.T) {
+	tests := []struct {
+		name string
+		// batches are applied in turn, each by one step on the same instance.
+		batches [][]*wire.Envelope
+		// what the last step leaves
+		status   wire.Status
+		outbox   []string // new messages saved with the state
+		direct   []string // replies that need no state change
+		buffered int
+		changed  bool
+	}{{
+		name:    "a dispatch starts the instance and issues the task",
+		batches: [][]*wire.Envelope{{dispatchEnv("c1")}},
+		status:  wire.StatusRunning, changed: true,
+		outbox: []string{`execute svc.StepGreeter "ada"`},
+	}, {
+		name:    "the task's completion issues the timer, delivered an hour later",
+		batches: [][]*wire.Envelope{{dispatchEnv("c1")}, {completedEnv(0, `"hi ada"`)}},
+		status:  wire.StatusRunning, changed: true,
+		outbox: []string{"completed wf.StepFlow at +1h0m0s"},
+	}, {
+		name:    "the timer ends the instance and answers its waiter",
+		batches: [][]*wire.Envelope{{dispatchEnv("c1")}, {completedEnv(0, `"hi ada"`)}, {timerEnv(1)}},
+		status:  wire.StatusCompleted, changed: true,
+		outbox: []string{`result client.c1 "hi ada!"`},
+	}, {
+		name:    "all in one batch",
+		batches: [][]*wire.Envelope{{dispatchEnv("c1"), completedEnv(0, `"hi ada"`), timerEnv(1)}},
+		status:  wire.StatusCompleted, changed: true,
+		outbox: []string{`execute svc.StepGreeter "ada"`, "completed wf.StepFlow at +1h0m0s", `result client.c1 "hi ada!"`},
+	}, {
+		name:    "a duplicate completion changes nothing",
+		batches: [][]*wire.Envelope{{dispatchEnv("c1")}, {completedEnv(0, `"hi ada"`)}, {completedEnv(0, `"hi ada"`)}},
+		status:  wire.StatusRunning,
+	}, {
+		name:    "a duplicate dispatch only adds its waiter",
+		batches: [][]*wire.Envelope{{dispatchEnv("c1")}, {dispatchEnv("c2")}},
+		status:  wire.StatusRunning, changed: true,
+	}, {
+		name:     "a completion before the dispatch is buffered",
+		batches:  [][]*wire.Envelope{{completedEnv(0, `"hi ada"`)}},
+		buffered: 1, changed: true,
+	}, {
+		name:    "a buffered completion applies once its command is issued",
+		batches: [][]*wire.Envelope{{completedEnv(0, `"hi ada"`)}, {dispatchEnv("c1")}},
+		status:  wire.StatusRunning, changed: true,
+		outbox: []string{`execute svc.StepGreeter "ada"`, "completed wf.StepFlow at +1h0m0s"},
+	}, {
+		name:    "a completion for a position not issued yet waits",
+		batches: [][]*wire.Envelope{{dispatchEnv("c1")}, {timerEnv(1)}},
+		status:  wire.StatusRunning, buffered: 1, changed: true,
+	}, {
+		name:    "a failed task fails the instance",
+		batches: [][]*wire.Envelope{{dispatchEnv("c1")}, {taskFailedEnv(0)}},
+		status:  wire.StatusFailed, changed: true,
+		outbox: []string{"result client.c1 "},
+	}, {
+		name:    "a cancel cancels the running task and answers",
+		batches: [][]*wire.Envelope{{dispatchEnv("c1")}, {cancelEnv("c2")}},
+		status:  wire.StatusCanceled, changed: true,
+		outbox: []string{"cancel cancel.StepGreeter", "result client.c1 "},
+		direct: []string{"reply client.c2"},
+	}, {
+		name:    "a cancel of a finished instance is refused",
+		batches: [][]*wire.Envelope{{dispatchEnv("c1")}, {taskFailedEnv(0)}, {cancelEnv("c2")}},
+		status:  wire.StatusFailed,
+		direct:  []string{"reply client.c2 refused"},
+	}, {
+		name:     "a signal before the dispatch is buffered",
+		batches:  [][]*wire.Envelope{{signalEnv("c2")}},
+		buffered: 1, changed: true,
+	}, {
+		name:    "a signal is recorded and confirmed",
+		batches: [][]*wire.Envelope{{dispatchEnv("c1")}, {signalEnv("c2")}},
+		status:  wire.StatusRunning, changed: true,
+		direct: []string{"reply client.c2"},
+	}, {
+		name:    "a duplicate signal is confirmed again, not recorded",
+		batches: [][]*wire.Envelope{{dispatchEnv("c1")}, {signalEnv("c2")}, {signalEnv("c2")}},
+		status:  wire.StatusRunning,
+		direct:  []string{"reply client.c2"},
+	}, {
+		name:    "a wait for an unknown instance is answered at once",
+		batches: [][]*wire.Envelope{{waitEnv("c2")}},
+		direct:  []string{"result client.c2 unknown"},
+	}, {
+		name:    "a wait for a running instance adds a waiter",
+		batches: [][]*wire.Envelope{{dispatchEnv("c1")}, {waitEnv("c2")}, {completedEnv(0, `"hi"`)}, {timerEnv(1)}},
+		status:  wire.StatusCompleted, changed: true,
+		outbox: []string{`result client.c1 "hi!"`, `result client.c2 "hi!"`},
+	}, {
+		name:    "a wait for a finished instance gets its outcome",
+		batches: [][]*wire.Envelope{{dispatchEnv("c1"), completedEnv(0, `"hi"`), timerEnv(1)}, {waitEnv("c2")}},
+		status:  wire.StatusCompleted,
+		direct:  []string{`result client.c2 "hi!"`},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newStepEngine(t)
+			in := &instance{id: stepID}
+			defer closeInstance(in)
+			for _, envs := range tt.batches {
+				in.changed, in.direct = false, nil
+				e.step(in, envs, stepStart)
+			}
+			var status wire.Status
+			var outbox []wire.Outgoing
+			buffered := 0
+			if in.state != nil {
+				status, outbox, buffered = in.state.Status, in.state.Outbox, len(in.state.Buffered)
+			}
+			if status != tt.status || buffered != tt.buffered || in.changed != tt.changed {
+				t.Errorf("status %d, buffered %d, changed %v; want %d, %d, %v", status, buffered, in.changed, tt.status, tt.buffered, tt.changed)
+			}
+			if got := summary(t, outbox); !slices.Equal(got, tt.outbox) {
+				t.Errorf("outbox:\n got %q\nwant %q", got, tt.outbox)
+			}
+			if got := summary(t, in.direct); !slices.Equal(got, tt.direct) {
+				t.Errorf("direct:\n got %q\nwant %q", got, tt.direct)
+			}
+		})
+	}
+}
