@@ -11,7 +11,7 @@ import (
 )
 
 // CompleteDelegatedTask completes a task of a delegated method (see
-// worker.Delegated) with its result: method is the method expression
+// worker.WithDelegated) with its result: method is the method expression
 // (Payments.Charge), taskID the id the method got from
 // infinitic.TaskFrom. The waiting workflow continues with result. Completing
 // twice is harmless: the first completion wins.

@@ -63,7 +63,7 @@ func TestRetention(t *testing.T) {
 	if err := worker.AddService[Calc](env.Worker, &calc{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := worker.AddWorkflow(env.Worker, func() Sums { return sums{} }, worker.Retention(24*time.Hour)); err != nil {
+	if err := worker.AddWorkflow(env.Worker, func() Sums { return sums{} }, worker.WithRetention(24*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	env.Start()

@@ -74,8 +74,8 @@ func TestBatchMethod(t *testing.T) {
 		return out
 	}
 	env := infinitictest.New(t)
-	err := worker.AddService[Emails](env.Worker, emailsImpl{}, worker.Retry(infinitic.NoRetry),
-		worker.Batch(Emails.Send, 4, 50*time.Millisecond, send))
+	err := worker.AddService[Emails](env.Worker, emailsImpl{}, worker.WithRetry(infinitic.NoRetry),
+		worker.WithBatch(Emails.Send, 4, 50*time.Millisecond, send))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,10 +114,10 @@ func TestBatchMethod(t *testing.T) {
 func TestBatchOptionValidation(t *testing.T) {
 	env := infinitictest.New(t)
 	noop := func(context.Context, []worker.BatchItem[string]) []worker.BatchResult[string] { return nil }
-	if err := worker.AddService[Emails](env.Worker, emailsImpl{}, worker.Batch(Emails.Send, 0, time.Second, noop)); err == nil {
+	if err := worker.AddService[Emails](env.Worker, emailsImpl{}, worker.WithBatch(Emails.Send, 0, time.Second, noop)); err == nil {
 		t.Fatal("maxMessages 0: want error")
 	}
-	if err := worker.AddService[Emails](env.Worker, emailsImpl{}, worker.Batch(Calc.Add, 1, time.Second, func(context.Context, []worker.BatchItem[AddInput]) []worker.BatchResult[int] { return nil })); !errors.Is(err, infinitic.ErrInvalidContract) {
+	if err := worker.AddService[Emails](env.Worker, emailsImpl{}, worker.WithBatch(Calc.Add, 1, time.Second, func(context.Context, []worker.BatchItem[AddInput]) []worker.BatchResult[int] { return nil })); !errors.Is(err, infinitic.ErrInvalidContract) {
 		t.Fatalf("another contract's method: %v", err)
 	}
 }

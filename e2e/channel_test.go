@@ -91,7 +91,7 @@ func TestAbandonedReceiveDoesNotSwallowValues(t *testing.T) {
 	}
 }
 
-func newExpenseEnv(t *testing.T, opts ...worker.Option) *infinitictest.Env {
+func newExpenseEnv(t *testing.T, opts ...worker.WorkflowOption) *infinitictest.Env {
 	env := infinitictest.New(t)
 	if err := worker.AddWorkflow(env.Worker, func() Expense { return expense{} }, opts...); err != nil {
 		t.Fatal(err)
@@ -102,7 +102,7 @@ func newExpenseEnv(t *testing.T, opts ...worker.Option) *infinitictest.Env {
 
 func TestChannelSignalBeforeWaitIsBuffered(t *testing.T) {
 	t.Run("live", func(t *testing.T) { testBufferedSignals(t, newExpenseEnv(t)) })
-	t.Run("replay each step", func(t *testing.T) { testBufferedSignals(t, newExpenseEnv(t, worker.CacheSize(0))) })
+	t.Run("replay each step", func(t *testing.T) { testBufferedSignals(t, newExpenseEnv(t, worker.WithCacheSize(0))) })
 }
 
 func testBufferedSignals(t *testing.T, env *infinitictest.Env) {

@@ -40,7 +40,7 @@ func (checkout) Pay(ctx workflow.Context, amount int) (string, error) {
 func TestDelegatedTask(t *testing.T) {
 	env := infinitictest.New(t)
 	p := processor{tasks: make(chan string, 1)}
-	if err := worker.AddService[Payments](env.Worker, p, worker.Delegated(Payments.Charge)); err != nil {
+	if err := worker.AddService[Payments](env.Worker, p, worker.WithDelegated(Payments.Charge)); err != nil {
 		t.Fatal(err)
 	}
 	if err := worker.AddWorkflow(env.Worker, func() Checkout { return checkout{} }); err != nil {
@@ -67,7 +67,7 @@ func TestDelegatedTask(t *testing.T) {
 	if err := client.CompleteDelegatedTask(ctx, env.Client, Payments.Charge, "not a task id", ""); err == nil {
 		t.Fatal("malformed task id: want error")
 	}
-	err = worker.AddService[Payments](env.Worker, p, worker.Delegated(Calc.Add))
+	err = worker.AddService[Payments](env.Worker, p, worker.WithDelegated(Calc.Add))
 	if !errors.Is(err, infinitic.ErrInvalidContract) {
 		t.Fatalf("Delegated with another contract's method: got %v", err)
 	}

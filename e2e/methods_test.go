@@ -56,8 +56,8 @@ func (c *cart) Sneaky(ctx workflow.Context) (int, error) {
 func TestParallelMethodsAndGetters(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		opts []worker.Option
-	}{{"live", nil}, {"replay each step", []worker.Option{worker.CacheSize(0)}}} {
+		opts []worker.WorkflowOption
+	}{{"live", nil}, {"replay each step", []worker.WorkflowOption{worker.WithCacheSize(0)}}} {
 		t.Run(tc.name, func(t *testing.T) {
 			env := infinitictest.New(t)
 			if err := worker.AddService[Calc](env.Worker, &calc{}); err != nil {

@@ -80,7 +80,7 @@ func (flakyFlow) Child(ctx workflow.Context, timeout time.Duration) (string, err
 	return d.Status().String(), err
 }
 
-func flakyEnv(t *testing.T, impl Flaky, opts ...worker.Option) *infinitictest.Env {
+func flakyEnv(t *testing.T, impl Flaky, opts ...worker.ServiceOption) *infinitictest.Env {
 	env := infinitictest.New(t)
 	if err := worker.AddService[Flaky](env.Worker, impl, opts...); err != nil {
 		t.Fatal(err)
@@ -107,7 +107,7 @@ func TestRetryPolicy(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			impl := &flaky{}
-			env := flakyEnv(t, impl, worker.Retry(policy))
+			env := flakyEnv(t, impl, worker.WithRetry(policy))
 			got, err := client.Execute(testCtx(t), env.Client, FlakyFlow.Run, tc.in)
 			if tc.want > 0 && (err != nil || got != tc.want) {
 				t.Fatalf("got %d, %v; want %d", got, err, tc.want)
@@ -147,7 +147,7 @@ func TestRetryDecider(t *testing.T) {
 
 func TestTaskTimeoutCancelsContext(t *testing.T) {
 	impl := &flaky{}
-	env := flakyEnv(t, impl, worker.Timeout(50*time.Millisecond), worker.Retry(infinitic.NoRetry))
+	env := flakyEnv(t, impl, worker.WithTimeout(50*time.Millisecond), worker.WithRetry(infinitic.NoRetry))
 	_, err := client.Execute(testCtx(t), env.Client, FlakyFlow.Hang, 0)
 	if !errors.Is(err, infinitic.ErrTimeout) {
 		t.Fatalf("want timeout, got %v", err)
@@ -158,7 +158,7 @@ func TestTaskTimeoutCancelsContext(t *testing.T) {
 }
 
 func TestChildTimeoutAsSeenByCaller(t *testing.T) {
-	env := flakyEnv(t, &flaky{}, worker.Retry(infinitic.RetryPolicy{MinDelay: time.Hour, MaxDelay: time.Hour, MaxRetries: 1000}))
+	env := flakyEnv(t, &flaky{}, worker.WithRetry(infinitic.RetryPolicy{MinDelay: time.Hour, MaxDelay: time.Hour, MaxRetries: 1000}))
 	got, err := client.Execute(testCtx(t), env.Client, FlakyFlow.Child, 10*time.Minute)
 	if !errors.Is(err, infinitic.ErrTimeout) || got != "" {
 		t.Fatalf("want timeout, got %q %v", got, err)

@@ -53,8 +53,8 @@ func (gated) Run(ctx workflow.Context, n int) (int, error) {
 func TestRetryTasksResumesAFailedWorkflow(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		opts []worker.Option
-	}{{"live", nil}, {"replay each step", []worker.Option{worker.CacheSize(0)}}} {
+		opts []worker.WorkflowOption
+	}{{"live", nil}, {"replay each step", []worker.WorkflowOption{worker.WithCacheSize(0)}}} {
 		t.Run(tc.name, func(t *testing.T) {
 			env := infinitictest.New(t)
 			on, calls := &atomic.Bool{}, &atomic.Int64{}
@@ -62,7 +62,7 @@ func TestRetryTasksResumesAFailedWorkflow(t *testing.T) {
 			if err := worker.AddService[Calc](env.Worker, adds); err != nil {
 				t.Fatal(err)
 			}
-			if err := worker.AddService[Switch](env.Worker, switchImpl{on, calls}, worker.Retry(infinitic.NoRetry)); err != nil {
+			if err := worker.AddService[Switch](env.Worker, switchImpl{on, calls}, worker.WithRetry(infinitic.NoRetry)); err != nil {
 				t.Fatal(err)
 			}
 			if err := worker.AddWorkflow(env.Worker, func() Gated { return gated{} }, tc.opts...); err != nil {

@@ -45,7 +45,7 @@ func divergedShifty(t *testing.T) (*infinitictest.Env, *client.Run[int], *atomic
 	if err := worker.AddService[Calc](env.Worker, &calc{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := worker.AddWorkflow(env.Worker, func() Shifty { return shifty{variant} }, worker.CacheSize(0)); err != nil {
+	if err := worker.AddWorkflow(env.Worker, func() Shifty { return shifty{variant} }, worker.WithCacheSize(0)); err != nil {
 		t.Fatal(err)
 	}
 	env.Start()

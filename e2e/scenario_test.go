@@ -143,11 +143,11 @@ func newEnv(t *testing.T, opts ...infinitictest.Option) (*infinitictest.Env, *ca
 }
 
 // newEnvWith registers Calc and Sums, the workflow engine with wfOpts.
-func newEnvWith(t testing.TB, wfOpts []worker.Option, opts ...infinitictest.Option) (*infinitictest.Env, *calc) {
+func newEnvWith(t testing.TB, wfOpts []worker.WorkflowOption, opts ...infinitictest.Option) (*infinitictest.Env, *calc) {
 	t.Helper()
 	env := infinitictest.New(t, opts...)
 	impl := &calc{}
-	if err := worker.AddService[Calc](env.Worker, impl, worker.Retry(infinitic.RetryPolicy{MaxRetries: 2})); err != nil {
+	if err := worker.AddService[Calc](env.Worker, impl, worker.WithRetry(infinitic.RetryPolicy{MaxRetries: 2})); err != nil {
 		t.Fatal(err)
 	}
 	if err := worker.AddWorkflow(env.Worker, func() Sums { return sums{} }, wfOpts...); err != nil {
@@ -164,7 +164,7 @@ func testCtx(t *testing.T) context.Context {
 }
 
 func TestScenarios(t *testing.T) {
-	run := func(opts ...worker.Option) func(t *testing.T) {
+	run := func(opts ...worker.WorkflowOption) func(t *testing.T) {
 		return func(t *testing.T) {
 			env, _ := newEnvWith(t, opts)
 			testScenarios(t, env)
@@ -173,9 +173,9 @@ func TestScenarios(t *testing.T) {
 	t.Run("live cache", run())
 	// Without cache every step replays the history from the store, as
 	// after a crash.
-	t.Run("replay each step", run(worker.CacheSize(0)))
+	t.Run("replay each step", run(worker.WithCacheSize(0)))
 	// Small batches and a tiny cache: evictions in the middle of runs.
-	t.Run("evictions", run(worker.CacheSize(1), worker.BatchSize(1), worker.Concurrency(1)))
+	t.Run("evictions", run(worker.WithCacheSize(1), worker.WithFetchSize(1), worker.WithConcurrency(1)))
 }
 
 func testScenarios(t *testing.T, env *infinitictest.Env) {

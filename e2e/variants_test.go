@@ -48,8 +48,8 @@ func (orderFlow) Track(ctx workflow.Context, _ int) (string, error) {
 func TestChannelVariants(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		opts []worker.Option
-	}{{"live", nil}, {"replay each step", []worker.Option{worker.CacheSize(0)}}} {
+		opts []worker.WorkflowOption
+	}{{"live", nil}, {"replay each step", []worker.WorkflowOption{worker.WithCacheSize(0)}}} {
 		t.Run(tc.name, func(t *testing.T) {
 			env := infinitictest.New(t)
 			if err := worker.AddWorkflow(env.Worker, func() OrderFlow { return orderFlow{} }, tc.opts...); err != nil {

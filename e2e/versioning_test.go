@@ -85,7 +85,7 @@ func TestVersioning(t *testing.T) {
 			t.Fatal(err)
 		}
 		for v, impl := range versions {
-			if err := worker.AddWorkflow(w, impl, worker.Version(v), worker.CacheSize(0)); err != nil {
+			if err := worker.AddWorkflow(w, impl, worker.WithVersion(v), worker.WithCacheSize(0)); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -24,13 +24,13 @@ type BatchResult[O any] struct {
 	Err    error
 }
 
-// batchSpec is a Batch option waiting for the worker's codec.
+// batchSpec is a WithBatch option waiting for the worker's codec.
 type batchSpec struct {
 	method any
 	build  func(codec infinitic.Codec) engine.BatchConfig
 }
 
-// Batch makes the service method (a method expression such as
+// WithBatch makes the service method (a method expression such as
 // Emails.Send) run in batches (Infinitic's @Batch): calls are gathered
 // until maxMessages of them are waiting or the first waited maxWait, then
 // run handles them at once and returns one result per item, in order. Only
@@ -38,19 +38,19 @@ type batchSpec struct {
 // share a batch. Workflows call the method as usual; each call gets its
 // own result or error. The service's implementation of the method itself
 // is not used.
-func Batch[S, I, O any](method func(S, context.Context, I) (O, error), maxMessages int, maxWait time.Duration,
-	run func(ctx context.Context, items []BatchItem[I]) []BatchResult[O]) Option {
+func WithBatch[S, I, O any](method func(S, context.Context, I) (O, error), maxMessages int, maxWait time.Duration,
+	run func(ctx context.Context, items []BatchItem[I]) []BatchResult[O]) ServiceOption {
 	build := func(codec infinitic.Codec) engine.BatchConfig {
 		return engine.BatchConfig{MaxMessages: maxMessages, MaxWait: maxWait, Run: func(ctx context.Context, calls []engine.BatchCall) []engine.BatchOutcome {
 			return runBatch(ctx, codec, calls, run)
 		}}
 	}
-	return func(o *options) {
+	return serviceOption(func(o *serviceOptions) {
 		o.batches = append(o.batches, batchSpec{method: method, build: build})
 		if maxMessages < 1 || maxWait <= 0 || run == nil {
-			o.invalid = fmt.Errorf("worker: Batch needs maxMessages ≥ 1, maxWait > 0 and a function, got %d, %v", maxMessages, maxWait)
+			o.invalid = fmt.Errorf("worker: WithBatch needs maxMessages ≥ 1, maxWait > 0 and a function, got %d, %v", maxMessages, maxWait)
 		}
-	}
+	})
 }
 
 // runBatch decodes the calls, runs the user's batch function and encodes
@@ -93,13 +93,13 @@ func runBatch[I, O any](ctx context.Context, codec infinitic.Codec, calls []engi
 	return out
 }
 
-// batchConfigs resolves the Batch options of a service.
+// batchConfigs resolves the WithBatch options of a service.
 func (w *Worker) batchConfigs(contract *engine.Contract, specs []batchSpec) (map[string]engine.BatchConfig, error) {
 	batches := map[string]engine.BatchConfig{}
 	for _, b := range specs {
 		parsed, err := naming.Parse(b.method)
 		if err != nil || parsed.Contract != contract.Type {
-			return nil, fmt.Errorf("worker: service %s: %w: Batch(%T) is not a method expression of %s", contract.Name, infinitic.ErrInvalidContract, b.method, contract.Type)
+			return nil, fmt.Errorf("worker: service %s: %w: WithBatch(%T) is not a method expression of %s", contract.Name, infinitic.ErrInvalidContract, b.method, contract.Type)
 		}
 		batches[w.names.Method(parsed)] = b.build(w.cfg.Codec)
 	}

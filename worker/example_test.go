@@ -57,7 +57,7 @@ func (checkout) Pay(ctx workflow.Context, cents int) (string, error) {
 
 // run hosts impl with opts and Checkout on a worker, on an in-memory
 // transport and store, and pays 4200 cents.
-func run(impl Payment, opts ...worker.Option) (string, error) {
+func run(impl Payment, opts ...worker.ServiceOption) (string, error) {
 	ctx := context.Background()
 	tr, st := memory.New(), memstore.New()
 	defer tr.Close()
@@ -88,19 +88,19 @@ func run(impl Payment, opts ...worker.Option) (string, error) {
 // retry policy that retries a failed attempt after 10ms.
 func ExampleAddService() {
 	fmt.Println(run(Payment(flakyPayment{}),
-		worker.Concurrency(4),
-		worker.Retry(infinitic.RetryPolicy{MinDelay: 10 * time.Millisecond, MaxRetries: 3}),
+		worker.WithConcurrency(4),
+		worker.WithRetry(infinitic.RetryPolicy{MinDelay: 10 * time.Millisecond, MaxRetries: 3}),
 	))
 	// Output:
 	// charged 4200 cents at attempt 2 <nil>
 }
 
-// Timeout cancels the context of an attempt that runs too long; the
+// WithTimeout cancels the context of an attempt that runs too long; the
 // attempt fails with an error matching infinitic.ErrTimeout and is retried.
-func ExampleTimeout() {
+func ExampleWithTimeout() {
 	fmt.Println(run(Payment(slowPayment{}),
-		worker.Timeout(50*time.Millisecond),
-		worker.Retry(infinitic.RetryPolicy{MinDelay: 10 * time.Millisecond, MaxRetries: 1}),
+		worker.WithTimeout(50*time.Millisecond),
+		worker.WithRetry(infinitic.RetryPolicy{MinDelay: 10 * time.Millisecond, MaxRetries: 1}),
 	))
 	// Output:
 	// charged 4200 cents at attempt 2 <nil>
@@ -108,10 +108,44 @@ func ExampleTimeout() {
 
 // Without retries, the workflow fails with the task's failure, whose cause
 // is the timeout.
-func ExampleTimeout_noRetry() {
-	_, err := run(Payment(slowPayment{}), worker.Timeout(50*time.Millisecond), worker.Retry(infinitic.NoRetry))
+func ExampleWithTimeout_noRetry() {
+	_, err := run(Payment(slowPayment{}), worker.WithTimeout(50*time.Millisecond), worker.WithRetry(infinitic.NoRetry))
 	var task *infinitic.TaskFailedError
 	fmt.Println(errors.As(err, &task), task.Attempt, errors.Is(err, infinitic.ErrTimeout))
 	// Output:
 	// true 1 true
+}
+
+// Options say what they apply to: WithConcurrency serves both AddService
+// and AddWorkflow, WithRetry only services, WithRetention only workflows
+// (passing one to the other does not compile).
+func ExampleAddWorkflow() {
+	ctx := context.Background()
+	tr, st := memory.New(), memstore.New()
+	defer tr.Close()
+	w, err := worker.New(worker.Config{Transport: tr, Store: st})
+	if err != nil {
+		panic(err)
+	}
+	err = errors.Join(
+		worker.AddService(w, Payment(flakyPayment{}), worker.WithConcurrency(8),
+			worker.WithRetry(infinitic.RetryPolicy{MinDelay: time.Millisecond, MaxRetries: 1})),
+		worker.AddWorkflow(w, func() Checkout { return checkout{} }, worker.WithConcurrency(64),
+			worker.WithRetention(time.Hour)),
+	)
+	if err != nil {
+		panic(err)
+	}
+	workerCtx, stop := context.WithCancel(ctx)
+	stopped := make(chan error)
+	go func() { stopped <- w.Run(workerCtx) }()
+	defer func() { stop(); <-stopped }()
+	c, err := client.New(ctx, client.Config{Transport: tr})
+	if err != nil {
+		panic(err)
+	}
+	defer c.Close()
+	fmt.Println(client.Execute(ctx, c, Checkout.Pay, 99))
+	// Output:
+	// charged 99 cents at attempt 2 <nil>
 }

@@ -88,94 +88,11 @@ func (w *Worker) env() engine.Env {
 	return engine.Env{Transport: w.cfg.Transport, Store: w.cfg.Store, Codec: w.cfg.Codec, Names: w.names, Clock: w.cfg.Clock, Logger: w.cfg.Logger}
 }
 
-// Option tunes one registered component.
-type Option func(*options)
-
-type options struct {
-	concurrency int
-	retry       infinitic.RetryPolicy
-	timeout     time.Duration
-	grace       time.Duration
-	batch       int
-	cache       int
-	delegated   []any
-	version     int
-	retention   time.Duration
-	batches     []batchSpec
-	invalid     error // set by an option given bad values
-}
-
-// Concurrency sets how many tasks (services) or instances (workflows) are
-// processed in parallel. Default 16.
-func Concurrency(n int) Option { return func(o *options) { o.concurrency = n } }
-
-// Retry sets the retry policy of a service. Default:
-// infinitic.DefaultRetryPolicy. A service implementing
-// infinitic.RetryDecider decides per error instead.
-func Retry(p infinitic.RetryPolicy) Option { return func(o *options) { o.retry = p } }
-
-// Timeout bounds each task attempt of a service: the method's context is
-// canceled when it elapses. Default: none.
-func Timeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
-
-// Grace is how long a timed-out task may take to return after its context
-// is canceled before it is abandoned as failed. Default: 1s.
-func Grace(d time.Duration) Option { return func(o *options) { o.grace = d } }
-
-// BatchSize sets how many messages a workflow engine fetches and applies
-// at once (one state write per instance per batch). Default 128.
-func BatchSize(n int) Option { return func(o *options) { o.batch = n } }
-
-// CacheSize sets how many running instances a workflow engine keeps live in
-// memory (avoiding history replays). Default 8192.
-func CacheSize(n int) Option { return func(o *options) { o.cache = n } }
-
-// Retention sets how long the outcome of a finished workflow instance is
-// kept (for late Await calls and inspection) before it is deleted from the
-// store. Default 0: kept forever. The history of an instance is always
-// deleted when it completes; a failed instance's outcome is also subject
-// to retention.
-func Retention(d time.Duration) Option { return func(o *options) { o.retention = d } }
-
-// Version registers a workflow implementation as version v (default 0).
-// Register several versions of one workflow, each with AddWorkflow: new
-// instances start on the highest version, running instances keep the
-// version they started with, so changing workflow code never breaks them.
-// Options other than Version are taken from the first registration.
-func Version(v int) Option { return func(o *options) { o.version = v } }
-
-// Delegated marks service methods (method expressions such as
-// Payments.Charge) as delegated: when such a method returns without error,
-// the task is not completed; an external system completes it later with
-// client.CompleteDelegatedTask, using the task id from
-// infinitic.TaskFrom(ctx). Errors are retried as usual.
-func Delegated(methods ...any) Option {
-	return func(o *options) { o.delegated = append(o.delegated, methods...) }
-}
-
-func buildOptions(opts []Option, defaults options) (options, error) {
-	o := defaults
-	for _, opt := range opts {
-		opt(&o)
-	}
-	switch {
-	case o.invalid != nil:
-		return o, o.invalid
-	case o.concurrency < 1:
-		return o, fmt.Errorf("worker: concurrency must be at least 1, got %d", o.concurrency)
-	case o.batch < 1:
-		return o, fmt.Errorf("worker: batch size must be at least 1, got %d", o.batch)
-	case o.timeout < 0 || o.grace < 0 || o.retention < 0:
-		return o, errors.New("worker: timeouts must not be negative")
-	}
-	return o, o.retry.Validate()
-}
-
 // AddService registers impl as the implementation of service contract S
 // (an interface type whose methods look like M(ctx context.Context[, in
 // I]) (O, error)).
-func AddService[S any](w *Worker, impl S, opts ...Option) error {
-	o, err := buildOptions(opts, options{concurrency: 16, batch: 1, grace: time.Second})
+func AddService[S any](w *Worker, impl S, opts ...ServiceOption) error {
+	o, err := buildServiceOptions(opts)
 	if err != nil {
 		return err
 	}
@@ -191,7 +108,7 @@ func AddService[S any](w *Worker, impl S, opts ...Option) error {
 	for _, m := range o.delegated {
 		parsed, err := naming.Parse(m)
 		if err != nil || parsed.Contract != c.Type {
-			return fmt.Errorf("worker: service %s: %w: Delegated(%T) is not a method expression of %s", c.Name, infinitic.ErrInvalidContract, m, c.Type)
+			return fmt.Errorf("worker: service %s: %w: WithDelegated(%T) is not a method expression of %s", c.Name, infinitic.ErrInvalidContract, m, c.Type)
 		}
 		delegated[w.names.Method(parsed)] = true
 	}
@@ -208,14 +125,14 @@ func AddService[S any](w *Worker, impl S, opts ...Option) error {
 // AddWorkflow registers workflow contract W (an interface type whose
 // methods look like M(ctx workflow.Context[, in I]) (O, error)); newW
 // returns a fresh implementation for each instance.
-func AddWorkflow[W any](w *Worker, newW func() W, opts ...Option) error {
+func AddWorkflow[W any](w *Worker, newW func() W, opts ...WorkflowOption) error {
 	if w.cfg.Store == nil {
 		return errors.New("worker: Config.Store is required to run workflows")
 	}
 	if newW == nil {
 		return fmt.Errorf("worker: workflow: %w: nil factory", infinitic.ErrInvalidContract)
 	}
-	o, err := buildOptions(opts, options{concurrency: 16, batch: 128, cache: 8192})
+	o, err := buildWorkflowOptions(opts)
 	if err != nil {
 		return err
 	}
@@ -238,7 +155,7 @@ func AddWorkflow[W any](w *Worker, newW func() W, opts ...Option) error {
 	}
 	w.mu.Unlock()
 	cfg := &engine.WorkflowConfig{Contract: c, Versions: map[int]func() any{o.version: factory},
-		Concurrency: o.concurrency, BatchSize: o.batch, CacheSize: o.cache, Retention: o.retention}
+		Concurrency: o.concurrency, BatchSize: o.fetchSize, CacheSize: o.cacheSize, Retention: o.retention}
 	if err := w.add("workflow "+c.Name, engine.NewWorkflowEngine(w.env(), *cfg)); err != nil {
 		return err
 	}

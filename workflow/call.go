@@ -31,7 +31,7 @@ func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout =
 func WithTags(tags ...string) Option { return func(o *options) { o.tags = tags } }
 
 // WithBatchKey sets the batch key of a call to a batched service method
-// (worker.Batch): only calls with the same key are batched together.
+// (worker.WithBatch): only calls with the same key are batched together.
 func WithBatchKey(key string) Option { return func(o *options) { o.batchKey = key } }
 
 // WithMeta sets metadata on a task or child workflow.

@@ -29,7 +29,7 @@
 // A replay that does not match its history (a command of another kind or
 // target at a position) fails the instance with a
 // *infinitic.NonDeterminismError naming the workflow, method and
-// position. Change running workflows with versions (worker.Version), or
+// position. Change running workflows with versions (worker.WithVersion), or
 // fix and retry (client Run.RetryWorkflowTask).
 //
 // # Tasks and child workflows

@@ -30,7 +30,7 @@ type Options struct {
 	// the throughput phase (backend still open).
 	HeapProfile string
 	// Retention, if set, deletes finished instances after it (see
-	// worker.Retention); by default they are kept.
+	// worker.WithRetention); by default they are kept.
 	Retention time.Duration
 	// Backend opens the transport and the store. Required.
 	Backend Backend
@@ -195,15 +195,15 @@ func startWorker(ctx context.Context, s *Stack, opts Options) (stop func() error
 	if err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
 	}
-	if err := worker.AddService[BenchSteps](w, steps{}, worker.Concurrency(opts.ServiceConcurrency)); err != nil {
+	if err := worker.AddService[BenchSteps](w, steps{}, worker.WithConcurrency(opts.ServiceConcurrency)); err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
 	}
-	wopts := []worker.Option{worker.Concurrency(opts.WorkflowConcurrency)}
+	wopts := []worker.WorkflowOption{worker.WithConcurrency(opts.WorkflowConcurrency)}
 	if opts.BatchSize > 0 {
-		wopts = append(wopts, worker.BatchSize(opts.BatchSize))
+		wopts = append(wopts, worker.WithFetchSize(opts.BatchSize))
 	}
 	if opts.Retention > 0 {
-		wopts = append(wopts, worker.Retention(opts.Retention))
+		wopts = append(wopts, worker.WithRetention(opts.Retention))
 	}
 	if err := worker.AddWorkflow(w, func() BenchFlow { return flow{} }, wopts...); err != nil {
 		return nil, fmt.Errorf("bench: %w", err)

@@ -142,10 +142,10 @@ func runWorker(url, execLog string) error {
 	if err != nil {
 		return err
 	}
-	if err := worker.AddService[Steps](w, steps{log}, worker.Concurrency(64)); err != nil {
+	if err := worker.AddService[Steps](w, steps{log}, worker.WithConcurrency(64)); err != nil {
 		return err
 	}
-	if err := worker.AddWorkflow(w, func() Flows { return flows{} }, worker.Concurrency(16)); err != nil {
+	if err := worker.AddWorkflow(w, func() Flows { return flows{} }, worker.WithConcurrency(16)); err != nil {
 		return err
 	}
 	fmt.Println("ready")
