@@ -25,6 +25,10 @@ import (
 	"github.com/infinitic-go/infinitic/transport"
 )
 
+// ErrClosed is returned by calls on a closed client, and by Await and
+// other waiting calls when the client is closed while they wait.
+var ErrClosed = errors.New("client: closed")
+
 // Config configures a Client. Transport is required.
 type Config struct {
 	// Transport carries the messages. Required.
@@ -97,7 +101,8 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 // ID is the client's unique id (its results subject).
 func (c *Client) ID() string { return c.id }
 
-// Close stops receiving results. Pending Await calls return ctx errors.
+// Close stops receiving results. Pending Await calls and later calls
+// return ErrClosed; the workflows keep running.
 func (c *Client) Close() error {
 	c.mu.Lock()
 	if c.closed {
@@ -178,6 +183,12 @@ func (c *Client) unwatch(id string) {
 }
 
 func (c *Client) publish(ctx context.Context, id, subject, key string, env *wire.Envelope) error {
+	c.mu.Lock()
+	closed := c.closed
+	c.mu.Unlock()
+	if closed {
+		return ErrClosed
+	}
 	env.SentAt = c.cfg.Clock.Now()
 	data, err := wire.Marshal(env)
 	if err != nil {

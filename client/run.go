@@ -136,7 +136,8 @@ func start[O any](ctx context.Context, c *Client, method any, in any, hasInput b
 // Await waits for the workflow's outcome: its result, or a
 // *infinitic.WorkflowFailedError with the whole cause chain, or
 // infinitic.ErrWorkflowUnknown. It returns ctx.Err() if ctx ends first; the
-// workflow keeps running and Await may be called again.
+// workflow keeps running and Await may be called again. It returns
+// ErrClosed once the client is closed.
 func (r *Run[O]) Await(ctx context.Context) (O, error) {
 	var zero O
 	if r.w == nil {
@@ -149,6 +150,8 @@ func (r *Run[O]) Await(ctx context.Context) (O, error) {
 	select {
 	case <-ctx.Done():
 		return zero, ctx.Err()
+	case <-r.c.done:
+		return zero, fmt.Errorf("client: await %s %s: %w", r.workflow, r.id, ErrClosed)
 	case <-r.w.ch:
 		r.release.Do(func() { r.c.unwatch(r.key) })
 	}

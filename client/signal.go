@@ -56,6 +56,8 @@ func (c *Client) request(ctx context.Context, requestID string, publish func() e
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
+	case <-c.done:
+		return ErrClosed
 	case r := <-ch:
 		if err := wire.ToError(r.Error); err != nil || decode == nil {
 			return err

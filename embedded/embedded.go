@@ -69,6 +69,7 @@ type Server struct {
 	ns     *server.Server
 	listen bool
 	dir    string
+	unlock func() // releases the data directory
 }
 
 // options validates cfg and builds the server options.
@@ -117,13 +118,21 @@ func (cfg Config) options() (*server.Options, error) {
 }
 
 // Start starts a server with cfg and waits until it accepts connections.
+// It fails if another server holds DataDir: each data directory is
+// locked by one server at a time (released by Shutdown, or when the
+// process dies).
 func Start(cfg Config) (*Server, error) {
 	opts, err := cfg.options()
 	if err != nil {
 		return nil, err
 	}
+	unlock, err := lockDir(opts.StoreDir)
+	if err != nil {
+		return nil, err
+	}
 	ns, err := server.NewServer(opts)
 	if err != nil {
+		unlock()
 		return nil, fmt.Errorf("embedded: create server (data dir %s): %w", opts.StoreDir, err)
 	}
 	if cfg.Logs {
@@ -137,6 +146,7 @@ func Start(cfg Config) (*Server, error) {
 	if !ns.ReadyForConnections(timeout) {
 		ns.Shutdown()
 		ns.WaitForShutdown()
+		unlock()
 		return nil, fmt.Errorf("embedded: server not ready after %v (data dir %s, listen %q): "+
 			"is the address in use or the directory unwritable? set Config.Logs for details",
 			timeout, opts.StoreDir, cfg.Listen)
@@ -144,9 +154,10 @@ func Start(cfg Config) (*Server, error) {
 	if !ns.JetStreamEnabled() {
 		ns.Shutdown()
 		ns.WaitForShutdown()
+		unlock()
 		return nil, fmt.Errorf("embedded: JetStream failed to start (data dir %s): set Config.Logs for details", opts.StoreDir)
 	}
-	return &Server{ns: ns, listen: cfg.Listen != "", dir: opts.StoreDir}, nil
+	return &Server{ns: ns, listen: cfg.Listen != "", dir: opts.StoreDir, unlock: unlock}, nil
 }
 
 // ClientURL returns the URL for clients of other processes, such as
@@ -182,8 +193,10 @@ func (s *Server) Connect(opts ...nats.Option) (*nats.Conn, error) {
 func (s *Server) NATSServer() *server.Server { return s.ns }
 
 // Shutdown stops the server and waits until it has stopped, closing its
-// clients' connections. JetStream data stays in DataDir.
+// clients' connections, then releases DataDir. JetStream data stays in
+// DataDir.
 func (s *Server) Shutdown() {
 	s.ns.Shutdown()
 	s.ns.WaitForShutdown()
+	s.unlock()
 }

@@ -87,3 +87,22 @@ func TestBadConfig(t *testing.T) {
 		}
 	}
 }
+
+// Two servers never open one data directory: the second fails with a
+// message that says so, and the directory is free again after Shutdown.
+func TestDataDirLocked(t *testing.T) {
+	dir := t.TempDir()
+	s, err := embedded.Start(embedded.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := embedded.Start(embedded.Config{DataDir: dir}); err == nil || !strings.Contains(err.Error(), "in use by another infinitic server") {
+		t.Fatalf("second server on the same data dir: want an in-use error, got %v", err)
+	}
+	s.Shutdown()
+	s, err = embedded.Start(embedded.Config{DataDir: dir})
+	if err != nil {
+		t.Fatalf("after Shutdown: %v", err)
+	}
+	s.Shutdown()
+}
