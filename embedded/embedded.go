@@ -172,11 +172,17 @@ func (s *Server) ClientURL() string {
 // DataDir returns the absolute JetStream storage directory.
 func (s *Server) DataDir() string { return s.dir }
 
+// ReconnectWait is how long connections made by Connect wait between
+// reconnection attempts (nats.go's default is 2s): after a restart of the
+// server, its clients are back within about this long.
+const ReconnectWait = 250 * time.Millisecond
+
 // Connect returns a new connection to the server: in-process when the
 // server does not listen, over TCP otherwise. opts are applied after the
-// defaults (client name "infinitic", reconnecting forever).
+// defaults (client name "infinitic", reconnecting forever, every
+// ReconnectWait).
 func (s *Server) Connect(opts ...nats.Option) (*nats.Conn, error) {
-	all := []nats.Option{nats.Name("infinitic"), nats.MaxReconnects(-1)}
+	all := []nats.Option{nats.Name("infinitic"), nats.MaxReconnects(-1), nats.ReconnectWait(ReconnectWait)}
 	url := s.ClientURL()
 	if url == "" {
 		all = append(all, nats.InProcessServer(s.ns))

@@ -206,16 +206,32 @@ func (c *consumer) Fetch(ctx context.Context, max int, maxWait time.Duration) ([
 }
 
 // wait blocks until one message is available, deadline passes (no error),
-// ctx is done or the consumer is closed (transport.ErrClosed).
+// the connection reconnects (no error: the pull request was lost with the
+// server), ctx is done or the consumer is closed (transport.ErrClosed).
 func (c *consumer) wait(ctx context.Context, deadline time.Time) ([]*delivery, error) {
 	wctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	stop := context.AfterFunc(c.ctx, cancel)
 	defer stop()
+	reconnected := c.t.reconnects.Next()
+	go func() {
+		select {
+		case <-reconnected:
+			cancel()
+		case <-wctx.Done():
+		}
+	}()
 	ds, err := c.fetch(c.jc.Fetch(1, jetstream.FetchContext(wctx)))
 	if (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, jetstream.ErrInvalidOption)) &&
 		!time.Now().Before(deadline) && ctx.Err() == nil {
 		err = nil // maxWait elapsed (FetchContext rejects an already passed deadline)
+	}
+	select {
+	case <-reconnected:
+		if ctx.Err() == nil && c.ctx.Err() == nil {
+			err = nil // pull again on the new connection
+		}
+	default:
 	}
 	if err == nil && c.ctx.Err() != nil && len(ds) == 0 {
 		err = transport.ErrClosed

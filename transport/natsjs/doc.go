@@ -32,6 +32,13 @@
 // (they then share its messages): create the consumers of different
 // groups of one subject one after the other.
 //
+// # Reconnects
+//
+// A pull request lives on the server that received it. When the
+// connection reconnects (after a server restart, for example), fetches
+// waiting on a pull request abandon it and pull again at once, instead of
+// waiting for its missing heartbeats (about 10 s).
+//
 // # Partitions
 //
 // Message.Key is hashed into one of Config.Partitions partition tokens

@@ -26,7 +26,8 @@ type Transport struct {
 	js   jetstream.JetStream
 	subj subjects
 
-	ensured sync.Map // transport subject -> struct{}: primary consumer exists
+	ensured    sync.Map // transport subject -> struct{}: primary consumer exists
+	reconnects *reconnects
 
 	mu        sync.Mutex
 	closed    bool
@@ -57,6 +58,7 @@ func New(ctx context.Context, nc *nats.Conn, cfg Config) (*Transport, error) {
 	if err := t.setup(ctx); err != nil {
 		return nil, err
 	}
+	t.reconnects = watchReconnects(nc)
 	return t, nil
 }
 
@@ -174,6 +176,7 @@ func (t *Transport) Close() error {
 	for _, c := range cs {
 		errs = append(errs, c.Close())
 	}
+	t.reconnects.stop()
 	return errors.Join(errs...)
 }
 
