@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/infinitic-go/infinitic/internal/errsafe"
 )
 
 // Sentinel errors. Match them with errors.Is.
@@ -89,7 +91,7 @@ func SentinelCode(err error) string {
 		}
 	}
 	for code, s := range sentinels {
-		if errors.Is(err, s) {
+		if errsafe.Is(err, s) {
 			return code
 		}
 	}
@@ -211,19 +213,26 @@ func NonRetryable(err error) error {
 	return nonRetryable{err}
 }
 
-// IsNonRetryable reports whether err was wrapped with NonRetryable.
+// IsNonRetryable reports whether err was wrapped with NonRetryable. It
+// looks at most 32 errors down the chain, so an error
+// that wraps itself cannot make it loop.
 func IsNonRetryable(err error) bool {
-	var nr nonRetryable
-	return errors.As(err, &nr)
+	_, ok := errsafe.As[nonRetryable](err)
+	return ok
 }
 
 // ErrorChain renders err and each of its causes on its own line, indented,
-// as a human-readable trace across workflows and tasks.
+// as a human-readable trace across workflows and tasks. It stops after 32
+// causes (an error that wraps itself would go on forever).
 func ErrorChain(err error) string {
 	var b strings.Builder
 	for i := 0; err != nil; i++ {
+		if i == errsafe.MaxDepth {
+			fmt.Fprintf(&b, "%s... (chain cut after %d causes)\n", strings.Repeat("  ", i), i)
+			break
+		}
 		fmt.Fprintf(&b, "%s%v\n", strings.Repeat("  ", i), err)
-		err = errors.Unwrap(err)
+		err = errsafe.Unwrap(err)
 	}
 	return b.String()
 }

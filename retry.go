@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"slices"
 	"time"
+
+	"github.com/infinitic-go/infinitic/internal/errsafe"
 )
 
 // RetryPolicy decides whether and when a failed task attempt is retried:
@@ -103,12 +105,10 @@ func (p RetryPolicy) Delay(retry int, err error) (time.Duration, bool) {
 // errorType is the Go type name of the innermost error in err's chain that
 // is not a wrapper added by infinitic.
 func errorType(err error) string {
-	var remote *RemoteError
-	if errors.As(err, &remote) {
+	if remote, ok := errsafe.As[*RemoteError](err); ok {
 		return remote.Type
 	}
-	var nr nonRetryable
-	if errors.As(err, &nr) {
+	if nr, ok := errsafe.As[nonRetryable](err); ok {
 		err = nr.err
 	}
 	return fmt.Sprintf("%T", err)

@@ -10,6 +10,7 @@ import (
 	"reflect"
 
 	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/internal/errsafe"
 	"github.com/infinitic-go/infinitic/internal/naming"
 )
 
@@ -110,6 +111,11 @@ func (m *Method) Invoke(recv reflect.Value, ctx any, input []byte, codec infinit
 	}
 	res := recv.Method(m.index).Call(args)
 	if err, _ := res[1].Interface().(error); err != nil {
+		if errsafe.TypedNil(err) {
+			// Most likely a success path returning a nil *MyError variable:
+			// retrying would return it again.
+			return nil, infinitic.NonRetryable(fmt.Errorf("%s: %s", m.GoName, errsafe.Message(err)))
+		}
 		return nil, err
 	}
 	out, err := codec.Marshal(res[0].Interface())

@@ -223,12 +223,19 @@ func (x *Executor) invoke(ctx context.Context, m *Method, ex *wire.Execute) (out
 	return m.Invoke(x.cfg.Impl, ctx, ex.Input, x.Codec)
 }
 
-// retryDelay asks the implementation (RetryDecider) or the policy.
-func (x *Executor) retryDelay(ex *wire.Execute, err error) (time.Duration, bool) {
+// retryDelay asks the implementation (RetryDecider) or the policy. A
+// RetryDecider that panics means no retry: the worker must not crash.
+func (x *Executor) retryDelay(ex *wire.Execute, err error) (delay time.Duration, retry bool) {
 	if err == nil || infinitic.IsNonRetryable(err) {
 		return 0, false
 	}
 	if dec, ok := x.cfg.Impl.Interface().(infinitic.RetryDecider); ok {
+		defer func() {
+			if r := recover(); r != nil {
+				x.logger.Error("RetryDecider panicked: the task fails without retry", "task", ex.TaskID, "panic", r)
+				delay, retry = 0, false
+			}
+		}()
 		return dec.RetryDelay(ex.Method, ex.Attempt, err)
 	}
 	return x.cfg.Retry.Delay(ex.Attempt, err)

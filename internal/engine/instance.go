@@ -1,13 +1,13 @@
 package engine
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/internal/errsafe"
 	"github.com/infinitic-go/infinitic/internal/replay"
 	"github.com/infinitic-go/infinitic/internal/wire"
 	"github.com/infinitic-go/infinitic/store"
@@ -304,7 +304,7 @@ func (e *WorkflowEngine) finish(in *instance, output []byte, err error) {
 		st.Outbox = append(st.Outbox, expireMessage(st.Workflow, st.ID, e.Clock.Now().Add(e.cfg.Retention)))
 	}
 	st.Buffered, st.Waiters = nil, nil
-	if err == nil || errors.Is(err, infinitic.ErrCanceled) {
+	if err == nil || errsafe.Is(err, infinitic.ErrCanceled) {
 		// The history is no longer needed: keep only the outcome. A failed
 		// instance keeps it, to be retried (RetryTasks, RetryWorkflowTask).
 		in.dropChunks = st.Sealed / wire.ChunkSize

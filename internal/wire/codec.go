@@ -17,7 +17,9 @@ func init() {
 	if err != nil {
 		panic(err)
 	}
-	decMode, err = cbor.DecOptions{MaxArrayElements: 1 << 24, MaxMapPairs: 1 << 20}.DecMode()
+	// Error chains nest up to errsafe.MaxDepth errors (two levels each
+	// through Previous) inside an envelope inside a state.
+	decMode, err = cbor.DecOptions{MaxArrayElements: 1 << 24, MaxMapPairs: 1 << 20, MaxNestedLevels: 128}.DecMode()
 	if err != nil {
 		panic(err)
 	}

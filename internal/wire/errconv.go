@@ -2,29 +2,41 @@ package wire
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/internal/errsafe"
 )
 
 // FromError converts a Go error into its wire form, keeping the public
 // error types of package infinitic and, for user errors, the type name,
-// message, exported fields and cause chain.
-func FromError(err error) *Error {
-	switch e := err.(type) {
-	case nil:
+// message, exported fields and cause chain. It never panics and never
+// loops: a typed nil, an Error or MarshalJSON method that panics, and a
+// cause chain deeper than errsafe.MaxDepth (an error that wraps itself)
+// become plain messages saying so.
+func FromError(err error) *Error { return fromError(err, 0) }
+
+func fromError(err error, depth int) *Error {
+	switch {
+	case err == nil:
 		return nil
+	case errsafe.TypedNil(err):
+		return &Error{Kind: ErrorRemote, Type: fmt.Sprintf("%T", err), Message: errsafe.Message(err)}
+	case depth >= errsafe.MaxDepth:
+		return &Error{Kind: ErrorRemote, Message: fmt.Sprintf("... (cause chain cut after %d errors: an error that wraps itself?)", depth)}
+	}
+	cause := func(err error) *Error { return fromError(err, depth+1) }
+	switch e := err.(type) {
 	case *infinitic.TaskFailedError:
 		w := &Error{Kind: ErrorTask, Message: e.Error(), Service: e.Service, Method: e.Method,
-			TaskID: e.TaskID, Attempt: e.Attempt, Cause: FromError(e.Cause)}
+			TaskID: e.TaskID, Attempt: e.Attempt, Cause: cause(e.Cause)}
 		for _, p := range e.Previous {
-			w.Previous = append(w.Previous, FromError(p))
+			w.Previous = append(w.Previous, cause(p))
 		}
 		return w
 	case *infinitic.WorkflowFailedError:
 		return &Error{Kind: ErrorWorkflow, Message: e.Error(), Workflow: e.Workflow, WorkflowID: e.ID,
-			Method: e.Method, Cause: FromError(e.Cause)}
+			Method: e.Method, Cause: cause(e.Cause)}
 	case *infinitic.NonDeterminismError:
 		return &Error{Kind: ErrorNonDeterminism, Message: e.Error(), Workflow: e.Workflow, WorkflowID: e.ID,
 			Method: e.Method, Position: e.Position, Type: e.Want, Stack: e.Got}
@@ -36,16 +48,22 @@ func FromError(err error) *Error {
 		return &Error{Kind: ErrorCanceled, Message: e.Reason, Workflow: e.Workflow, WorkflowID: e.ID}
 	case *infinitic.RemoteError:
 		return &Error{Kind: ErrorRemote, Type: e.Type, Message: e.Message, Stack: e.Stack, Fields: e.Fields,
-			Code: e.Code, Cause: FromError(e.Cause)}
+			Code: e.Code, Cause: cause(e.Cause)}
 	}
-	if infinitic.IsNonRetryable(err) && errors.Unwrap(err) != nil && !infinitic.IsNonRetryable(errors.Unwrap(err)) {
-		err = errors.Unwrap(err) // drop the NonRetryable marker itself
+	if infinitic.IsNonRetryable(err) && errsafe.Unwrap(err) != nil && !infinitic.IsNonRetryable(errsafe.Unwrap(err)) {
+		return fromError(errsafe.Unwrap(err), depth) // drop the NonRetryable marker itself
 	}
-	return &Error{Kind: ErrorRemote, Type: fmt.Sprintf("%T", err), Message: err.Error(), Fields: fields(err),
-		Code: infinitic.SentinelCode(err), Cause: FromError(errors.Unwrap(err))}
+	return &Error{Kind: ErrorRemote, Type: fmt.Sprintf("%T", err), Message: errsafe.Message(err), Fields: fields(err),
+		Code: infinitic.SentinelCode(err), Cause: cause(errsafe.Unwrap(err))}
 }
 
-func fields(err error) []byte {
+// fields is the JSON of err, nil if it has none or cannot be encoded.
+func fields(err error) (b []byte) {
+	defer func() {
+		if recover() != nil {
+			b = nil // a MarshalJSON that panics
+		}
+	}()
 	b, jerr := json.Marshal(err)
 	if jerr != nil || string(b) == "{}" || string(b) == "null" {
 		return nil

@@ -1,0 +1,93 @@
+package e2e_test
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/infinitic-go/infinitic/client"
+	"github.com/infinitic-go/infinitic/embedded"
+	"github.com/infinitic-go/infinitic/infinitictest"
+	"github.com/infinitic-go/infinitic/store"
+	"github.com/infinitic-go/infinitic/transport"
+	"github.com/infinitic-go/infinitic/worker"
+)
+
+// deployment is a running worker and a client on one backend, for the
+// scenarios that must behave the same on every backend.
+type deployment struct {
+	Worker    *worker.Worker
+	Client    *client.Client
+	Transport transport.Transport
+	Store     store.Store
+	// DeadLetters returns the reasons of the dead letters so far.
+	DeadLetters func(ctx context.Context) []string
+}
+
+// onBackends runs test on the in-memory test kit and on the embedded NATS
+// backend (data in a temporary directory), each with the components that
+// register adds to its worker.
+func onBackends(t *testing.T, register func(*testing.T, *worker.Worker), test func(*testing.T, *deployment)) {
+	t.Run("memory", func(t *testing.T) {
+		env := infinitictest.New(t)
+		register(t, env.Worker)
+		env.Start()
+		test(t, &deployment{Worker: env.Worker, Client: env.Client, Transport: env.Transport, Store: env.Store,
+			DeadLetters: func(context.Context) []string {
+				var reasons []string
+				for _, dl := range env.Transport.DeadLetters() {
+					reasons = append(reasons, dl.Reason)
+				}
+				return reasons
+			}})
+	})
+	t.Run("embedded", func(t *testing.T) {
+		test(t, startEmbedded(t, register))
+	})
+}
+
+// startEmbedded opens the embedded backend in a temporary directory and
+// runs a worker on it until the end of the test.
+func startEmbedded(t *testing.T, register func(*testing.T, *worker.Worker)) *deployment {
+	t.Helper()
+	b, err := embedded.Open(context.Background(), embedded.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	quiet := slog.New(slog.DiscardHandler)
+	w, err := worker.New(worker.Config{Transport: b.Transport, Store: b.Store, Logger: quiet, ShutdownGrace: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	register(t, w)
+	c, err := client.New(context.Background(), client.Config{Transport: b.Transport, Store: b.Store, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("worker: %v", err)
+		}
+		_ = c.Close()
+		if err := b.Close(); err != nil {
+			t.Errorf("close backend: %v", err)
+		}
+	})
+	return &deployment{Worker: w, Client: c, Transport: b.Transport, Store: b.Store,
+		DeadLetters: func(ctx context.Context) []string {
+			dls, err := b.Transport.DeadLetters(ctx, "", 1000)
+			if err != nil {
+				t.Errorf("read dead letters: %v", err)
+			}
+			var reasons []string
+			for _, dl := range dls {
+				reasons = append(reasons, dl.Reason)
+			}
+			return reasons
+		}}
+}
