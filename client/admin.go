@@ -11,7 +11,6 @@ import (
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/internal/wire"
 	"github.com/infinitic-go/infinitic/store"
-	"github.com/infinitic-go/infinitic/transport"
 )
 
 // CompleteTimers fires the running instance's pending timers now, as if
@@ -148,9 +147,8 @@ func (r *Run[O]) RetryWorkflowTask(ctx context.Context) error {
 // admin sends an operation to the instance and waits for its reply.
 func (r *Run[O]) admin(ctx context.Context, a *wire.Admin) error {
 	a.ID, a.ReplyTo = uuid.NewString(), r.c.id
-	env := &wire.Envelope{Kind: wire.KindAdmin, WorkflowID: r.id, Workflow: r.workflow, Admin: a}
 	err := r.c.request(ctx, a.ID, func() error {
-		return r.c.publish(ctx, "a:"+a.ID, transport.WorkflowSubject(r.workflow), r.id, env)
+		return r.c.publish(ctx, wire.AdminMessage(r.workflow, r.id, a))
 	}, nil)
 	if err == nil && a.Op != wire.AdminCompleteTimers && r.w != nil {
 		// A new outcome is coming: the next Await asks for it.

@@ -88,7 +88,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("client: %w", err)
 	}
 	id := uuid.NewString()
-	cons, err := cfg.Transport.Consume(ctx, transport.ClientSubject(id), transport.EphemeralGroup+id)
+	cons, err := cfg.Transport.Consume(ctx, wire.ClientSubject(id), transport.EphemeralGroup+id)
 	if err != nil {
 		return nil, fmt.Errorf("client: %w", err)
 	}
@@ -182,17 +182,17 @@ func (c *Client) unwatch(id string) {
 	}
 }
 
-func (c *Client) publish(ctx context.Context, id, subject, key string, env *wire.Envelope) error {
+func (c *Client) publish(ctx context.Context, m wire.Message) error {
 	c.mu.Lock()
 	closed := c.closed
 	c.mu.Unlock()
 	if closed {
 		return ErrClosed
 	}
-	env.SentAt = c.cfg.Clock.Now()
-	data, err := wire.Marshal(env)
+	m.Envelope.SentAt = c.cfg.Clock.Now()
+	o, err := m.Encode()
 	if err != nil {
 		return err
 	}
-	return c.cfg.Transport.Publish(ctx, transport.Message{ID: id, Subject: subject, Key: key, Data: data})
+	return c.cfg.Transport.Publish(ctx, transport.Message{ID: o.ID, Subject: o.Subject, Key: o.Key, Data: o.Data})
 }

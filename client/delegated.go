@@ -7,7 +7,6 @@ import (
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/internal/naming"
 	"github.com/infinitic-go/infinitic/internal/wire"
-	"github.com/infinitic-go/infinitic/transport"
 )
 
 // CompleteDelegatedTask completes a task of a delegated method (see
@@ -31,9 +30,8 @@ func CompleteDelegatedTask[S, I, O any](ctx context.Context, c *Client, method f
 	if err != nil {
 		return fmt.Errorf("client: encode result of delegated task %s: %w", taskID, err)
 	}
-	env := &wire.Envelope{Kind: wire.KindCompleted, WorkflowID: id, Workflow: workflow,
-		Completed: &wire.Completed{Position: pos, Output: out, Gen: gen}}
-	if err := c.publish(ctx, fmt.Sprintf("c:%s:%d:%d", id, pos, gen), transport.WorkflowSubject(workflow), id, env); err != nil {
+	p := wire.ParentRef{WorkflowID: id, Workflow: workflow, Position: pos, Gen: gen}
+	if err := c.publish(ctx, wire.CompletedMessage(p, out, nil)); err != nil {
 		return fmt.Errorf("client: complete delegated task %s: %w", taskID, err)
 	}
 	return nil

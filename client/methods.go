@@ -7,7 +7,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/internal/wire"
-	"github.com/infinitic-go/infinitic/transport"
 	"github.com/infinitic-go/infinitic/workflow"
 )
 
@@ -28,9 +27,8 @@ func StartMethod[W, I, O any](ctx context.Context, c *Client, method func(W, wor
 	}
 	runID := uuid.NewString()
 	run := &Run[O]{c: c, id: id, workflow: name, key: runID, w: c.watch(runID)}
-	env := &wire.Envelope{Kind: wire.KindDispatch, WorkflowID: id, Workflow: name,
-		Dispatch: &wire.Dispatch{Method: methodName, Input: input, Waiter: c.id, Run: runID}}
-	if err := c.publish(ctx, "s:"+runID, transport.WorkflowSubject(name), id, env); err != nil {
+	d := &wire.Dispatch{Method: methodName, Input: input, Waiter: c.id, Run: runID, Request: runID}
+	if err := c.publish(ctx, wire.StartMessage(name, id, d)); err != nil {
 		c.unwatch(runID)
 		return nil, fmt.Errorf("client: start %s.%s on %s: %w", name, methodName, id, err)
 	}
@@ -48,12 +46,10 @@ func Get[W, O any](ctx context.Context, c *Client, getter func(W, workflow.Conte
 	if err != nil {
 		return zero, err
 	}
-	requestID := uuid.NewString()
-	env := &wire.Envelope{Kind: wire.KindQuery, WorkflowID: id, Workflow: name,
-		Query: &wire.Query{ID: requestID, Method: methodName, ReplyTo: c.id}}
+	q := &wire.Query{ID: uuid.NewString(), Method: methodName, ReplyTo: c.id}
 	var out O
-	err = c.request(ctx, requestID, func() error {
-		return c.publish(ctx, "q:"+requestID, transport.WorkflowSubject(name), id, env)
+	err = c.request(ctx, q.ID, func() error {
+		return c.publish(ctx, wire.QueryMessage(name, id, q))
 	}, func(output []byte) error {
 		if len(output) == 0 {
 			return nil

@@ -10,7 +10,6 @@ import (
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/internal/naming"
 	"github.com/infinitic-go/infinitic/internal/wire"
-	"github.com/infinitic-go/infinitic/transport"
 	"github.com/infinitic-go/infinitic/workflow"
 )
 
@@ -117,16 +116,14 @@ func start[O any](ctx context.Context, c *Client, method any, in any, hasInput b
 		}
 		o.tags = append(slices.Clip(o.tags), "customId:"+o.customID)
 	}
-	runID := uuid.NewString()
-	d := &wire.Dispatch{Method: methodName, Tags: o.tags, Meta: o.meta, Waiter: c.id}
+	d := &wire.Dispatch{Method: methodName, Tags: o.tags, Meta: o.meta, Waiter: c.id, Request: uuid.NewString()}
 	if hasInput {
 		if d.Input, err = c.cfg.Codec.Marshal(in); err != nil {
 			return nil, fmt.Errorf("client: encode argument of %s.%s: %w", name, methodName, err)
 		}
 	}
 	run := &Run[O]{c: c, id: o.id, workflow: name, key: o.id, w: c.watch(o.id)}
-	env := &wire.Envelope{Kind: wire.KindDispatch, WorkflowID: o.id, Workflow: name, Dispatch: d}
-	if err := c.publish(ctx, "s:"+runID, transport.WorkflowSubject(name), o.id, env); err != nil {
+	if err := c.publish(ctx, wire.StartMessage(name, o.id, d)); err != nil {
 		c.unwatch(o.id)
 		return nil, fmt.Errorf("client: start %s: %w", name, err)
 	}
@@ -142,8 +139,8 @@ func (r *Run[O]) Await(ctx context.Context) (O, error) {
 	var zero O
 	if r.w == nil {
 		r.w = r.c.watch(r.key)
-		env := &wire.Envelope{Kind: wire.KindWait, WorkflowID: r.id, Workflow: r.workflow, Wait: &wire.Wait{Client: r.c.id}}
-		if err := r.c.publish(ctx, "w:"+r.id+":"+r.c.id+":"+uuid.NewString(), transport.WorkflowSubject(r.workflow), r.id, env); err != nil {
+		wait := &wire.Wait{Client: r.c.id, Request: uuid.NewString()}
+		if err := r.c.publish(ctx, wire.WaitMessage(r.workflow, r.id, wait)); err != nil {
 			return zero, fmt.Errorf("client: await %s %s: %w", r.workflow, r.id, err)
 		}
 	}
@@ -187,10 +184,8 @@ func Execute0[W, O any](ctx context.Context, c *Client, method func(W, workflow.
 // with infinitic.ErrWorkflowFinished when the instance already ended; for
 // an id that has not started yet it waits (like Send), bounded by ctx.
 func (r *Run[O]) Cancel(ctx context.Context, reason string) error {
-	id := uuid.NewString()
-	env := &wire.Envelope{Kind: wire.KindCancel, WorkflowID: r.id, Workflow: r.workflow,
-		Cancel: &wire.Cancel{ID: id, Reason: reason, ReplyTo: r.c.id}}
-	return r.c.request(ctx, id, func() error {
-		return r.c.publish(ctx, "k:"+id, transport.WorkflowSubject(r.workflow), r.id, env)
+	c := &wire.Cancel{ID: uuid.NewString(), Reason: reason, ReplyTo: r.c.id}
+	return r.c.request(ctx, c.ID, func() error {
+		return r.c.publish(ctx, wire.CancelMessage(r.workflow, r.id, c))
 	}, nil)
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/internal/wire"
-	"github.com/infinitic-go/infinitic/transport"
 	"github.com/infinitic-go/infinitic/workflow"
 )
 
@@ -32,9 +31,8 @@ func Send[W, T any](ctx context.Context, c *Client, ch workflow.Channel[W, T], i
 		return fmt.Errorf("client: encode value for channel %s: %w", ch.Name(), err)
 	}
 	sig := &wire.Signal{ID: uuid.NewString(), Channel: ch.Name(), Payload: payload, ReplyTo: c.id}
-	env := &wire.Envelope{Kind: wire.KindSignal, WorkflowID: id, Workflow: name, Signal: sig}
 	return c.request(ctx, sig.ID, func() error {
-		return c.publish(ctx, "g:"+sig.ID, transport.WorkflowSubject(name), id, env)
+		return c.publish(ctx, wire.SignalMessage(name, id, sig))
 	}, nil)
 }
 

@@ -14,7 +14,7 @@ import (
 func TestUndecodableMessageIsDeadLettered(t *testing.T) {
 	env, _ := newEnv(t)
 	ctx := testCtx(t)
-	garbage := transport.Message{ID: "garbage-1", Subject: transport.WorkflowSubject("Sums"), Key: "x", Data: []byte("not cbor at all")}
+	garbage := transport.Message{ID: "garbage-1", Subject: wire.WorkflowSubject("Sums"), Key: "x", Data: []byte("not cbor at all")}
 	if err := env.Transport.Publish(ctx, garbage); err != nil {
 		t.Fatal(err)
 	}

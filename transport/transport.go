@@ -30,7 +30,9 @@ type Message struct {
 	// ID is deterministic for a given logical message, so that a message
 	// published twice (for example after a crash) is recognised as the same.
 	ID string
-	// Subject names the destination (see the Subject helpers).
+	// Subject names the destination. Subjects are opaque to the transport
+	// (the engine's are defined in its wire protocol); a transport may map
+	// them to its own destinations.
 	Subject string
 	// Key is the partitioning key (a workflow id): messages with the same
 	// key preferably go to the same consumer. Never relied on for correctness.
@@ -90,19 +92,3 @@ const EphemeralGroup = "ephemeral-"
 
 // ErrClosed is returned by operations on a closed transport or consumer.
 var ErrClosed = errors.New("transport: closed")
-
-// Subjects used by the engine. Names must be valid NATS tokens; callers
-// validate user-provided names before building subjects.
-
-// WorkflowSubject is where a workflow's engine consumes its messages.
-func WorkflowSubject(workflow string) string { return "wf." + workflow }
-
-// ServiceSubject is where a service's executors consume task messages.
-func ServiceSubject(service string) string { return "svc." + service }
-
-// CancelSubject is where the executors of a service learn that running
-// tasks were canceled (every executor consumes it in its own group).
-func CancelSubject(service string) string { return "cancel." + service }
-
-// ClientSubject is where a client receives workflow results.
-func ClientSubject(clientID string) string { return "client." + clientID }

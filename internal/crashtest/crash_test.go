@@ -220,13 +220,11 @@ func dispatchAll(ctx context.Context, t *testing.T, tr transport.Transport, n in
 			method = "WithChild"
 		}
 		id := fmt.Sprintf("wf-%d", i)
-		env := &wire.Envelope{Kind: wire.KindDispatch, WorkflowID: id, Workflow: "Flows",
-			Dispatch: &wire.Dispatch{Method: method, Input: []byte(strconv.Itoa(i)), Waiter: "crashtest"}}
-		data, err := wire.Marshal(env)
+		o, err := wire.StartMessage("Flows", id, &wire.Dispatch{Method: method, Input: []byte(strconv.Itoa(i)), Waiter: "crashtest", Request: id}).Encode()
 		if err != nil {
 			t.Fatal(err)
 		}
-		batch = append(batch, transport.Message{ID: "s:" + id, Subject: transport.WorkflowSubject("Flows"), Key: id, Data: data})
+		batch = append(batch, transport.Message{ID: o.ID, Subject: o.Subject, Key: o.Key, Data: o.Data})
 		if len(batch) == 500 {
 			flush()
 		}
@@ -237,7 +235,7 @@ func dispatchAll(ctx context.Context, t *testing.T, tr transport.Transport, n in
 }
 
 func collect(ctx context.Context, t *testing.T, tr transport.Transport, res *results) {
-	c, err := tr.Consume(ctx, transport.ClientSubject("crashtest"), "crashtest")
+	c, err := tr.Consume(ctx, wire.ClientSubject("crashtest"), "crashtest")
 	if err != nil {
 		t.Error(err)
 		return

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/infinitic-go/infinitic/internal/wire"
-	"github.com/infinitic-go/infinitic/transport"
 )
 
 // applyAdmin carries out an operation on the instance.
@@ -45,10 +44,4 @@ func (e *WorkflowEngine) completeTimers(in *instance, now time.Time) {
 		in.rt.Apply(ev)
 		e.drain(in, now)
 	}
-}
-
-// expireMessage deletes the finished instance id after the retention.
-func expireMessage(workflow, id string, at time.Time) wire.Outgoing {
-	env := &wire.Envelope{Kind: wire.KindAdmin, WorkflowID: id, Workflow: workflow, Admin: &wire.Admin{ID: "e:" + id, Op: wire.AdminExpire}}
-	return outgoing("e:"+id+":"+at.Format(time.RFC3339Nano), transport.WorkflowSubject(workflow), id, env, at)
 }

@@ -52,7 +52,7 @@ func NewExecutor(env Env, cfg ServiceConfig) *Executor {
 
 // Run consumes tasks until ctx is done, then waits for running tasks.
 func (x *Executor) Run(ctx context.Context) error {
-	c, err := x.Transport.Consume(ctx, transport.ServiceSubject(x.cfg.Contract.Name), "executor")
+	c, err := x.Transport.Consume(ctx, wire.ServiceSubject(x.cfg.Contract.Name), "executor")
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil // stopped before it started: a clean shutdown
@@ -125,7 +125,7 @@ func (x *Executor) decode(d transport.Delivery) (*wire.Envelope, bool) {
 // delayed retry, or the final failure), then acks: a task message is acked
 // only once its outcome is durably published.
 func (x *Executor) conclude(ctx context.Context, it item, out []byte, runErr error) {
-	d, env, ex := it.d, it.env, it.env.Execute
+	d, ex := it.d, it.env.Execute
 	if x.cancels.isCanceled(ex.TaskID) {
 		_ = d.Ack() // canceled: nobody waits for its outcome, no retry
 		return
@@ -138,26 +138,25 @@ func (x *Executor) conclude(ctx context.Context, it item, out []byte, runErr err
 		_ = d.Ack() // the external system will complete it
 		return
 	case runErr == nil:
-		msg = completedMessage(p, out, nil)
+		msg = outgoing(wire.CompletedMessage(p, out, nil))
 	case retry:
 		x.logger.Warn("task attempt failed, will retry", "task", ex.TaskID, "method", ex.Method, "attempt", ex.Attempt, "in", delay, "err", runErr)
 		next := *ex
 		next.Attempt++
 		next.Previous = append(append([]*wire.Error(nil), ex.Previous...), wire.FromError(runErr))
-		e := &wire.Envelope{Kind: wire.KindExecute, WorkflowID: env.WorkflowID, Workflow: env.Workflow, Execute: &next}
-		msg = outgoing(executeID(ex.TaskID, next.Attempt), d.Message().Subject, p.WorkflowID, e, x.Clock.Now().Add(delay))
+		msg = outgoing(wire.ExecuteMessage(&next, x.Clock.Now().Add(delay)))
 	default:
 		failure := &infinitic.TaskFailedError{Service: ex.Service, Method: ex.Method, TaskID: ex.TaskID, Attempt: ex.Attempt, Cause: runErr}
 		for _, prev := range ex.Previous {
 			failure.Previous = append(failure.Previous, wire.ToError(prev))
 		}
 		x.logger.Error("task failed", "task", ex.TaskID, "method", ex.Method, "attempts", ex.Attempt, "err", runErr)
-		msg = completedMessage(p, nil, wire.FromError(failure))
+		msg = outgoing(wire.CompletedMessage(p, nil, wire.FromError(failure)))
 	}
 	if runErr == nil || !retry {
 		// One outcome per execute message: a task asked again (RetryTasks)
 		// must not look like a duplicate of its first outcome.
-		msg.ID = "c|" + d.Message().ID
+		msg.ID = wire.OutcomeID(d.Message().ID)
 	}
 	if err := x.pub.publish(ctx, msg); err != nil {
 		x.logger.Error("cannot publish task outcome, will run again", "task", ex.TaskID, "err", err)

@@ -6,12 +6,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/internal/errsafe"
 	"github.com/infinitic-go/infinitic/internal/replay"
 	"github.com/infinitic-go/infinitic/internal/wire"
 	"github.com/infinitic-go/infinitic/store"
-	"github.com/infinitic-go/infinitic/transport"
 )
 
 // instance is a workflow instance loaded in an engine: its stored head, the
@@ -46,7 +46,7 @@ func (e *WorkflowEngine) apply(in *instance, env *wire.Envelope, now time.Time) 
 	case wire.KindCompleted:
 		e.applyCompleted(in, env, now)
 	case wire.KindWait:
-		e.applyWait(in, env.Wait.Client, now)
+		e.applyWait(in, env.Wait.Client, env.Wait.Request)
 	case wire.KindQuery:
 		e.applyQuery(in, env.Query)
 	case wire.KindSignal, wire.KindCancel:
@@ -73,14 +73,14 @@ func (e *WorkflowEngine) applyDispatch(in *instance, env *wire.Envelope, now tim
 	if in.state != nil && in.state.Status != 0 {
 		// Already dispatched: a duplicate, or a second caller to join.
 		if d.Waiter != "" {
-			e.applyWait(in, d.Waiter, now)
+			e.applyWait(in, d.Waiter, d.Request)
 		}
 		if d.Parent != nil && in.state.Status != wire.StatusRunning {
 			// A retried parent asks again for the outcome of its child: a
 			// new message, not a duplicate of the first answer.
-			msg := completedMessage(*d.Parent, in.state.Output, in.state.Error)
-			msg.ID += fmt.Sprintf(":again:%d", now.UnixNano())
-			in.direct = append(in.direct, msg)
+			m := wire.CompletedMessage(*d.Parent, in.state.Output, in.state.Error)
+			m.ID = wire.AgainID(*d.Parent, d.Request)
+			in.direct = append(in.direct, outgoing(m))
 		}
 		return
 	}
@@ -128,17 +128,23 @@ func (e *WorkflowEngine) applyCompleted(in *instance, env *wire.Envelope, now ti
 	e.drain(in, now)
 }
 
-func (e *WorkflowEngine) applyWait(in *instance, client string, now time.Time) {
+// applyWait adds client to the waiters of a running instance, or answers
+// its request at once.
+func (e *WorkflowEngine) applyWait(in *instance, client, request string) {
+	answer := func(r *wire.Result) {
+		id := wire.AnswerID(in.id, "", client, request)
+		in.direct = append(in.direct, outgoing(wire.ResultMessage(e.contract.Name, in.id, client, id, r)))
+	}
 	switch {
 	case in.state == nil || in.state.Status == 0:
-		in.direct = append(in.direct, resultMessage(in.id, e.contract.Name, client, lateTag(now), &wire.Result{Unknown: true}))
+		answer(&wire.Result{Unknown: true})
 	case in.state.Status == wire.StatusRunning:
 		if !slices.Contains(in.state.Waiters, client) {
 			in.state.Waiters = append(in.state.Waiters, client)
 			in.changed = true
 		}
 	default:
-		in.direct = append(in.direct, resultMessage(in.id, e.contract.Name, client, lateTag(now), &wire.Result{Output: in.state.Output, Error: in.state.Error}))
+		answer(&wire.Result{Output: in.state.Output, Error: in.state.Error})
 	}
 }
 
@@ -172,7 +178,7 @@ func (e *WorkflowEngine) applyCancel(in *instance, c *wire.Cancel) {
 			switch p.Command.Kind {
 			case wire.CommandChild:
 				child, _, _ := strings.Cut(p.Command.Target, ".")
-				st.Outbox = append(st.Outbox, cancelMessage(child, replay.ChildID(st.ID, p.Position), "parent canceled"))
+				st.Outbox = append(st.Outbox, outgoing(wire.ChildCancelMessage(child, replay.ChildID(st.ID, p.Position), "parent canceled")))
 			case wire.CommandTask:
 				st.Outbox = append(st.Outbox, cancelTaskMessage(st, p))
 			}
@@ -205,13 +211,7 @@ func (e *WorkflowEngine) refusal(in *instance) error {
 func cancelTaskMessage(st *wire.State, p replay.PendingCommand) wire.Outgoing {
 	service, _, _ := strings.Cut(p.Command.Target, ".")
 	taskID := wire.TaskID(st.Workflow, st.ID, p.Position, p.Command.Gen)
-	env := &wire.Envelope{Kind: wire.KindCancel, WorkflowID: st.ID, Workflow: st.Workflow, Cancel: &wire.Cancel{ID: "kt:" + taskID, TaskID: taskID}}
-	return outgoing("kt:"+taskID, transport.CancelSubject(service), st.ID, env, time.Time{})
-}
-
-func cancelMessage(workflow, id, reason string) wire.Outgoing {
-	env := &wire.Envelope{Kind: wire.KindCancel, WorkflowID: id, Workflow: workflow, Cancel: &wire.Cancel{ID: "k:" + id, Reason: reason}}
-	return outgoing("k:"+id, transport.WorkflowSubject(workflow), id, env, time.Time{})
+	return outgoing(wire.CancelTaskMessage(st.Workflow, st.ID, service, taskID))
 }
 
 // buffer keeps an early message in the state until it can be applied.
@@ -291,17 +291,19 @@ func (e *WorkflowEngine) finish(in *instance, output []byte, err error) {
 		st.Error = wire.FromError(&infinitic.WorkflowFailedError{Workflow: st.Workflow, ID: st.ID, Method: st.Method, Cause: err})
 	}
 	for _, w := range st.Waiters {
-		st.Outbox = append(st.Outbox, resultMessage(st.ID, st.Workflow, w, fmt.Sprint(st.Generation), &wire.Result{Output: st.Output, Error: st.Error}))
+		id := wire.ResultID(st.ID, "", w, st.Generation)
+		st.Outbox = append(st.Outbox, outgoing(wire.ResultMessage(st.Workflow, st.ID, w, id, &wire.Result{Output: st.Output, Error: st.Error})))
 	}
 	if p := st.Parent; p != nil {
-		st.Outbox = append(st.Outbox, completedMessage(*p, st.Output, st.Error))
+		st.Outbox = append(st.Outbox, outgoing(wire.CompletedMessage(*p, st.Output, st.Error)))
 	}
 	for _, r := range slices.Clone(st.Runs) {
 		e.finishRun(in, r.Run, nil, fmt.Errorf("%w: the main method ended first", infinitic.ErrWorkflowFinished))
 	}
 	in.dropTags = append(in.dropTags, st.Tags...)
 	if e.cfg.Retention > 0 {
-		st.Outbox = append(st.Outbox, expireMessage(st.Workflow, st.ID, e.Clock.Now().Add(e.cfg.Retention)))
+		expire := wire.ExpireMessage(st.Workflow, st.ID, uuid.NewString(), e.Clock.Now().Add(e.cfg.Retention))
+		st.Outbox = append(st.Outbox, outgoing(expire))
 	}
 	st.Buffered, st.Waiters = nil, nil
 	if err == nil || errsafe.Is(err, infinitic.ErrCanceled) {
@@ -322,78 +324,44 @@ func (e *WorkflowEngine) commandMessage(st *wire.State, req replay.Request) (wir
 	parent := wire.ParentRef{WorkflowID: st.ID, Workflow: st.Workflow, Position: req.Position, Gen: req.Command.Gen}
 	switch req.Command.Kind {
 	case wire.CommandTask:
-		taskID := wire.TaskID(st.Workflow, st.ID, req.Position, req.Command.Gen)
-		env := &wire.Envelope{Kind: wire.KindExecute, WorkflowID: st.ID, Workflow: st.Workflow, Execute: &wire.Execute{
-			TaskID: taskID, Service: req.Service, Method: req.Method, Input: req.Input, Attempt: 1, Parent: parent, Meta: req.Meta,
-			BatchKey: req.BatchKey,
-		}}
-		return outgoing(executeID(taskID, 1), transport.ServiceSubject(req.Service), st.ID, env, time.Time{}), true
+		return outgoing(wire.ExecuteMessage(&wire.Execute{
+			TaskID: wire.TaskID(st.Workflow, st.ID, req.Position, req.Command.Gen), Service: req.Service, Method: req.Method,
+			Input: req.Input, Attempt: 1, Parent: parent, Meta: req.Meta, BatchKey: req.BatchKey,
+		}, time.Time{})), true
 	case wire.CommandTimer:
 		at, _ := req.At.MarshalText()
-		return completedAt(parent, at, req.At), true
+		timer := wire.CompletedMessage(parent, at, nil)
+		timer.DeliverAt = req.At
+		return outgoing(timer), true
 	case wire.CommandChild:
-		env := &wire.Envelope{Kind: wire.KindDispatch, WorkflowID: req.ChildID, Workflow: req.Service, Dispatch: &wire.Dispatch{
+		return outgoing(wire.ChildMessage(req.Service, req.ChildID, st.Generation, &wire.Dispatch{
 			Method: req.Method, Input: req.Input, Tags: req.Tags, Meta: req.Meta, Parent: &parent,
-		}}
-		return outgoing("d:"+req.ChildID, transport.WorkflowSubject(req.Service), req.ChildID, env, time.Time{}), true
+		})), true
 	case wire.CommandCancel:
 		switch {
 		case req.ChildID != "":
-			return cancelMessage(req.Service, req.ChildID, "canceled by parent"), true
+			return outgoing(wire.ChildCancelMessage(req.Service, req.ChildID, "canceled by parent")), true
 		case req.Canceled != nil && req.Canceled.Command.Kind == wire.CommandTask:
 			return cancelTaskMessage(st, *req.Canceled), true
 		}
 		return wire.Outgoing{}, false // a timer: its outcome will be ignored
 	case wire.CommandSend:
-		sig := &wire.Signal{ID: fmt.Sprintf("%s:%d", st.ID, req.Position), Channel: req.Method, Payload: req.Input}
-		env := &wire.Envelope{Kind: wire.KindSignal, WorkflowID: req.ChildID, Workflow: req.Service, Signal: sig}
-		return outgoing("g:"+sig.ID, transport.WorkflowSubject(req.Service), req.ChildID, env, time.Time{}), true
+		sig := &wire.Signal{ID: wire.SentSignalID(st.ID, req.Position), Channel: req.Method, Payload: req.Input}
+		return outgoing(wire.SignalMessage(req.Service, req.ChildID, sig)), true
 	}
 	return wire.Outgoing{}, false // inline, receive: nothing to send
 }
 
 // replyMessage answers a client's request.
 func replyMessage(client, request string, err error) wire.Outgoing {
-	return replyOutput(client, request, nil, err)
+	return outgoing(wire.ReplyMessage(client, request, nil, wire.FromError(err)))
 }
 
-// replyOutput answers a client's request with an output.
-func replyOutput(client, request string, output []byte, err error) wire.Outgoing {
-	env := &wire.Envelope{Kind: wire.KindReply, Reply: &wire.Reply{Request: request, Output: output, Error: wire.FromError(err)}}
-	return outgoing("y:"+request, transport.ClientSubject(client), request, env, time.Time{})
-}
-
-func executeID(taskID string, attempt int) string { return fmt.Sprintf("x:%s:%d", taskID, attempt) }
-
-// completedMessage resolves the position p of a workflow.
-func completedMessage(p wire.ParentRef, output []byte, err *wire.Error) wire.Outgoing {
-	env := &wire.Envelope{Kind: wire.KindCompleted, WorkflowID: p.WorkflowID, Workflow: p.Workflow,
-		Completed: &wire.Completed{Position: p.Position, Output: output, Error: err, Gen: p.Gen}}
-	return outgoing(fmt.Sprintf("c:%s:%d:%d", p.WorkflowID, p.Position, p.Gen), transport.WorkflowSubject(p.Workflow), p.WorkflowID, env, time.Time{})
-}
-
-// completedAt is a timer: a completion delivered at instant at.
-func completedAt(p wire.ParentRef, output []byte, at time.Time) wire.Outgoing {
-	m := completedMessage(p, output, nil)
-	m.DeliverAt = at
-	return m
-}
-
-// lateTag marks the answer to a Wait for an instance already ended.
-func lateTag(now time.Time) string { return fmt.Sprintf("late%d", now.UnixNano()) }
-
-// resultMessage tells client how the instance (or one of its method runs)
-// ended; tag tells apart the answers that are not duplicates of each other
-// (one per generation of the instance, one per late Wait).
-func resultMessage(wfID, workflow, client, tag string, r *wire.Result) wire.Outgoing {
-	env := &wire.Envelope{Kind: wire.KindResult, WorkflowID: wfID, Workflow: workflow, Result: r}
-	return outgoing(fmt.Sprintf("r:%s:%s:%s:%s", wfID, r.Run, client, tag), transport.ClientSubject(client), wfID, env, time.Time{})
-}
-
-func outgoing(id, subject, key string, env *wire.Envelope, at time.Time) wire.Outgoing {
-	data, err := wire.Marshal(env)
+// outgoing encodes m for the outbox.
+func outgoing(m wire.Message) wire.Outgoing {
+	o, err := m.Encode()
 	if err != nil {
 		panic(fmt.Sprintf("engine: encode envelope: %v", err)) // only plain data: cannot fail
 	}
-	return wire.Outgoing{ID: id, Subject: subject, Key: key, Data: data, DeliverAt: at}
+	return o
 }

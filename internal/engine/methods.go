@@ -19,18 +19,14 @@ func (e *WorkflowEngine) applyMethodRun(in *instance, env *wire.Envelope, now ti
 	}
 	st := in.state
 	if err := e.refusal(in); err != nil {
-		if d.Waiter != "" {
-			in.direct = append(in.direct, resultMessage(st.ID, st.Workflow, d.Waiter, "", &wire.Result{Run: d.Run, Error: wire.FromError(err)}))
-		}
+		e.refuseRun(in, d, err)
 		return
 	}
 	if slices.Contains(st.Applied, d.Run) {
 		return // a duplicate
 	}
 	if _, err := e.contract.Method(d.Method); err != nil {
-		if d.Waiter != "" {
-			in.direct = append(in.direct, resultMessage(st.ID, st.Workflow, d.Waiter, "", &wire.Result{Run: d.Run, Error: wire.FromError(err)}))
-		}
+		e.refuseRun(in, d, err)
 		return
 	}
 	e.remember(st, d.Run)
@@ -44,6 +40,15 @@ func (e *WorkflowEngine) applyMethodRun(in *instance, env *wire.Envelope, now ti
 	in.changed = true
 	in.rt.Start(ev)
 	e.drain(in, now)
+}
+
+// refuseRun answers the caller of a method run that cannot start.
+func (e *WorkflowEngine) refuseRun(in *instance, d *wire.Dispatch, err error) {
+	if d.Waiter != "" {
+		id := wire.AnswerID(in.id, d.Run, d.Waiter, d.Request)
+		res := &wire.Result{Run: d.Run, Error: wire.FromError(err)}
+		in.direct = append(in.direct, outgoing(wire.ResultMessage(e.contract.Name, in.id, d.Waiter, id, res)))
+	}
 }
 
 // finishRun notifies the callers of a parallel method run that ended.
@@ -60,7 +65,8 @@ func (e *WorkflowEngine) finishRun(in *instance, runID string, output []byte, er
 		res.Error = wire.FromError(&infinitic.WorkflowFailedError{Workflow: st.Workflow, ID: st.ID, Method: run.Method, Cause: err})
 	}
 	for _, w := range run.Waiters {
-		st.Outbox = append(st.Outbox, resultMessage(st.ID, st.Workflow, w, fmt.Sprint(st.Generation), res))
+		id := wire.ResultID(st.ID, runID, w, st.Generation)
+		st.Outbox = append(st.Outbox, outgoing(wire.ResultMessage(st.Workflow, st.ID, w, id, res)))
 	}
 	in.changed = true
 }
@@ -75,7 +81,7 @@ func (e *WorkflowEngine) applyQuery(in *instance, q *wire.Query) {
 			err = fmt.Errorf("getter %s.%s: %w", e.contract.Name, q.Method, err)
 		}
 	}
-	in.direct = append(in.direct, replyOutput(q.ReplyTo, q.ID, out, err))
+	in.direct = append(in.direct, outgoing(wire.ReplyMessage(q.ReplyTo, q.ID, out, wire.FromError(err))))
 }
 
 // remember records an applied request id, bounded by wire.MaxApplied.

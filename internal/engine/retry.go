@@ -69,7 +69,7 @@ func (e *WorkflowEngine) retryFailed(ctx context.Context, in *instance, now time
 	// Ask again for what the failed instance ignored meanwhile.
 	for _, p := range in.rt.Pending() {
 		if msg, ok := e.commandMessage(st, p.Request); ok {
-			msg.ID = fmt.Sprintf("%s:retry%d", msg.ID, st.Generation)
+			msg.ID = wire.RetryID(msg.ID, st.Generation)
 			st.Outbox = append(st.Outbox, msg)
 		}
 	}

@@ -86,6 +86,10 @@ type Dispatch struct {
 	// Run, when set, starts Method on the already running instance, in
 	// parallel with its other methods (a unique id of this method run).
 	Run string `cbor:"7,keyasint,omitempty"`
+	// Request tells this dispatch apart from other dispatches of the same
+	// instance (a uuid made once per client call; for a child, the
+	// parent's generation): an answer to it gets its own message id.
+	Request string `cbor:"8,keyasint,omitempty"`
 }
 
 // Execute asks a service executor to run one attempt of a task.
@@ -113,6 +117,9 @@ type Completed struct {
 // Wait registers a client waiting for a workflow's outcome.
 type Wait struct {
 	Client string `cbor:"1,keyasint"`
+	// Request is a uuid made once per wait call: the answer of an instance
+	// that already ended gets its own message id (see AnswerID).
+	Request string `cbor:"2,keyasint,omitempty"`
 }
 
 // Result tells a client how a workflow ended.

@@ -1,0 +1,19 @@
+package wire
+
+// Subjects. The client, the engines and the executors must agree on them
+// byte for byte; how a transport maps a subject to its own destinations
+// (NATS subjects, partitions) is the transport's business. Names are
+// validated (naming.Validate) before subjects are built from them.
+
+// WorkflowSubject is where a workflow's engines consume its messages.
+func WorkflowSubject(workflow string) string { return "wf." + workflow }
+
+// ServiceSubject is where a service's executors consume task messages.
+func ServiceSubject(service string) string { return "svc." + service }
+
+// CancelSubject is where the executors of a service learn that running
+// tasks were canceled (every executor consumes it in its own group).
+func CancelSubject(service string) string { return "cancel." + service }
+
+// ClientSubject is where a client receives results and replies.
+func ClientSubject(clientID string) string { return "client." + clientID }
