@@ -16,7 +16,8 @@ var (
 	ErrNotInWorkflow = errors.New("infinitic: workflow API called outside a workflow")
 	// ErrUnknownService is returned for a service no worker registered.
 	ErrUnknownService = errors.New("infinitic: unknown service")
-	// ErrUnknownWorkflow is returned for a workflow no worker registered.
+	// ErrUnknownWorkflow is returned for a workflow type (contract) no
+	// worker registered; compare ErrInstanceNotFound, for an instance id.
 	ErrUnknownWorkflow = errors.New("infinitic: unknown workflow")
 	// ErrUnknownMethod is returned for a method the contract does not have.
 	ErrUnknownMethod = errors.New("infinitic: unknown method")
@@ -27,9 +28,14 @@ var (
 	// ErrDecode is returned when a payload cannot be decoded into the
 	// expected type.
 	ErrDecode = errors.New("infinitic: cannot decode payload")
-	// ErrWorkflowUnknown is returned when awaiting a workflow id the engine
-	// has no state for.
-	ErrWorkflowUnknown = errors.New("infinitic: workflow unknown")
+	// ErrInstanceNotFound is returned by operations on a workflow instance
+	// id the engine has no state for: it never started, or its outcome was
+	// deleted after its retention (worker.WithRetention).
+	ErrInstanceNotFound = errors.New("infinitic: workflow instance not found")
+	// ErrNotFailed is returned when retrying (client Run.RetryTasks,
+	// Run.RetryWorkflowTask) an instance that has not failed, or that has
+	// no failed task matching the retry's selection.
+	ErrNotFailed = errors.New("infinitic: the workflow instance has not failed")
 	// ErrWorkflowFinished is returned when sending to a workflow that
 	// already completed or failed.
 	ErrWorkflowFinished = errors.New("infinitic: workflow already finished")
@@ -67,32 +73,41 @@ func (e *RemoteError) Is(target error) bool {
 	return e.Code != "" && SentinelCode(target) == e.Code
 }
 
-// sentinels gives each sentinel error a stable code for the wire.
-var sentinels = map[string]error{
-	"not-in-workflow":   ErrNotInWorkflow,
-	"unknown-service":   ErrUnknownService,
-	"unknown-workflow":  ErrUnknownWorkflow,
-	"unknown-method":    ErrUnknownMethod,
-	"invalid-contract":  ErrInvalidContract,
-	"decode":            ErrDecode,
-	"workflow-unknown":  ErrWorkflowUnknown,
-	"workflow-finished": ErrWorkflowFinished,
-	"non-deterministic": ErrNonDeterministic,
-	"timeout":           ErrTimeout,
-	"canceled":          ErrCanceled,
+// sentinels gives each sentinel error a stable code for the wire, in the
+// order SentinelCode tries them.
+var sentinels = []struct {
+	code string
+	err  error
+}{
+	{"canceled", ErrCanceled},
+	{"timeout", ErrTimeout},
+	{"non-deterministic", ErrNonDeterministic},
+	{"workflow-finished", ErrWorkflowFinished},
+	{"not-failed", ErrNotFailed},
+	{"workflow-unknown", ErrInstanceNotFound},
+	{"not-in-workflow", ErrNotInWorkflow},
+	{"unknown-service", ErrUnknownService},
+	{"unknown-workflow", ErrUnknownWorkflow},
+	{"unknown-method", ErrUnknownMethod},
+	{"invalid-contract", ErrInvalidContract},
+	{"decode", ErrDecode},
 }
 
-// SentinelCode returns the wire code of the first sentinel error of this
-// package that err matches, or "".
+// SentinelCode returns the wire code of a sentinel error of this package
+// that err matches, or "": err itself if it is one, else the first that
+// errors.Is matches, trying ErrCanceled, ErrTimeout, ErrNonDeterministic,
+// ErrWorkflowFinished, ErrNotFailed, ErrInstanceNotFound, then the
+// others. The wire encoding uses it so that errors.Is still matches after
+// the trip (see RemoteError.Code); users rarely need it.
 func SentinelCode(err error) string {
-	for code, s := range sentinels {
-		if err == s {
-			return code
+	for _, s := range sentinels {
+		if err == s.err {
+			return s.code
 		}
 	}
-	for code, s := range sentinels {
-		if errsafe.Is(err, s) {
-			return code
+	for _, s := range sentinels {
+		if errsafe.Is(err, s.err) {
+			return s.code
 		}
 	}
 	return ""

@@ -3,14 +3,10 @@ package client
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"sync"
 
 	"github.com/google/uuid"
-	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/internal/wire"
-	"github.com/infinitic-go/infinitic/store"
 )
 
 // CompleteTimers fires the running instance's pending timers now, as if
@@ -21,24 +17,14 @@ func (r *Run[O]) CompleteTimers(ctx context.Context) error {
 }
 
 // Inspect returns the stored state of the instance as indented JSON, for
-// humans and tools: status, method, tags, outcome, and the recent history
-// (commands and events; older history is in sealed chunks, counted in
-// "sealed"). Payloads that are JSON are shown as such. It needs
-// Config.Store.
+// humans: status, method, tags, outcome, and the recent history (commands
+// and events; older history is in sealed chunks, counted in "sealed").
+// Payloads that are JSON are shown as such. Its shape may change: programs
+// use Describe. It needs Config.Store.
 func (r *Run[O]) Inspect(ctx context.Context) (json.RawMessage, error) {
-	if r.c.cfg.Store == nil {
-		return nil, errors.New("client: Config.Store is required to inspect instances")
-	}
-	data, _, err := r.c.cfg.Store.Get(ctx, wire.StateKey(r.workflow, r.id))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("%w: %s %s", infinitic.ErrWorkflowUnknown, r.workflow, r.id)
-	}
+	st, err := r.load(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("client: inspect %s %s: %w", r.workflow, r.id, err)
-	}
-	st, err := wire.DecodeState(data)
-	if err != nil {
-		return nil, fmt.Errorf("client: inspect %s %s: %w", r.workflow, r.id, err)
+		return nil, err
 	}
 	return json.MarshalIndent(inspectView(st), "", "  ")
 }
@@ -71,7 +57,7 @@ type recordView struct {
 
 func inspectView(st *wire.State) stateView {
 	v := stateView{ID: st.ID, Workflow: st.Workflow, Method: st.Method, Version: st.Version, Tags: st.Tags, Meta: st.Meta,
-		Status: statusName(st.Status), Output: payload(st.Output), Commands: st.Commands, Sealed: st.Sealed, Buffered: len(st.Buffered)}
+		Status: statusOf(st.Status).String(), Output: payload(st.Output), Commands: st.Commands, Sealed: st.Sealed, Buffered: len(st.Buffered)}
 	if st.Error != nil {
 		v.Error = wire.ToError(st.Error).Error()
 	}
@@ -112,20 +98,6 @@ func payload(b []byte) any {
 		return json.RawMessage(b)
 	}
 	return b
-}
-
-func statusName(s wire.Status) string {
-	switch s {
-	case wire.StatusRunning:
-		return "running"
-	case wire.StatusCompleted:
-		return "completed"
-	case wire.StatusFailed:
-		return "failed"
-	case wire.StatusCanceled:
-		return "canceled"
-	}
-	return "pending"
 }
 
 // RetryTasks retries a failed instance from its first failed task (or

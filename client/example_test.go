@@ -110,8 +110,31 @@ func ExampleAttach() {
 		panic(err)
 	}
 	_, err = unknown.Await(ctx)
-	fmt.Println(errors.Is(err, infinitic.ErrWorkflowUnknown))
+	fmt.Println(errors.Is(err, infinitic.ErrInstanceNotFound))
 	// Output:
 	// welcome mail sent to alan@example.com <nil>
 	// true
+}
+
+// Describe tells what the store knows of an instance, typed: its status,
+// method, tags, custom id, parent, and for a failed instance the error.
+func ExampleRun_Describe() {
+	c, stop := deploy(&mailer{})
+	defer stop()
+	ctx := context.Background()
+	run, err := client.Start(ctx, c, Welcome.Greet, "ada@example.com",
+		client.WithCustomID("ada"), client.WithTags("cohort:2026"))
+	if err != nil {
+		panic(err)
+	}
+	if _, err := run.Await(ctx); err != nil {
+		panic(err)
+	}
+	d, err := run.Describe(ctx)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(d.Workflow, d.Method, d.Status, d.Status.Finished(), d.CustomID, d.Tags, d.Err)
+	// Output:
+	// Welcome Greet completed true ada [cohort:2026 customId:ada] <nil>
 }

@@ -132,7 +132,7 @@ func start[O any](ctx context.Context, c *Client, method any, in any, hasInput b
 
 // Await waits for the workflow's outcome: its result, or a
 // *infinitic.WorkflowFailedError with the whole cause chain, or
-// infinitic.ErrWorkflowUnknown. It returns ctx.Err() if ctx ends first; the
+// infinitic.ErrInstanceNotFound. It returns ctx.Err() if ctx ends first; the
 // workflow keeps running and Await may be called again. It returns
 // ErrClosed once the client is closed.
 func (r *Run[O]) Await(ctx context.Context) (O, error) {
@@ -155,7 +155,7 @@ func (r *Run[O]) Await(ctx context.Context) (O, error) {
 	res := r.w.result
 	switch {
 	case res.Unknown:
-		return zero, fmt.Errorf("%w: %s %s", infinitic.ErrWorkflowUnknown, r.workflow, r.id)
+		return zero, fmt.Errorf("%w: %s %s", infinitic.ErrInstanceNotFound, r.workflow, r.id)
 	case res.Error != nil:
 		return zero, wire.ToError(res.Error)
 	}

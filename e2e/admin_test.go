@@ -53,7 +53,7 @@ func TestCompleteTimersAndInspect(t *testing.T) {
 		t.Fatalf("on a finished instance: %v", err)
 	}
 	unknown, _ := client.Attach(waiter.Client, Waiter.WaitOrTimeout, "nope")
-	if _, err := unknown.Inspect(ctx); !errors.Is(err, infinitic.ErrWorkflowUnknown) {
+	if _, err := unknown.Inspect(ctx); !errors.Is(err, infinitic.ErrInstanceNotFound) {
 		t.Fatalf("inspect unknown: %v", err)
 	}
 }
@@ -78,7 +78,7 @@ func TestRetention(t *testing.T) {
 	// Time skips to the expiry: the outcome is then gone.
 	waitFor(ctx, t, env, func() bool {
 		_, err := run.Inspect(ctx)
-		return errors.Is(err, infinitic.ErrWorkflowUnknown)
+		return errors.Is(err, infinitic.ErrInstanceNotFound)
 	})
 	if env.Clock.Now().Before(infinitictest.Start.Add(24 * time.Hour)) {
 		t.Fatal("deleted before its retention")

@@ -149,7 +149,7 @@ func TestBadInput(t *testing.T) {
 			r, _ := client.Attach(env.Client, Sums.Sequential, "no-such-id")
 			_, err := r.Await(ctx)
 			return err
-		}(), infinitic.ErrWorkflowUnknown},
+		}(), infinitic.ErrInstanceNotFound},
 	}
 	for _, tc := range cases {
 		if !errors.Is(tc.err, tc.want) {

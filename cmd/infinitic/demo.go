@@ -10,10 +10,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/client"
 	"github.com/infinitic-go/infinitic/embedded"
 	"github.com/infinitic-go/infinitic/examples/image"
-	"github.com/infinitic-go/infinitic/internal/wire"
 	"github.com/infinitic-go/infinitic/store"
 	"github.com/infinitic-go/infinitic/transport"
 	"github.com/infinitic-go/infinitic/worker"
@@ -66,23 +66,22 @@ func demoInput(i int) image.HandleInput {
 func demoID(i int) string { return fmt.Sprintf("demo-%d", i) }
 
 // previousRuns counts the demo instances an earlier run left in the store.
-func previousRuns(ctx context.Context, st store.Store, n int) (done, running int, err error) {
+func previousRuns(ctx context.Context, c *client.Client, n int) (done, running int, err error) {
 	for i := 1; i <= n; i++ {
-		data, _, err := st.Get(ctx, wire.StateKey("ImageWorkflow", demoID(i)))
-		if errors.Is(err, store.ErrNotFound) {
+		run, err := client.Attach(c, image.ImageWorkflow.Handle, demoID(i))
+		if err != nil {
+			return 0, 0, err
+		}
+		d, err := run.Describe(ctx)
+		switch {
+		case errors.Is(err, infinitic.ErrInstanceNotFound):
 			continue
-		}
-		if err != nil {
+		case err != nil:
 			return 0, 0, err
-		}
-		state, err := wire.DecodeState(data)
-		if err != nil {
-			return 0, 0, err
-		}
-		if state.Status == wire.StatusRunning {
-			running++
-		} else {
+		case d.Status.Finished():
 			done++
+		default:
+			running++
 		}
 	}
 	return done, running, nil
@@ -127,14 +126,14 @@ func runDemo(ctx context.Context, cfg demoConfig, out, progress io.Writer) (err 
 		return err
 	}
 	defer func() { keepFirst(&err, stopWorker()) }()
-	c, err := client.New(ctx, client.Config{Transport: tr, Logger: logger})
+	c, err := client.New(ctx, client.Config{Transport: tr, Store: st, Logger: logger})
 	if err != nil {
 		return err
 	}
 	defer func() { keepFirst(&err, c.Close()) }()
 
 	fmt.Fprintf(out, "Running %d image workflows (backend %s)\n", cfg.Workflows, cfg.Backend.Kind)
-	if done, running, err := previousRuns(ctx, st, cfg.Workflows); err != nil {
+	if done, running, err := previousRuns(ctx, c, cfg.Workflows); err != nil {
 		return err
 	} else if done+running > 0 {
 		fmt.Fprintf(out, "Resuming an earlier run: %d already completed, %d in progress\n", done, running)

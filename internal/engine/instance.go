@@ -199,7 +199,7 @@ func (e *WorkflowEngine) applyCancel(in *instance, c *wire.Cancel) {
 func (e *WorkflowEngine) refusal(in *instance) error {
 	switch {
 	case in.state == nil || in.state.Status == 0:
-		return fmt.Errorf("%w: %s %s", infinitic.ErrWorkflowUnknown, e.contract.Name, in.id)
+		return fmt.Errorf("%w: %s %s", infinitic.ErrInstanceNotFound, e.contract.Name, in.id)
 	case in.state.Status != wire.StatusRunning:
 		return fmt.Errorf("%w: %s %s", infinitic.ErrWorkflowFinished, e.contract.Name, in.id)
 	}

@@ -2,16 +2,12 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/internal/wire"
 )
-
-// ErrNotFailed is returned when retrying an instance that did not fail.
-var ErrNotFailed = errors.New("engine: the workflow instance has not failed")
 
 // retryFailed carries out in.retry on a failed instance. RetryTasks cuts
 // the history just before the first failed task (or the given one): the
@@ -32,10 +28,10 @@ func (e *WorkflowEngine) retryFailed(ctx context.Context, in *instance, now time
 	st := in.state
 	switch {
 	case st == nil || st.Status == 0:
-		refuse(fmt.Errorf("%w: %s %s", infinitic.ErrWorkflowUnknown, e.contract.Name, in.id))
+		refuse(fmt.Errorf("%w: %s %s", infinitic.ErrInstanceNotFound, e.contract.Name, in.id))
 		return nil
 	case st.Status != wire.StatusFailed:
-		refuse(fmt.Errorf("%w: %s %s", ErrNotFailed, st.Workflow, st.ID))
+		refuse(fmt.Errorf("%w: %s %s", infinitic.ErrNotFailed, st.Workflow, st.ID))
 		return nil
 	}
 	log, err := e.readLog(ctx, st)
@@ -45,7 +41,7 @@ func (e *WorkflowEngine) retryFailed(ctx context.Context, in *instance, now time
 	if a.Op == wire.AdminRetryTasks {
 		cut := failedTask(log, a.TaskID)
 		if cut < 0 {
-			refuse(fmt.Errorf("%w: %s %s has no failed task %q to retry", ErrNotFailed, st.Workflow, st.ID, a.TaskID))
+			refuse(fmt.Errorf("%w: %s %s has no failed task %q to retry", infinitic.ErrNotFailed, st.Workflow, st.ID, a.TaskID))
 			return nil
 		}
 		log = log[:cut]
