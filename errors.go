@@ -46,6 +46,9 @@ var (
 	ErrNonDeterministic = errors.New("infinitic: non-deterministic workflow")
 	// ErrTimeout is matched by timeouts (task attempts, child workflows).
 	ErrTimeout = errors.New("infinitic: timeout")
+	// ErrCustomIDInUse is returned when retrying a failed instance whose
+	// custom id a newer running instance owns (see client.WithCustomID).
+	ErrCustomIDInUse = errors.New("infinitic: custom id owned by another running instance")
 )
 
 // RemoteError is an error returned by user code on another process,
@@ -91,6 +94,7 @@ var sentinels = []struct {
 	{"unknown-method", ErrUnknownMethod},
 	{"invalid-contract", ErrInvalidContract},
 	{"decode", ErrDecode},
+	{"custom-id-in-use", ErrCustomIDInUse},
 }
 
 // SentinelCode returns the wire code of a sentinel error of this package

@@ -5,8 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/infinitic-go/infinitic/internal/wire"
-	"github.com/infinitic-go/infinitic/store"
+	"github.com/infinitic-go/infinitic/internal/customid"
 )
 
 // claimCustomID returns the id to start or join for a custom id: the id
@@ -16,46 +15,9 @@ func (c *Client) claimCustomID(ctx context.Context, workflow, customID, newID st
 	if c.cfg.Store == nil {
 		return "", errors.New("client: Config.Store is required for custom ids")
 	}
-	key := wire.CustomIDKey(workflow, customID)
-	for {
-		val, version, err := c.cfg.Store.Get(ctx, key)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			version = 0
-		case err != nil:
-			return "", fmt.Errorf("client: custom id %q: %w", customID, err)
-		default:
-			running, err := c.running(ctx, workflow, string(val))
-			if err != nil {
-				return "", fmt.Errorf("client: custom id %q: %w", customID, err)
-			}
-			if running {
-				return string(val), nil
-			}
-		}
-		_, err = c.cfg.Store.Put(ctx, key, []byte(newID), version)
-		if err == nil {
-			return newID, nil
-		}
-		if !errors.Is(err, store.ErrConflict) {
-			return "", fmt.Errorf("client: custom id %q: %w", customID, err)
-		}
-	}
-}
-
-// running tells whether an instance runs, or is about to (claimed, but its
-// dispatch not applied yet).
-func (c *Client) running(ctx context.Context, workflow, id string) (bool, error) {
-	data, _, err := c.cfg.Store.Get(ctx, wire.StateKey(workflow, id))
-	if errors.Is(err, store.ErrNotFound) {
-		return true, nil
-	}
+	id, err := customid.Claim(ctx, c.cfg.Store, workflow, customID, newID)
 	if err != nil {
-		return false, err
+		return "", fmt.Errorf("client: %w", err)
 	}
-	st, err := wire.DecodeState(data)
-	if err != nil {
-		return false, err
-	}
-	return st.Status == wire.StatusRunning || st.Status == 0, nil
+	return id, nil
 }

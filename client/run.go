@@ -29,10 +29,14 @@ func WithID(id string) StartOption { return func(o *startOptions) { o.id = id } 
 
 // WithCustomID gives the workflow a custom id (Infinitic's unique
 // "customId:" tag): at most one instance of the workflow runs per custom
-// id. Starting while one runs joins it (the returned Run is that instance:
-// nothing starts twice); starting after it finished starts a new instance.
-// The instance is tagged "customId:<customID>". It needs Config.Store,
-// where the custom id is claimed with compare-and-set.
+// id, always. Starting while one runs joins it (the returned Run is that
+// instance: nothing starts twice); starting after it finished (completed,
+// canceled or failed) starts a new instance, which then owns the custom
+// id: RetryTasks or RetryWorkflowTask on the failed one is refused with
+// infinitic.ErrCustomIDInUse while the new one runs. An instance deleted
+// by worker.WithRetention frees its custom id. The instance is tagged
+// "customId:<customID>". It needs Config.Store, where the custom id is
+// claimed with compare-and-set.
 func WithCustomID(customID string) StartOption {
 	return func(o *startOptions) { o.customID = customID }
 }
@@ -114,7 +118,7 @@ func start[O any](ctx context.Context, c *Client, method any, in any, hasInput b
 		if o.id, err = c.claimCustomID(ctx, name, o.customID, o.id); err != nil {
 			return nil, err
 		}
-		o.tags = append(slices.Clip(o.tags), "customId:"+o.customID)
+		o.tags = append(slices.Clip(o.tags), wire.CustomIDTag(o.customID))
 	}
 	d := &wire.Dispatch{Method: methodName, Tags: o.tags, Meta: o.meta, Waiter: c.id, Request: uuid.NewString()}
 	if hasInput {

@@ -1,9 +1,11 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 	"time"
 
+	"github.com/infinitic-go/infinitic/internal/customid"
 	"github.com/infinitic-go/infinitic/internal/wire"
 )
 
@@ -44,4 +46,17 @@ func (e *WorkflowEngine) completeTimers(in *instance, now time.Time) {
 		in.rt.Apply(ev)
 		e.drain(in, now)
 	}
+}
+
+// deleteExpired deletes a finished instance at the end of its retention.
+// Its custom id is released first: a custom id naming an instance with no
+// state would look like an instance about to start, and be joined.
+func (e *WorkflowEngine) deleteExpired(ctx context.Context, in *instance) error {
+	st := in.state
+	if cid, ok := wire.CustomIDOf(st.Tags); ok {
+		if err := customid.Release(ctx, e.Store, st.Workflow, cid, st.ID); err != nil {
+			return err
+		}
+	}
+	return e.Store.Delete(ctx, wire.StateKey(st.Workflow, st.ID), in.version)
 }

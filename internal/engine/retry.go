@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/internal/customid"
 	"github.com/infinitic-go/infinitic/internal/wire"
 )
 
@@ -38,13 +39,26 @@ func (e *WorkflowEngine) retryFailed(ctx context.Context, in *instance, now time
 	if err != nil {
 		return err
 	}
+	var inputs []*wire.Event
 	if a.Op == wire.AdminRetryTasks {
 		cut := failedTask(log, a.TaskID)
 		if cut < 0 {
 			refuse(fmt.Errorf("%w: %s %s has no failed task %q to retry", infinitic.ErrNotFailed, st.Workflow, st.ID, a.TaskID))
 			return nil
 		}
-		log = log[:cut]
+		log, inputs = log[:cut], externalInputs(log[cut:])
+	}
+	if cid, ok := wire.CustomIDOf(st.Tags); ok {
+		// At most one running instance per custom id: a newer instance
+		// may have taken it since this one failed.
+		owner, err := customid.Claim(ctx, e.Store, st.Workflow, cid, st.ID)
+		if err != nil {
+			return err
+		}
+		if owner != st.ID {
+			refuse(fmt.Errorf("%w: %s %s: custom id %q is owned by running instance %s", infinitic.ErrCustomIDInUse, st.Workflow, st.ID, cid, owner))
+			return nil
+		}
 	}
 	in.dropChunks = st.Sealed / wire.ChunkSize
 	st.Status, st.Output, st.Error = wire.StatusRunning, nil, nil
@@ -70,8 +84,39 @@ func (e *WorkflowEngine) retryFailed(ctx context.Context, in *instance, now time
 		}
 	}
 	e.drain(in, now)
+	// What came from outside after the cut was acknowledged to its
+	// senders: it goes back into the history, after the cut.
+	for _, ev := range inputs {
+		if st.Status != wire.StatusRunning {
+			break
+		}
+		st.Tail = append(st.Tail, wire.Record{Event: ev})
+		if ev.Signal != nil {
+			in.rt.Signal(ev)
+		} else {
+			st.Runs = append(st.Runs, wire.MethodRun{Run: ev.Run, Method: ev.Method})
+			in.rt.Start(ev)
+		}
+		e.drain(in, now)
+	}
+	// Running again: back in the tag index (finishing removed it).
+	in.addTags = append(in.addTags, st.Tags...)
 	refuse(nil)
 	return nil
+}
+
+// externalInputs returns the events of records that came from outside
+// the instance: signals (acknowledged to their senders) and method runs
+// started in parallel. Other events are outcomes of commands, which the
+// retried code issues again.
+func externalInputs(records []wire.Record) []*wire.Event {
+	var out []*wire.Event
+	for _, r := range records {
+		if ev := r.Event; ev != nil && (ev.Signal != nil || (ev.IsStart() && ev.Run != "")) {
+			out = append(out, ev)
+		}
+	}
+	return out
 }
 
 // failedTask returns the index in log of the first failed task event (of

@@ -288,7 +288,7 @@ func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) s
 		}
 		if in.expired {
 			in.dropChunks = in.state.Sealed / wire.ChunkSize
-			if err := e.Store.Delete(ctx, wire.StateKey(e.contract.Name, id), in.version); err != nil {
+			if err := e.deleteExpired(ctx, in); err != nil {
 				closeInstance(in)
 				if errors.Is(err, store.ErrConflict) && attempt < 100 {
 					continue

@@ -55,3 +55,19 @@ func ParseKeyToken(tok string) (string, error) {
 func CustomIDKey(workflow, customID string) string {
 	return "custom." + workflow + "." + KeyToken(customID)
 }
+
+// customIDTagPrefix marks the tag that carries an instance's custom id.
+const customIDTagPrefix = "customId:"
+
+// CustomIDTag is the tag of an instance started with a custom id.
+func CustomIDTag(customID string) string { return customIDTagPrefix + customID }
+
+// CustomIDOf returns the custom id among an instance's tags, if any.
+func CustomIDOf(tags []string) (string, bool) {
+	for _, t := range tags {
+		if c, ok := strings.CutPrefix(t, customIDTagPrefix); ok {
+			return c, true
+		}
+	}
+	return "", false
+}

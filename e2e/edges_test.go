@@ -1,0 +1,249 @@
+package e2e_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/client"
+	"github.com/infinitic-go/infinitic/worker"
+	"github.com/infinitic-go/infinitic/workflow"
+)
+
+// Edgy's methods combine a failing task (Switch.Check, off until switched
+// on) with channels, tags and custom ids: what a retry must keep intact.
+type Edgy interface {
+	// CheckWhileReceiving dispatches a check, receives a note, then awaits
+	// the check: the note can arrive after the check failed.
+	CheckWhileReceiving(ctx workflow.Context, n int) (string, error)
+	// CheckThenReceive checks, then receives a note.
+	CheckThenReceive(ctx workflow.Context, n int) (string, error)
+}
+
+var Notes = workflow.NewChannel[Edgy, string]("notes")
+
+type edgy struct{}
+
+func (edgy) CheckWhileReceiving(ctx workflow.Context, n int) (string, error) {
+	check := workflow.Dispatch(ctx, Switch.Check, n)
+	note, err := Notes.Receive(ctx).Await(ctx)
+	if err != nil {
+		return "", err
+	}
+	v, err := check.Await(ctx)
+	return fmt.Sprintf("%s %d", note, v), err
+}
+
+func (edgy) CheckThenReceive(ctx workflow.Context, n int) (string, error) {
+	v, err := workflow.Call(ctx, Switch.Check, n)
+	if err != nil {
+		return "", err
+	}
+	note, err := Notes.Receive(ctx).Await(ctx)
+	return fmt.Sprintf("%s %d", note, v), err
+}
+
+// edgyWorker registers Edgy and a Switch without retries; the returned
+// switch is off.
+func edgyWorker(opts ...worker.WorkflowOption) (func(*worker.Worker) error, *atomic.Bool) {
+	on := &atomic.Bool{}
+	return func(w *worker.Worker) error {
+		return errors.Join(
+			worker.AddService[Switch](w, switchImpl{on, &atomic.Int64{}}, worker.WithRetry(infinitic.NoRetry)),
+			worker.AddWorkflow(w, func() Edgy { return edgy{} }, opts...),
+		)
+	}, on
+}
+
+// awaitTaskFailure awaits run and checks that it failed on a task.
+func awaitTaskFailure(ctx context.Context, t *testing.T, run *client.Run[string]) {
+	t.Helper()
+	var task *infinitic.TaskFailedError
+	if got, err := run.Await(ctx); !errors.As(err, &task) {
+		t.Fatalf("want a task failure, got %q %v", got, err)
+	}
+}
+
+// historyHasFailure tells whether the instance's history holds a failed
+// outcome.
+func historyHasFailure(ctx context.Context, run *client.Run[string]) bool {
+	raw, err := run.Inspect(ctx)
+	if err != nil {
+		return false
+	}
+	var view struct{ History []struct{ Error string } }
+	if err := jsonUnmarshal(raw, &view); err != nil {
+		return false
+	}
+	return slices.ContainsFunc(view.History, func(r struct{ Error string }) bool { return r.Error != "" })
+}
+
+// Item 1 of issue 11: a value that Send acknowledged after a task failed
+// survives RetryTasks, which cuts the history at that failure.
+func TestRetryTasksKeepsAcknowledgedSignals(t *testing.T) {
+	register, on := edgyWorker()
+	forEachBackend(t, register, func(t *testing.T, d *deployment) {
+		ctx := testCtx(t)
+		run, err := client.Start(ctx, d.Client, Edgy.CheckWhileReceiving, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.waitFor(ctx, "the check's failure in the history", func() bool { return historyHasFailure(ctx, run) })
+		if err := client.Send(ctx, d.Client, Notes, run.ID(), "kept"); err != nil {
+			t.Fatal(err)
+		}
+		awaitTaskFailure(ctx, t, run)
+		on.Store(true)
+		defer on.Store(false)
+		if err := run.RetryTasks(ctx, ""); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := run.Await(ctx); err != nil || got != "kept 50" {
+			t.Fatalf("after retry: %q %v, want %q", got, err, "kept 50")
+		}
+	})
+}
+
+// Item 2 of issue 11: a retried instance is back in the tag index, for
+// FindByTag, SendByTag and CancelByTag.
+func TestRetriedInstanceIsBackInTagIndex(t *testing.T) {
+	register, on := edgyWorker()
+	forEachBackend(t, register, func(t *testing.T, d *deployment) {
+		ctx := testCtx(t)
+		var runs []*client.Run[string]
+		for _, tag := range []string{"to-send", "to-cancel"} {
+			run, err := client.Start(ctx, d.Client, Edgy.CheckThenReceive, 5, client.WithTags("edgy", tag))
+			if err != nil {
+				t.Fatal(err)
+			}
+			awaitTaskFailure(ctx, t, run)
+			runs = append(runs, run)
+		}
+		if ids, err := client.FindByTag[Edgy](ctx, d.Client, "edgy"); err != nil || len(ids) != 0 {
+			t.Fatalf("failed instances are not running: FindByTag gave %v %v", ids, err)
+		}
+		on.Store(true)
+		defer on.Store(false)
+		for _, run := range runs {
+			if err := run.RetryTasks(ctx, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ids, err := client.FindByTag[Edgy](ctx, d.Client, "edgy")
+		want := []string{runs[0].ID(), runs[1].ID()}
+		slices.Sort(ids)
+		slices.Sort(want)
+		if err != nil || !slices.Equal(ids, want) {
+			t.Fatalf("after retry: FindByTag gave %v %v, want %v", ids, err, want)
+		}
+		if n, err := client.SendByTag(ctx, d.Client, Notes, "to-send", "tagged"); err != nil || n != 1 {
+			t.Fatalf("SendByTag: %d %v", n, err)
+		}
+		if got, err := runs[0].Await(ctx); err != nil || got != "tagged 50" {
+			t.Fatalf("%q %v", got, err)
+		}
+		if n, err := client.CancelByTag(ctx, d.Client, Edgy.CheckThenReceive, "to-cancel", "done"); err != nil || n != 1 {
+			t.Fatalf("CancelByTag: %d %v", n, err)
+		}
+		if _, err := runs[1].Await(ctx); !errors.Is(err, infinitic.ErrCanceled) {
+			t.Fatalf("want canceled, got %v", err)
+		}
+	})
+}
+
+// Item 3 of issue 11: at most one running instance per custom id, across
+// a failure, a second start and retries. A failed instance has finished:
+// a new start takes its custom id, and retrying the failed one is refused
+// while the new one runs.
+func TestCustomIDOneRunningAcrossFailureAndRetry(t *testing.T) {
+	register, on := edgyWorker()
+	forEachBackend(t, register, func(t *testing.T, d *deployment) {
+		ctx := testCtx(t)
+		first, err := client.Start(ctx, d.Client, Edgy.CheckThenReceive, 1, client.WithCustomID("cid"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		awaitTaskFailure(ctx, t, first)
+		on.Store(true)
+		defer on.Store(false)
+		second, err := client.Start(ctx, d.Client, Edgy.CheckThenReceive, 2, client.WithCustomID("cid"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if second.ID() == first.ID() {
+			t.Fatal("a start after a failure joined the failed instance")
+		}
+		for _, retry := range []func(context.Context) error{
+			func(ctx context.Context) error { return first.RetryTasks(ctx, "") },
+			first.RetryWorkflowTask,
+		} {
+			if err := retry(ctx); !errors.Is(err, infinitic.ErrCustomIDInUse) {
+				t.Fatalf("retry while another instance owns the custom id: want ErrCustomIDInUse, got %v", err)
+			}
+		}
+		d.waitFor(ctx, "the second instance indexed", func() bool {
+			ids, _ := client.FindByTag[Edgy](ctx, d.Client, "customId:cid")
+			return slices.Equal(ids, []string{second.ID()})
+		})
+		if err := client.Send(ctx, d.Client, Notes, second.ID(), "second"); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := second.Await(ctx); err != nil || got != "second 20" {
+			t.Fatalf("%q %v", got, err)
+		}
+		// The owner finished: the failed instance may run again, and owns
+		// the custom id once more.
+		if err := first.RetryTasks(ctx, ""); err != nil {
+			t.Fatal(err)
+		}
+		third, err := client.Start(ctx, d.Client, Edgy.CheckThenReceive, 3, client.WithCustomID("cid"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if third.ID() != first.ID() {
+			t.Fatalf("a start while the retried instance runs started %s", third.ID())
+		}
+		if err := client.Send(ctx, d.Client, Notes, first.ID(), "first"); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := third.Await(ctx); err != nil || got != "first 10" {
+			t.Fatalf("%q %v", got, err)
+		}
+	})
+}
+
+// Item 4 of issue 11: once retention deleted an instance, its custom id
+// starts a new instance.
+func TestCustomIDAfterRetention(t *testing.T) {
+	register, on := edgyWorker(worker.WithRetention(100 * time.Millisecond))
+	on.Store(true)
+	forEachBackend(t, register, func(t *testing.T, d *deployment) {
+		ctx := testCtx(t)
+		var last string
+		for i := range 2 {
+			run, err := client.Start(ctx, d.Client, Edgy.CheckThenReceive, i, client.WithCustomID("kept-briefly"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if run.ID() == last {
+				t.Fatal("the custom id of a deleted instance was joined")
+			}
+			last = run.ID()
+			if err := client.Send(ctx, d.Client, Notes, run.ID(), "note"); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := run.Await(ctx); err != nil || got != fmt.Sprintf("note %d", i*10) {
+				t.Fatalf("run %d: %q %v", i, got, err)
+			}
+			d.waitFor(ctx, "the instance deleted", func() bool {
+				_, err := run.Inspect(ctx)
+				return errors.Is(err, infinitic.ErrInstanceNotFound)
+			})
+		}
+	})
+}
