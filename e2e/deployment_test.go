@@ -23,6 +23,33 @@ type deployment struct {
 	Store     store.Store
 	// DeadLetters returns the reasons of the dead letters so far.
 	DeadLetters func(ctx context.Context) []string
+	// Mem is the test kit on memory (fake clock, time skipping), nil on
+	// embedded (real clock: keep timers and delays short).
+	Mem *infinitictest.Env
+}
+
+// waitFor waits until cond holds: at each transport change on memory
+// (where the clock may skip meanwhile), polling on embedded.
+func (d *deployment) waitFor(ctx context.Context, t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for {
+		var changed <-chan struct{}
+		var poll <-chan time.Time
+		if d.Mem != nil {
+			changed = d.Mem.Transport.Changed()
+		} else {
+			poll = time.After(5 * time.Millisecond)
+		}
+		if cond() {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("%s: never happened", what)
+		case <-changed:
+		case <-poll:
+		}
+	}
 }
 
 // onBackends runs test on the in-memory test kit and on the embedded NATS
@@ -33,7 +60,7 @@ func onBackends(t *testing.T, register func(*testing.T, *worker.Worker), test fu
 		env := infinitictest.New(t)
 		register(t, env.Worker)
 		env.Start()
-		test(t, &deployment{Worker: env.Worker, Client: env.Client, Transport: env.Transport, Store: env.Store,
+		test(t, &deployment{Worker: env.Worker, Client: env.Client, Transport: env.Transport, Store: env.Store, Mem: env,
 			DeadLetters: func(context.Context) []string {
 				var reasons []string
 				for _, dl := range env.Transport.DeadLetters() {

@@ -50,13 +50,15 @@ func (edgy) CheckThenReceive(ctx workflow.Context, n int) (string, error) {
 
 // edgyWorker registers Edgy and a Switch without retries; the returned
 // switch is off.
-func edgyWorker(opts ...worker.WorkflowOption) (func(*worker.Worker) error, *atomic.Bool) {
+func edgyWorker(opts ...worker.WorkflowOption) (func(*testing.T, *worker.Worker), *atomic.Bool) {
 	on := &atomic.Bool{}
-	return func(w *worker.Worker) error {
-		return errors.Join(
+	return func(t *testing.T, w *worker.Worker) {
+		if err := errors.Join(
 			worker.AddService[Switch](w, switchImpl{on, &atomic.Int64{}}, worker.WithRetry(infinitic.NoRetry)),
 			worker.AddWorkflow(w, func() Edgy { return edgy{} }, opts...),
-		)
+		); err != nil {
+			t.Fatal(err)
+		}
 	}, on
 }
 
@@ -87,13 +89,13 @@ func historyHasFailure(ctx context.Context, run *client.Run[string]) bool {
 // survives RetryTasks, which cuts the history at that failure.
 func TestRetryTasksKeepsAcknowledgedSignals(t *testing.T) {
 	register, on := edgyWorker()
-	forEachBackend(t, register, func(t *testing.T, d *deployment) {
+	onBackends(t, register, func(t *testing.T, d *deployment) {
 		ctx := testCtx(t)
 		run, err := client.Start(ctx, d.Client, Edgy.CheckWhileReceiving, 5)
 		if err != nil {
 			t.Fatal(err)
 		}
-		d.waitFor(ctx, "the check's failure in the history", func() bool { return historyHasFailure(ctx, run) })
+		d.waitFor(ctx, t, "the check's failure in the history", func() bool { return historyHasFailure(ctx, run) })
 		if err := client.Send(ctx, d.Client, Notes, run.ID(), "kept"); err != nil {
 			t.Fatal(err)
 		}
@@ -113,7 +115,7 @@ func TestRetryTasksKeepsAcknowledgedSignals(t *testing.T) {
 // FindByTag, SendByTag and CancelByTag.
 func TestRetriedInstanceIsBackInTagIndex(t *testing.T) {
 	register, on := edgyWorker()
-	forEachBackend(t, register, func(t *testing.T, d *deployment) {
+	onBackends(t, register, func(t *testing.T, d *deployment) {
 		ctx := testCtx(t)
 		var runs []*client.Run[string]
 		for _, tag := range []string{"to-send", "to-cancel"} {
@@ -162,7 +164,7 @@ func TestRetriedInstanceIsBackInTagIndex(t *testing.T) {
 // while the new one runs.
 func TestCustomIDOneRunningAcrossFailureAndRetry(t *testing.T) {
 	register, on := edgyWorker()
-	forEachBackend(t, register, func(t *testing.T, d *deployment) {
+	onBackends(t, register, func(t *testing.T, d *deployment) {
 		ctx := testCtx(t)
 		first, err := client.Start(ctx, d.Client, Edgy.CheckThenReceive, 1, client.WithCustomID("cid"))
 		if err != nil {
@@ -186,7 +188,7 @@ func TestCustomIDOneRunningAcrossFailureAndRetry(t *testing.T) {
 				t.Fatalf("retry while another instance owns the custom id: want ErrCustomIDInUse, got %v", err)
 			}
 		}
-		d.waitFor(ctx, "the second instance indexed", func() bool {
+		d.waitFor(ctx, t, "the second instance indexed", func() bool {
 			ids, _ := client.FindByTag[Edgy](ctx, d.Client, "customId:cid")
 			return slices.Equal(ids, []string{second.ID()})
 		})
@@ -222,7 +224,7 @@ func TestCustomIDOneRunningAcrossFailureAndRetry(t *testing.T) {
 func TestCustomIDAfterRetention(t *testing.T) {
 	register, on := edgyWorker(worker.WithRetention(100 * time.Millisecond))
 	on.Store(true)
-	forEachBackend(t, register, func(t *testing.T, d *deployment) {
+	onBackends(t, register, func(t *testing.T, d *deployment) {
 		ctx := testCtx(t)
 		var last string
 		for i := range 2 {
@@ -240,7 +242,7 @@ func TestCustomIDAfterRetention(t *testing.T) {
 			if got, err := run.Await(ctx); err != nil || got != fmt.Sprintf("note %d", i*10) {
 				t.Fatalf("run %d: %q %v", i, got, err)
 			}
-			d.waitFor(ctx, "the instance deleted", func() bool {
+			d.waitFor(ctx, t, "the instance deleted", func() bool {
 				_, err := run.Inspect(ctx)
 				return errors.Is(err, infinitic.ErrInstanceNotFound)
 			})
