@@ -65,8 +65,10 @@ func (expense) Forward(ctx workflow.Context, to string) (string, error) {
 func (expense) Patient(ctx workflow.Context, timeout time.Duration) (string, error) {
 	first := Approvals.Receive(ctx)
 	timer := workflow.Timer(ctx, timeout)
-	if i, err := workflow.AnyOf(first, timer).Await(ctx); err != nil || i != 1 {
-		return "", fmt.Errorf("want the timer first, got %d %v", i, err)
+	if i, err := workflow.AnyOf(first, timer).Await(ctx); err != nil {
+		return "", err
+	} else if i != 1 {
+		return "", fmt.Errorf("want the timer first, got %d", i)
 	}
 	if err := workflow.Sleep(ctx, time.Hour); err != nil {
 		return "", err

@@ -63,9 +63,9 @@ type Delivery interface {
 // Consumer pulls batches from one subject.
 type Consumer interface {
 	// Fetch waits until at least one message is available (or maxWait
-	// elapses, or ctx is done) and returns up to max messages.
+	// elapses, or ctx is done) and returns up to limit messages.
 	// It returns an empty batch, not an error, when maxWait elapses.
-	Fetch(ctx context.Context, max int, maxWait time.Duration) ([]Delivery, error)
+	Fetch(ctx context.Context, limit int, maxWait time.Duration) ([]Delivery, error)
 	// Close stops the consumer; unacked deliveries will be redelivered.
 	Close() error
 }

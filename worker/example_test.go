@@ -75,7 +75,12 @@ func run(impl Payment, opts ...worker.ServiceOption) (string, error) {
 	workerCtx, stop := context.WithCancel(ctx)
 	stopped := make(chan error)
 	go func() { stopped <- w.Run(workerCtx) }()
-	defer func() { stop(); <-stopped }()
+	defer func() {
+		stop()
+		if err := <-stopped; err != nil {
+			fmt.Println("worker:", err)
+		}
+	}()
 	c, err := client.New(ctx, client.Config{Transport: tr, Logger: quiet})
 	if err != nil {
 		return "", err

@@ -137,9 +137,9 @@ type countingConsumer struct {
 	c *opCounters
 }
 
-func (cc countingConsumer) Fetch(ctx context.Context, max int, maxWait time.Duration) ([]transport.Delivery, error) {
+func (cc countingConsumer) Fetch(ctx context.Context, limit int, maxWait time.Duration) ([]transport.Delivery, error) {
 	t0 := time.Now()
-	ds, err := cc.Consumer.Fetch(ctx, max, maxWait)
+	ds, err := cc.Consumer.Fetch(ctx, limit, maxWait)
 	if len(ds) > 0 { // empty fetches are idle time, not work
 		cc.c.fetch.since(t0)
 		cc.c.fetched.Add(int64(len(ds)))

@@ -47,9 +47,9 @@ type coldEntry struct {
 // of bytes for a short history), not runtimes with their goroutines.
 const coldFactor = 4
 
-func newCache(max int) *cache {
-	return &cache{max: max, index: map[string]int{},
-		coldMax: max * coldFactor, coldOrder: list.New(), cold: map[string]*list.Element{}}
+func newCache(size int) *cache {
+	return &cache{max: size, index: map[string]int{},
+		coldMax: size * coldFactor, coldOrder: list.New(), cold: map[string]*list.Element{}}
 }
 
 // take removes and returns the cached instance of id, if any, or else its

@@ -4,7 +4,6 @@
 package engine
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -14,10 +13,7 @@ import (
 	"github.com/infinitic-go/infinitic/internal/naming"
 )
 
-var (
-	errorType   = reflect.TypeFor[error]()
-	contextType = reflect.TypeFor[context.Context]()
-)
+var errorType = reflect.TypeFor[error]()
 
 // Method is one method of a contract, callable by reflection.
 type Method struct {

@@ -38,7 +38,7 @@ func checkKey(what, k string, emptyOK bool) error {
 	if len(k) > MaxKeyLen {
 		return fmt.Errorf("%s of %d bytes, longer than %d", what, len(k), MaxKeyLen)
 	}
-	for i := 0; i < len(k); i++ {
+	for i := range len(k) {
 		if c := k[i]; c < 0x20 || c > 0x7e {
 			return fmt.Errorf("%s %q: byte %#x at %d is not printable ASCII", what, k, c, i)
 		}

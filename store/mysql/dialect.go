@@ -35,8 +35,12 @@ var dialect = sqlstore.Dialect{
 		if err != nil {
 			return 0, err
 		}
-		if rows, err := res.RowsAffected(); err != nil || rows != 1 {
-			return 0, fmt.Errorf("generation counter %s: %d rows updated (%v): run Migrate", n.Gen, rows, err)
+		rows, err := res.RowsAffected()
+		if err != nil {
+			return 0, fmt.Errorf("generation counter %s: %w", n.Gen, err)
+		}
+		if rows != 1 {
+			return 0, fmt.Errorf("generation counter %s: %d rows updated: run Migrate", n.Gen, rows)
 		}
 		gen, err := res.LastInsertId()
 		return uint64(gen), err

@@ -11,7 +11,7 @@ import (
 
 // A read-modify-write loop: reload and retry on store.ErrConflict.
 // (Not run as a test: it needs a server.)
-func Example() {
+func Example() { //nolint:testableexamples // needs a running server: compiled, not run
 	ctx := context.Background()
 	s, err := postgres.New(ctx, postgres.Config{URL: "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"})
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 
 // A read-modify-write loop: reload and retry on store.ErrConflict.
 // (Not run as a test: it needs a server.)
-func Example() {
+func Example() { //nolint:testableexamples // needs a running server: compiled, not run
 	ctx := context.Background()
 	s, err := redis.New(ctx, redis.Config{Addr: "127.0.0.1:6379", Prefix: "myapp"})
 	if err != nil {

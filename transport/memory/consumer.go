@@ -23,11 +23,11 @@ type clockChanger interface {
 	Changed() <-chan struct{}
 }
 
-// Fetch returns up to max ready messages, waiting up to maxWait (real
+// Fetch returns up to limit ready messages, waiting up to maxWait (real
 // time) for the first one. A maxWait <= 0 does not wait.
-func (c *consumer) Fetch(ctx context.Context, max int, maxWait time.Duration) ([]transport.Delivery, error) {
-	if max <= 0 {
-		return nil, errors.New("transport/memory: Fetch max must be positive")
+func (c *consumer) Fetch(ctx context.Context, limit int, maxWait time.Duration) ([]transport.Delivery, error) {
+	if limit <= 0 {
+		return nil, errors.New("transport/memory: Fetch limit must be positive")
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -53,7 +53,7 @@ func (c *consumer) Fetch(ctx context.Context, max int, maxWait time.Duration) ([
 		now := t.clock.Now()
 		c.q.promote(now)
 		if len(c.q.ready) > 0 {
-			ds := c.deliverLocked(now, max)
+			ds := c.deliverLocked(now, limit)
 			t.mu.Unlock()
 			return ds, nil
 		}
@@ -79,8 +79,8 @@ func (c *consumer) Fetch(ctx context.Context, max int, maxWait time.Duration) ([
 	}
 }
 
-func (c *consumer) deliverLocked(now time.Time, max int) []transport.Delivery {
-	es := c.q.take(max, c.t.rng)
+func (c *consumer) deliverLocked(now time.Time, limit int) []transport.Delivery {
+	es := c.q.take(limit, c.t.rng)
 	ds := make([]transport.Delivery, len(es))
 	for i, e := range es {
 		e.attempt++

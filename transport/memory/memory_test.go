@@ -38,9 +38,9 @@ func setup(t *testing.T, opts ...memory.Option) (*memory.Transport, *clock.Fake,
 	return tr, fc, ctx
 }
 
-func fetch(t *testing.T, ctx context.Context, c transport.Consumer, max int, wait time.Duration) []transport.Delivery {
+func fetch(t *testing.T, ctx context.Context, c transport.Consumer, limit int, wait time.Duration) []transport.Delivery {
 	t.Helper()
-	ds, err := c.Fetch(ctx, max, wait)
+	ds, err := c.Fetch(ctx, limit, wait)
 	if err != nil {
 		t.Fatalf("Fetch: %v", err)
 	}

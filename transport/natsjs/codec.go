@@ -63,7 +63,7 @@ func (s subjects) timer(subject, id string) string {
 
 // headerSafe reports whether v can be sent as a header value.
 func headerSafe(v string) bool {
-	for i := 0; i < len(v); i++ {
+	for i := range len(v) {
 		if c := v[i]; c < ' ' || c == 0x7f {
 			return false
 		}

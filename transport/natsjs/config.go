@@ -112,16 +112,16 @@ func (cfg Config) withDefaults() (Config, error) {
 		}
 	}
 	if cfg.Stream == cfg.DeadLetterStream {
-		errs = append(errs, errors.New("Stream and DeadLetterStream must differ"))
+		errs = append(errs, errors.New("the Stream and DeadLetterStream names must differ"))
 	}
 	if !validToken(cfg.Prefix) {
-		errs = append(errs, fmt.Errorf("Prefix %q must be one NATS token", cfg.Prefix))
+		errs = append(errs, fmt.Errorf("the Prefix %q must be one NATS token", cfg.Prefix))
 	}
 	if cfg.Partitions < 1 {
-		errs = append(errs, errors.New("Partitions must be positive"))
+		errs = append(errs, errors.New("the number of Partitions must be positive"))
 	}
 	if cfg.Replicas < 1 {
-		errs = append(errs, errors.New("Replicas must be positive"))
+		errs = append(errs, errors.New("the number of Replicas must be positive"))
 	}
 	if cfg.DedupWindow < 0 || cfg.AckWait < 0 || cfg.DeadLetterMaxAge < 0 {
 		errs = append(errs, errors.New("durations must not be negative"))
@@ -143,7 +143,7 @@ func validToken(s string) bool {
 	if s == "" {
 		return false
 	}
-	for i := 0; i < len(s); i++ {
+	for i := range len(s) {
 		switch c := s[i]; {
 		case c == '.', c == '*', c == '>', c <= ' ', c == 0x7f:
 			return false

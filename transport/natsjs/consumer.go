@@ -181,10 +181,10 @@ type consumer struct {
 	pending map[*delivery]struct{} // unsettled deliveries
 }
 
-// Fetch returns up to max messages, waiting up to maxWait for the first.
-func (c *consumer) Fetch(ctx context.Context, max int, maxWait time.Duration) ([]transport.Delivery, error) {
-	if max <= 0 {
-		return nil, errors.New("transport/natsjs: Fetch max must be positive")
+// Fetch returns up to limit messages, waiting up to maxWait for the first.
+func (c *consumer) Fetch(ctx context.Context, limit int, maxWait time.Duration) ([]transport.Delivery, error) {
+	if limit <= 0 {
+		return nil, errors.New("transport/natsjs: Fetch limit must be positive")
 	}
 	if c.isClosed() {
 		return nil, transport.ErrClosed
@@ -193,12 +193,12 @@ func (c *consumer) Fetch(ctx context.Context, max int, maxWait time.Duration) ([
 		return nil, err
 	}
 	deadline := time.Now().Add(maxWait)
-	ds, err := c.fetch(c.jc.FetchNoWait(max))
+	ds, err := c.fetch(c.jc.FetchNoWait(limit))
 	for err == nil && len(ds) == 0 && time.Until(deadline) > time.Millisecond {
 		ds, err = c.wait(ctx, deadline)
-		if err == nil && len(ds) == 1 && max > 1 {
+		if err == nil && len(ds) == 1 && limit > 1 {
 			// Errors here only cut the batch short: the rest stays queued.
-			more, _ := c.fetch(c.jc.FetchNoWait(max - 1))
+			more, _ := c.fetch(c.jc.FetchNoWait(limit - 1))
 			ds = append(ds, more...)
 		}
 	}

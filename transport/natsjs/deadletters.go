@@ -8,12 +8,12 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
-// DeadLetters returns up to max dead letters of subject (all subjects
+// DeadLetters returns up to limit dead letters of subject (all subjects
 // when subject is ""), oldest first. It reads the dead-letter stream with
 // an ephemeral ordered consumer: meant for inspection and tests, not for
 // processing dead letters.
-func (t *Transport) DeadLetters(ctx context.Context, subject string, max int) ([]DeadLetter, error) {
-	if max <= 0 {
+func (t *Transport) DeadLetters(ctx context.Context, subject string, limit int) ([]DeadLetter, error) {
+	if limit <= 0 {
 		return nil, nil
 	}
 	filter := t.subj.deadLetters()
@@ -30,8 +30,8 @@ func (t *Transport) DeadLetters(ctx context.Context, subject string, max int) ([
 		return nil, fmt.Errorf("transport/natsjs: read dead letters: %w", err)
 	}
 	var out []DeadLetter
-	for len(out) < max {
-		b, err := oc.FetchNoWait(max - len(out))
+	for len(out) < limit {
+		b, err := oc.FetchNoWait(limit - len(out))
 		if err != nil {
 			return out, fmt.Errorf("transport/natsjs: read dead letters: %w", err)
 		}

@@ -128,17 +128,17 @@ func (e *env) fetchOne(c transport.Consumer) transport.Delivery {
 	return ds[0]
 }
 
-// collect fetches (max per Fetch) until n deliveries are received.
-func (e *env) collect(c transport.Consumer, n, max int) []transport.Delivery {
+// collect fetches (limit per Fetch) until n deliveries are received.
+func (e *env) collect(c transport.Consumer, n, limit int) []transport.Delivery {
 	e.t.Helper()
 	var out []transport.Delivery
 	for len(out) < n {
-		ds, err := c.Fetch(e.ctx, min(max, n-len(out)), longWait)
+		ds, err := c.Fetch(e.ctx, min(limit, n-len(out)), longWait)
 		if err != nil {
 			e.t.Fatalf("Fetch after %d/%d deliveries: %v", len(out), n, err)
 		}
-		if len(ds) > max {
-			e.t.Fatalf("Fetch(max=%d) returned %d deliveries", max, len(ds))
+		if len(ds) > limit {
+			e.t.Fatalf("Fetch(limit=%d) returned %d deliveries", limit, len(ds))
 		}
 		out = append(out, ds...)
 	}
