@@ -58,9 +58,9 @@ func Is(err, target error) bool {
 	if err == nil || target == nil {
 		return err == target
 	}
-	comparable := reflect.TypeOf(target).Comparable()
+	canCompare := reflect.TypeOf(target).Comparable()
 	return Walk(err, func(e error) bool {
-		if comparable && e == target {
+		if canCompare && e == target {
 			return true
 		}
 		x, ok := e.(interface{ Is(error) bool })

@@ -66,7 +66,7 @@ func ChildID(childID string, gen int) string { return fmt.Sprintf("d:%s:%d", chi
 // ExecuteID is the id of attempt number attempt of task taskID.
 func ExecuteID(taskID string, attempt int) string { return fmt.Sprintf("x:%s:%d", taskID, attempt) }
 
-// CompletedID is the id of the message resolving position position (of
+// CompletedID is the id of the message resolving the given position (of
 // generation gen) of instance workflowID: a timer, a child's outcome, a
 // delegated task's result.
 func CompletedID(workflowID string, position, gen int) string {
