@@ -83,9 +83,9 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = clock.System
 	}
-	names, err := infinitic.NamingTable(cfg.Aliases)
+	names, err := naming.NewTable(cfg.Aliases)
 	if err != nil {
-		return nil, fmt.Errorf("client: %w", err)
+		return nil, fmt.Errorf("client: %w: %w", infinitic.ErrInvalidContract, err)
 	}
 	id := uuid.NewString()
 	cons, err := cfg.Transport.Consume(ctx, wire.ClientSubject(id), transport.EphemeralGroup+id)

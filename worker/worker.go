@@ -77,9 +77,9 @@ func New(cfg Config) (*Worker, error) {
 	if cfg.ShutdownGrace <= 0 {
 		cfg.ShutdownGrace = 30 * time.Second
 	}
-	names, err := infinitic.NamingTable(cfg.Aliases)
+	names, err := naming.NewTable(cfg.Aliases)
 	if err != nil {
-		return nil, fmt.Errorf("worker: %w", err)
+		return nil, fmt.Errorf("worker: %w: %w", infinitic.ErrInvalidContract, err)
 	}
 	return &Worker{cfg: cfg, names: names, seen: map[string]bool{}, workflows: map[string]*engine.WorkflowConfig{}}, nil
 }
