@@ -144,7 +144,7 @@ func TestBadInput(t *testing.T) {
 			_, err := client.Attach(env.Client, func(Sums, workflow.Context, int) (int, error) { return 0, nil }, "x")
 			return err
 		}(), infinitic.ErrInvalidContract},
-		{"workflow API outside a workflow", func() error { _, err := workflow.Call(nil, Calc.Add, AddInput{}); return err }(), infinitic.ErrNotInWorkflow},
+		{"workflow API outside a workflow", func() error { _, err := workflow.Call(workflow.Context{}, Calc.Add, AddInput{}); return err }(), infinitic.ErrNotInWorkflow},
 		{"await unknown workflow", func() error {
 			r, _ := client.Attach(env.Client, Sums.Sequential, "no-such-id")
 			_, err := r.Await(ctx)

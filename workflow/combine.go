@@ -13,7 +13,7 @@ func Async[T any](ctx Context, fn func(ctx Context) (T, error)) Deferred[T] {
 		return failed[T](err)
 	}
 	f := co.Spawn(func(c *replay.Coroutine) (any, error) {
-		return fn(wfContext{c})
+		return fn(Context(c.Context()))
 	})
 	return Deferred[T]{f: f}
 }

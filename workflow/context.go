@@ -12,25 +12,13 @@ import (
 
 // Context is given to workflow methods and passed to every workflow API
 // call. It is not a context.Context on purpose: workflow code must not block
-// on anything but the workflow API.
-type Context interface {
-	coroutine() *replay.Coroutine
-}
-
-type wfContext struct{ co *replay.Coroutine }
-
-func (c wfContext) coroutine() *replay.Coroutine { return c.co }
-
-func init() {
-	replay.NewContext = func(co *replay.Coroutine) any { return Context(wfContext{co}) }
-}
+// on anything but the workflow API. Only the engine makes working ones: the
+// zero Context makes every call fail with infinitic.ErrNotInWorkflow.
+type Context replay.Context
 
 // from returns the coroutine behind ctx, or ErrNotInWorkflow.
 func from(ctx Context) (*replay.Coroutine, error) {
-	if ctx == nil {
-		return nil, infinitic.ErrNotInWorkflow
-	}
-	co := ctx.coroutine()
+	co := replay.Context(ctx).Coroutine()
 	if co == nil {
 		return nil, infinitic.ErrNotInWorkflow
 	}
@@ -48,11 +36,21 @@ func mustFrom(ctx Context) *replay.Coroutine {
 }
 
 // Info identifies the running workflow instance.
-type Info = replay.Info
+type Info struct {
+	ID       string            // the instance id
+	Workflow string            // wire name of the workflow
+	Method   string            // wire name of the instance's main method
+	Tags     []string          // its tags (client.WithTags, WithTags)
+	Meta     map[string]string // its metadata (client.WithMeta, WithMeta)
+	Version  int               // the implementation version it runs (worker.WithVersion)
+}
 
 // GetInfo returns the id, name, method, tags and metadata of the running
 // instance. It panics outside a workflow.
-func GetInfo(ctx Context) Info { return mustFrom(ctx).Runtime().Info() }
+func GetInfo(ctx Context) Info {
+	i := mustFrom(ctx).Runtime().Info()
+	return Info{ID: i.ID, Workflow: i.Workflow, Method: i.Method, Tags: i.Tags, Meta: i.Meta, Version: i.Version}
+}
 
 // Now returns the deterministic current time: the time at which the event
 // being processed happened. Use it instead of time.Now.

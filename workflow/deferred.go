@@ -8,17 +8,50 @@ import (
 )
 
 // Status is the state of a Deferred.
-type Status = replay.Status
+type Status uint8
 
 // Deferred statuses.
 const (
-	StatusUnknown   = replay.Unknown   // a zero Deferred
-	StatusOngoing   = replay.Ongoing   // not finished yet
-	StatusCompleted = replay.Completed // finished with a value
-	StatusFailed    = replay.Failed    // finished with an error
-	StatusCanceled  = replay.Canceled  // canceled before finishing
-	StatusTimedOut  = replay.TimedOut  // its timeout fired first
+	StatusUnknown   Status = iota // a zero Deferred
+	StatusOngoing                 // not finished yet
+	StatusCompleted               // finished with a value
+	StatusFailed                  // finished with an error
+	StatusCanceled                // canceled before finishing
+	StatusTimedOut                // its timeout fired first
 )
+
+func (s Status) String() string {
+	switch s {
+	case StatusOngoing:
+		return "ongoing"
+	case StatusCompleted:
+		return "completed"
+	case StatusFailed:
+		return "failed"
+	case StatusCanceled:
+		return "canceled"
+	case StatusTimedOut:
+		return "timed-out"
+	}
+	return "unknown"
+}
+
+// statusOf converts the runtime's status of a future.
+func statusOf(s replay.Status) Status {
+	switch s {
+	case replay.Ongoing:
+		return StatusOngoing
+	case replay.Completed:
+		return StatusCompleted
+	case replay.Failed:
+		return StatusFailed
+	case replay.Canceled:
+		return StatusCanceled
+	case replay.TimedOut:
+		return StatusTimedOut
+	}
+	return StatusUnknown
+}
 
 // Deferred is the eventual result of an asynchronous operation in workflow
 // code: a dispatched task or child workflow, a timer, an Async branch, or a
@@ -57,7 +90,7 @@ func (d Deferred[T]) Status() Status {
 	if d.err != nil {
 		return StatusFailed
 	}
-	return d.f.Status()
+	return statusOf(d.f.Status())
 }
 
 // Cancel cancels the operation behind the Deferred if it is still

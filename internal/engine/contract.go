@@ -20,6 +20,7 @@ type Method struct {
 	GoName string
 	Wire   string
 	index  int          // index in the interface's method set
+	ctx    reflect.Type // the context parameter's type
 	in     reflect.Type // nil for a method without argument
 }
 
@@ -60,7 +61,7 @@ func NewContract(t reflect.Type, ctxType reflect.Type, names *naming.Table) (*Co
 		if _, dup := c.Methods[wire]; dup {
 			return nil, fmt.Errorf("%w: two methods of %s are named %q", infinitic.ErrInvalidContract, t.Name(), wire)
 		}
-		meth := &Method{GoName: m.Name, Wire: wire, index: i}
+		meth := &Method{GoName: m.Name, Wire: wire, index: i, ctx: ctxType}
 		if ft.NumIn() == 2 {
 			meth.in = ft.In(1)
 		}
@@ -93,9 +94,12 @@ func (c *Contract) Bind(impl any) (reflect.Value, error) {
 }
 
 // Invoke decodes input, calls the method on recv (bound with Bind) and
-// encodes the output. A decode failure wraps infinitic.ErrDecode.
+// encodes the output. ctx is converted to the contract's context type: a
+// context.Context for a service, a replay.Context (the type workflow.Context
+// is defined over) for a workflow. A decode failure wraps
+// infinitic.ErrDecode.
 func (m *Method) Invoke(recv reflect.Value, ctx any, input []byte, codec infinitic.Codec) ([]byte, error) {
-	args := []reflect.Value{reflect.ValueOf(ctx)}
+	args := []reflect.Value{reflect.ValueOf(ctx).Convert(m.ctx)}
 	if m.in != nil {
 		arg := reflect.New(m.in)
 		if len(input) > 0 {

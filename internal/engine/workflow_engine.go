@@ -367,7 +367,7 @@ func (e *WorkflowEngine) newRuntime(st *wire.State, recorded []wire.Command) (*r
 		Names:    e.Names,
 		Logger:   e.logger.With("id", st.ID),
 		Recorded: recorded,
-		Run: func(ctx any, method string, input []byte) ([]byte, error) {
+		Run: func(ctx replay.Context, method string, input []byte) ([]byte, error) {
 			m, err := e.contract.Method(method)
 			if err != nil {
 				return nil, err

@@ -35,5 +35,5 @@ func (rt *Runtime) Query(method string) (out []byte, err error) {
 			err = &infinitic.PanicError{Value: fmt.Sprint(r), Stack: string(debug.Stack())}
 		}
 	}()
-	return rt.cfg.Run(NewContext(co), method, nil)
+	return rt.cfg.Run(co.Context(), method, nil)
 }

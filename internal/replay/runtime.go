@@ -22,10 +22,6 @@ import (
 	"github.com/infinitic-go/infinitic/internal/wire"
 )
 
-// NewContext wraps a coroutine into the workflow.Context handed to user
-// code. Package workflow sets it at init; it never changes afterwards.
-var NewContext func(co *Coroutine) any
-
 // Info identifies the running instance.
 type Info struct {
 	ID       string
@@ -47,7 +43,7 @@ type Config struct {
 	// Run invokes a method of the workflow's implementation (one object
 	// per instance, shared by its method runs) with a workflow.Context and
 	// the encoded input, and returns the encoded output.
-	Run func(ctx any, method string, input []byte) ([]byte, error)
+	Run func(ctx Context, method string, input []byte) ([]byte, error)
 }
 
 // Request is a new command with what is needed to carry it out.
@@ -127,7 +123,7 @@ func (rt *Runtime) Start(ev *wire.Event) {
 	}
 	rt.now = ev.At
 	f := rt.Spawn(func(co *Coroutine) (any, error) {
-		return rt.cfg.Run(NewContext(co), ev.Method, ev.Input)
+		return rt.cfg.Run(co.Context(), ev.Method, ev.Input)
 	})
 	if rt.main == nil {
 		rt.main = f
