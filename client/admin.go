@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"sync"
 
-	"github.com/google/uuid"
 	"github.com/infinitic-go/infinitic/internal/wire"
 )
 
@@ -13,7 +12,7 @@ import (
 // their time had come (Infinitic's completeTimers), and waits until its
 // engine applied it.
 func (r *Run[O]) CompleteTimers(ctx context.Context) error {
-	return r.admin(ctx, &wire.Admin{Op: wire.AdminCompleteTimers})
+	return r.admin(ctx, wire.AdminCompleteTimers, "")
 }
 
 // Inspect returns the stored state of the instance as indented JSON, for
@@ -106,25 +105,22 @@ func payload(b []byte) any {
 // never failed. Await the instance again for its new outcome. It fails
 // when the instance has not failed or has no such failed task.
 func (r *Run[O]) RetryTasks(ctx context.Context, taskID string) error {
-	return r.admin(ctx, &wire.Admin{Op: wire.AdminRetryTasks, TaskID: taskID})
+	return r.admin(ctx, wire.AdminRetryTasks, taskID)
 }
 
 // RetryWorkflowTask replays a failed instance with the workers' current
 // code: after fixing a non-deterministic change or a panic, the instance
 // continues from its history. Await the instance again for its outcome.
 func (r *Run[O]) RetryWorkflowTask(ctx context.Context) error {
-	return r.admin(ctx, &wire.Admin{Op: wire.AdminRetryWorkflow})
+	return r.admin(ctx, wire.AdminRetryWorkflow, "")
 }
 
-// admin sends an operation to the instance and waits for its reply.
-func (r *Run[O]) admin(ctx context.Context, a *wire.Admin) error {
-	a.ID, a.ReplyTo = uuid.NewString(), r.c.id
-	err := r.c.request(ctx, a.ID, func() error {
-		return r.c.publish(ctx, wire.AdminMessage(r.workflow, r.id, a))
-	}, nil)
-	if err == nil && a.Op != wire.AdminCompleteTimers && r.w != nil {
+// admin carries out operation op on the instance.
+func (r *Run[O]) admin(ctx context.Context, op, taskID string) error {
+	err := r.c.conn.Operate(ctx, r.workflow, r.id, op, taskID)
+	if err == nil && op != wire.AdminCompleteTimers && r.w != nil {
 		// A new outcome is coming: the next Await asks for it.
-		r.release.Do(func() { r.c.unwatch(r.key) })
+		r.release.Do(func() { r.c.conn.Unwatch(r.key) })
 		r.w, r.release = nil, sync.Once{}
 	}
 	return err

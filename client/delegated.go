@@ -31,7 +31,7 @@ func CompleteDelegatedTask[S, I, O any](ctx context.Context, c *Client, method f
 		return fmt.Errorf("client: encode result of delegated task %s: %w", taskID, err)
 	}
 	p := wire.ParentRef{WorkflowID: id, Workflow: workflow, Position: pos, Gen: gen}
-	if err := c.publish(ctx, wire.CompletedMessage(p, out, nil)); err != nil {
+	if err := c.conn.Publish(ctx, wire.CompletedMessage(p, out, nil)); err != nil {
 		return fmt.Errorf("client: complete delegated task %s: %w", taskID, err)
 	}
 	return nil

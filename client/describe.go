@@ -8,7 +8,6 @@ import (
 
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/internal/wire"
-	"github.com/infinitic-go/infinitic/store"
 )
 
 // Status is the status of a workflow instance.
@@ -115,18 +114,11 @@ func (r *Run[O]) load(ctx context.Context) (*wire.State, error) {
 	if r.c.cfg.Store == nil {
 		return nil, errors.New("client: Config.Store is required to describe or inspect instances")
 	}
-	data, _, err := r.c.cfg.Store.Get(ctx, wire.StateKey(r.workflow, r.id))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("%w: %s %s", infinitic.ErrInstanceNotFound, r.workflow, r.id)
+	st, err := wire.ReadState(ctx, r.c.cfg.Store, r.workflow, r.id)
+	if err != nil && !errors.Is(err, infinitic.ErrInstanceNotFound) {
+		return nil, fmt.Errorf("client: %w", err)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("client: read %s %s: %w", r.workflow, r.id, err)
-	}
-	st, err := wire.DecodeState(data)
-	if err != nil {
-		return nil, fmt.Errorf("client: read %s %s: %w", r.workflow, r.id, err)
-	}
-	return st, nil
+	return st, err
 }
 
 func statusOf(s wire.Status) Status {

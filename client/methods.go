@@ -26,13 +26,11 @@ func StartMethod[W, I, O any](ctx context.Context, c *Client, method func(W, wor
 		return nil, fmt.Errorf("client: encode argument of %s.%s: %w", name, methodName, err)
 	}
 	runID := uuid.NewString()
-	run := &Run[O]{c: c, id: id, workflow: name, key: runID, w: c.watch(runID)}
-	d := &wire.Dispatch{Method: methodName, Input: input, Waiter: c.id, Run: runID, Request: runID}
-	if err := c.publish(ctx, wire.StartMessage(name, id, d)); err != nil {
-		c.unwatch(runID)
+	w, err := c.conn.Start(ctx, name, id, &wire.Dispatch{Method: methodName, Input: input, Run: runID, Request: runID})
+	if err != nil {
 		return nil, fmt.Errorf("client: start %s.%s on %s: %w", name, methodName, id, err)
 	}
-	return run, nil
+	return &Run[O]{c: c, id: id, workflow: name, key: runID, w: w}, nil
 }
 
 // Get calls getter on the running instance id and returns its result: a
@@ -46,18 +44,13 @@ func Get[W, O any](ctx context.Context, c *Client, getter func(W, workflow.Conte
 	if err != nil {
 		return zero, err
 	}
-	q := &wire.Query{ID: uuid.NewString(), Method: methodName, ReplyTo: c.id}
+	output, err := c.conn.Query(ctx, name, id, methodName)
+	if err != nil || len(output) == 0 {
+		return zero, err
+	}
 	var out O
-	err = c.request(ctx, q.ID, func() error {
-		return c.publish(ctx, wire.QueryMessage(name, id, q))
-	}, func(output []byte) error {
-		if len(output) == 0 {
-			return nil
-		}
-		if err := c.cfg.Codec.Unmarshal(output, &out); err != nil {
-			return fmt.Errorf("%w: result of getter %s.%s into %T: %w", infinitic.ErrDecode, name, methodName, out, err)
-		}
-		return nil
-	})
-	return out, err
+	if err := c.cfg.Codec.Unmarshal(output, &out); err != nil {
+		return zero, fmt.Errorf("%w: result of getter %s.%s into %T: %w", infinitic.ErrDecode, name, methodName, out, err)
+	}
+	return out, nil
 }

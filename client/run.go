@@ -2,12 +2,14 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
 
 	"github.com/google/uuid"
 	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/internal/conn"
 	"github.com/infinitic-go/infinitic/internal/naming"
 	"github.com/infinitic-go/infinitic/internal/wire"
 	"github.com/infinitic-go/infinitic/workflow"
@@ -53,7 +55,7 @@ type Run[O any] struct {
 	id       string
 	workflow string
 	key      string  // the waiter's key: the id, or a method run's id
-	w        *waiter // set when this client already waits for the outcome
+	w        *conn.Waiter // set when this client already waits for the outcome
 	release  sync.Once
 }
 
@@ -120,17 +122,17 @@ func start[O any](ctx context.Context, c *Client, method any, in any, hasInput b
 		}
 		o.tags = append(slices.Clip(o.tags), wire.CustomIDTag(o.customID))
 	}
-	d := &wire.Dispatch{Method: methodName, Tags: o.tags, Meta: o.meta, Waiter: c.id, Request: uuid.NewString()}
+	d := &wire.Dispatch{Method: methodName, Tags: o.tags, Meta: o.meta}
 	if hasInput {
 		if d.Input, err = c.cfg.Codec.Marshal(in); err != nil {
 			return nil, fmt.Errorf("client: encode argument of %s.%s: %w", name, methodName, err)
 		}
 	}
-	run := &Run[O]{c: c, id: o.id, workflow: name, key: o.id, w: c.watch(o.id)}
-	if err := c.publish(ctx, wire.StartMessage(name, o.id, d)); err != nil {
-		c.unwatch(o.id)
+	w, err := c.conn.Start(ctx, name, o.id, d)
+	if err != nil {
 		return nil, fmt.Errorf("client: start %s: %w", name, err)
 	}
+	run := &Run[O]{c: c, id: o.id, workflow: name, key: o.id, w: w}
 	return run, nil
 }
 
@@ -142,30 +144,27 @@ func start[O any](ctx context.Context, c *Client, method any, in any, hasInput b
 func (r *Run[O]) Await(ctx context.Context) (O, error) {
 	var zero O
 	if r.w == nil {
-		r.w = r.c.watch(r.key)
-		wait := &wire.Wait{Client: r.c.id, Request: uuid.NewString()}
-		if err := r.c.publish(ctx, wire.WaitMessage(r.workflow, r.id, wait)); err != nil {
+		w, err := r.c.conn.AskOutcome(ctx, r.workflow, r.id)
+		if err != nil {
 			return zero, fmt.Errorf("client: await %s %s: %w", r.workflow, r.id, err)
 		}
+		r.w = w
 	}
-	select {
-	case <-ctx.Done():
-		return zero, ctx.Err()
-	case <-r.c.done:
-		return zero, fmt.Errorf("client: await %s %s: %w", r.workflow, r.id, ErrClosed)
-	case <-r.w.ch:
-		r.release.Do(func() { r.c.unwatch(r.key) })
+	res, err := r.c.conn.Wait(ctx, r.w)
+	if errors.Is(err, ErrClosed) {
+		return zero, fmt.Errorf("client: await %s %s: %w", r.workflow, r.id, err)
 	}
-	res := r.w.result
-	switch {
-	case res.Unknown:
-		return zero, fmt.Errorf("%w: %s %s", infinitic.ErrInstanceNotFound, r.workflow, r.id)
-	case res.Error != nil:
-		return zero, wire.ToError(res.Error)
+	if err != nil {
+		return zero, err
+	}
+	r.release.Do(func() { r.c.conn.Unwatch(r.key) })
+	output, err := conn.Outcome(r.workflow, r.id, res)
+	if err != nil {
+		return zero, err
 	}
 	var out O
-	if len(res.Output) > 0 {
-		if err := r.c.cfg.Codec.Unmarshal(res.Output, &out); err != nil {
+	if len(output) > 0 {
+		if err := r.c.cfg.Codec.Unmarshal(output, &out); err != nil {
 			return zero, fmt.Errorf("%w: result of %s %s into %T: %w", infinitic.ErrDecode, r.workflow, r.id, out, err)
 		}
 	}
@@ -188,8 +187,5 @@ func Execute0[W, O any](ctx context.Context, c *Client, method func(W, workflow.
 // with infinitic.ErrWorkflowFinished when the instance already ended; for
 // an id that has not started yet it waits (like Send), bounded by ctx.
 func (r *Run[O]) Cancel(ctx context.Context, reason string) error {
-	c := &wire.Cancel{ID: uuid.NewString(), Reason: reason, ReplyTo: r.c.id}
-	return r.c.request(ctx, c.ID, func() error {
-		return r.c.publish(ctx, wire.CancelMessage(r.workflow, r.id, c))
-	}, nil)
+	return r.c.conn.Cancel(ctx, r.workflow, r.id, reason)
 }

@@ -131,14 +131,13 @@ func (x *Executor) conclude(ctx context.Context, it item, out []byte, runErr err
 		return
 	}
 	var msg wire.Outgoing
-	p := ex.Parent
 	delay, retry := x.retryDelay(ex, runErr)
 	switch {
 	case runErr == nil && x.cfg.Delegated[ex.Method]:
 		_ = d.Ack() // the external system will complete it
 		return
 	case runErr == nil:
-		msg = outgoing(wire.CompletedMessage(p, out, nil))
+		msg = outgoing(wire.OutcomeMessage(ex, d.Message().ID, out, nil))
 	case retry:
 		x.logger.Warn("task attempt failed, will retry", "task", ex.TaskID, "method", ex.Method, "attempt", ex.Attempt, "in", delay, "err", runErr)
 		next := *ex
@@ -151,12 +150,7 @@ func (x *Executor) conclude(ctx context.Context, it item, out []byte, runErr err
 			failure.Previous = append(failure.Previous, wire.ToError(prev))
 		}
 		x.logger.Error("task failed", "task", ex.TaskID, "method", ex.Method, "attempts", ex.Attempt, "err", runErr)
-		msg = outgoing(wire.CompletedMessage(p, nil, wire.FromError(failure)))
-	}
-	if runErr == nil || !retry {
-		// One outcome per execute message: a task asked again (RetryTasks)
-		// must not look like a duplicate of its first outcome.
-		msg.ID = wire.OutcomeID(d.Message().ID)
+		msg = outgoing(wire.OutcomeMessage(ex, d.Message().ID, nil, wire.FromError(failure)))
 	}
 	if err := x.pub.publish(ctx, msg); err != nil {
 		x.logger.Error("cannot publish task outcome, will run again", "task", ex.TaskID, "err", err)

@@ -90,7 +90,7 @@ func (e *WorkflowEngine) applyDispatch(in *instance, env *wire.Envelope, now tim
 	}
 	in.state = &wire.State{
 		ID: in.id, Workflow: e.contract.Name, Method: d.Method, Tags: d.Tags, Meta: d.Meta,
-		Parent: d.Parent, Status: wire.StatusRunning, Version: e.cfg.Newest(),
+		Parent: d.Parent, Status: wire.StatusRunning, Version: e.cfg.Newest(), Started: now,
 	}
 	in.addTags = append(in.addTags, d.Tags...)
 	if d.Waiter != "" {
@@ -121,7 +121,7 @@ func (e *WorkflowEngine) applyCompleted(in *instance, env *wire.Envelope, now ti
 	case in.state.Status != wire.StatusRunning || in.rt == nil || !in.rt.Expects(c.Position, c.Gen):
 		return // finished, or a duplicate
 	}
-	ev := &wire.Event{At: now, Position: c.Position, Output: c.Output, Error: c.Error}
+	ev := &wire.Event{At: now, Position: c.Position, Output: c.Output, Error: c.Error, Attempt: c.Attempt}
 	in.state.Tail = append(in.state.Tail, wire.Record{Event: ev})
 	in.changed = true
 	in.rt.Apply(ev)
@@ -250,6 +250,7 @@ func (e *WorkflowEngine) drain(in *instance, now time.Time) {
 	st := in.state
 	for _, req := range in.rt.TakeRequests() {
 		cmd := req.Command
+		cmd.At = now
 		st.Tail = append(st.Tail, wire.Record{Command: &cmd})
 		st.Commands++
 		if msg, ok := e.commandMessage(st, req); ok {
@@ -285,7 +286,7 @@ func (e *WorkflowEngine) drain(in *instance, now time.Time) {
 // finish ends the instance and notifies waiters and parent.
 func (e *WorkflowEngine) finish(in *instance, output []byte, err error) {
 	st := in.state
-	st.Status, st.Output = wire.StatusCompleted, output
+	st.Status, st.Output, st.Ended = wire.StatusCompleted, output, e.Clock.Now()
 	if err != nil {
 		st.Status = wire.StatusFailed
 		st.Error = wire.FromError(&infinitic.WorkflowFailedError{Workflow: st.Workflow, ID: st.ID, Method: st.Method, Cause: err})

@@ -50,19 +50,11 @@ func (e *WorkflowEngine) decode(ctx context.Context, id string, data []byte, ver
 
 // readLog returns the full log: sealed chunks then the tail.
 func (e *WorkflowEngine) readLog(ctx context.Context, st *wire.State) ([]wire.Record, error) {
-	log := make([]wire.Record, 0, st.Sealed+len(st.Tail))
-	for n := range st.Sealed / wire.ChunkSize {
-		data, _, err := e.Store.Get(ctx, wire.ChunkKey(st.Workflow, st.ID, n))
-		if err != nil {
-			return nil, fmt.Errorf("%w: %s %s: chunk %d: %w", ErrCorruptState, st.Workflow, st.ID, n, err)
-		}
-		c, err := wire.DecodeChunk(data)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %s %s: chunk %d: %w", ErrCorruptState, st.Workflow, st.ID, n, err)
-		}
-		log = append(log, c.Records...)
+	log, err := wire.ReadLog(ctx, e.Store, st)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCorruptState, err)
 	}
-	return append(log, st.Tail...), nil
+	return log, nil
 }
 
 // replay rebuilds the runtime of a running instance from its log.

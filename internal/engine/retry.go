@@ -61,7 +61,7 @@ func (e *WorkflowEngine) retryFailed(ctx context.Context, in *instance, now time
 		}
 	}
 	in.dropChunks = st.Sealed / wire.ChunkSize
-	st.Status, st.Output, st.Error = wire.StatusRunning, nil, nil
+	st.Status, st.Output, st.Error, st.Ended = wire.StatusRunning, nil, nil, time.Time{}
 	st.Generation++
 	st.Tail, st.Sealed, st.Commands = log, 0, 0
 	for _, r := range log {

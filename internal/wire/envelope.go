@@ -112,6 +112,7 @@ type Completed struct {
 	Output   []byte `cbor:"2,keyasint,omitempty"`
 	Error    *Error `cbor:"3,keyasint,omitempty"`
 	Gen      int    `cbor:"4,keyasint,omitempty"` // generation of the command resolved
+	Attempt  int    `cbor:"5,keyasint,omitempty"` // a task's outcome: the attempt it came from
 }
 
 // Wait registers a client waiting for a workflow's outcome.

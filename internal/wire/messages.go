@@ -86,10 +86,18 @@ func ExpireMessage(workflow, id, finish string, at time.Time) Message {
 
 // CompletedMessage resolves position p of a workflow: a timer (delivered
 // at a later time), a child's outcome, a delegated task's result, a task
-// outcome (which the executor gives its own id, see OutcomeID).
+// outcome (see OutcomeMessage).
 func CompletedMessage(p ParentRef, output []byte, err *Error) Message {
 	return toWorkflow(CompletedID(p.WorkflowID, p.Position, p.Gen), &Envelope{Kind: KindCompleted, WorkflowID: p.WorkflowID,
 		Workflow: p.Workflow, Completed: &Completed{Position: p.Position, Output: output, Error: err, Gen: p.Gen}})
+}
+
+// OutcomeMessage is a task's outcome (its result, or its final failure)
+// after attempt ex.Attempt, answering execute message executeMessageID.
+func OutcomeMessage(ex *Execute, executeMessageID string, output []byte, err *Error) Message {
+	m := CompletedMessage(ex.Parent, output, err)
+	m.ID, m.Envelope.Completed.Attempt = OutcomeID(executeMessageID), ex.Attempt
+	return m
 }
 
 // ExecuteMessage asks the executors of ex.Service to run attempt

@@ -58,6 +58,9 @@ type Command struct {
 	// Gen is the instance's generation when the command was issued: a
 	// completion counts only if it carries this generation or a later one.
 	Gen int `cbor:"5,keyasint,omitempty"`
+	// At is when the command was issued (zero in states stored before
+	// format v2).
+	At time.Time `cbor:"6,keyasint,omitempty"`
 }
 
 // Event is something that happened to the instance, in applied order.
@@ -74,6 +77,8 @@ type Event struct {
 	Signal *Signal `cbor:"7,keyasint,omitempty"`
 	// Run identifies a method run started in parallel (Start events).
 	Run string `cbor:"8,keyasint,omitempty"`
+	// Attempt is the attempt that ended a task (0: unknown, or not a task).
+	Attempt int `cbor:"9,keyasint,omitempty"`
 }
 
 // IsStart reports whether the event starts a method run.
@@ -127,6 +132,10 @@ type State struct {
 	// Generation grows at each retry of a failed instance: outcomes of
 	// commands dropped by the retry carry an older one and are ignored.
 	Generation int `cbor:"19,keyasint,omitempty"`
+	// Started and Ended are when the instance started and finished (zero:
+	// not yet, or stored before format v2).
+	Started time.Time `cbor:"20,keyasint,omitempty"`
+	Ended   time.Time `cbor:"21,keyasint,omitempty"`
 }
 
 // MethodRun is a method started on a running instance, with its callers.

@@ -1,0 +1,217 @@
+// Package conn is what the typed client (package client) and the untyped
+// one (package admin) share: a connection to the transport with its own
+// subject, on which the engines send results and replies, and the
+// operations on instances by workflow name and id.
+package conn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/infinitic-go/infinitic/clock"
+	"github.com/infinitic-go/infinitic/internal/wire"
+	"github.com/infinitic-go/infinitic/transport"
+)
+
+// ErrClosed is returned by calls on a closed connection, and by waiting
+// calls when the connection is closed while they wait.
+var ErrClosed = errors.New("client: closed")
+
+// Conn receives the results and replies sent to its id. It is safe for
+// concurrent use.
+type Conn struct {
+	tr       transport.Transport
+	logger   *slog.Logger
+	clock    clock.Clock
+	id       string
+	consumer transport.Consumer
+	cancel   context.CancelFunc
+	done     chan struct{}
+
+	mu      sync.Mutex
+	waiters map[string]*Waiter // by workflow id, or method run id
+	replies map[string]chan *wire.Reply
+	closed  bool
+}
+
+// Waiter is the outcome of an instance (or method run) that a caller
+// waits for.
+type Waiter struct {
+	ch     chan struct{} // closed when result is set
+	result *wire.Result
+	users  int
+}
+
+// Open subscribes a new connection id to its subject on tr.
+func Open(ctx context.Context, tr transport.Transport, logger *slog.Logger, clk clock.Clock) (*Conn, error) {
+	id := uuid.NewString()
+	cons, err := tr.Consume(ctx, wire.ClientSubject(id), transport.EphemeralGroup+id)
+	if err != nil {
+		return nil, err
+	}
+	loopCtx, cancel := context.WithCancel(context.Background())
+	c := &Conn{tr: tr, logger: logger, clock: clk, id: id, consumer: cons, cancel: cancel, done: make(chan struct{}),
+		waiters: map[string]*Waiter{}, replies: map[string]chan *wire.Reply{}}
+	go c.receive(loopCtx)
+	return c, nil
+}
+
+// ID is the connection's unique id (its subject).
+func (c *Conn) ID() string { return c.id }
+
+// Done is closed once the connection is closed.
+func (c *Conn) Done() <-chan struct{} { return c.done }
+
+// Close stops receiving. Pending and later calls return ErrClosed.
+func (c *Conn) Close() error {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return nil
+	}
+	c.closed = true
+	c.mu.Unlock()
+	c.cancel()
+	<-c.done
+	return c.consumer.Close()
+}
+
+func (c *Conn) receive(ctx context.Context) {
+	defer close(c.done)
+	for ctx.Err() == nil {
+		ds, err := c.consumer.Fetch(ctx, 256, 30*time.Second)
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, transport.ErrClosed) {
+				return
+			}
+			c.logger.Warn("client: fetch failed", "err", err)
+			continue
+		}
+		for _, d := range ds {
+			env, err := wire.DecodeEnvelope(d.Message().Data)
+			switch {
+			case err == nil && env.Kind == wire.KindResult:
+				key := env.WorkflowID
+				if env.Result.Run != "" {
+					key = env.Result.Run
+				}
+				c.deliver(key, env.Result)
+			case err == nil && env.Kind == wire.KindReply:
+				c.deliverReply(env.Reply)
+			default:
+				c.logger.Error("client: dead-lettering unexpected message", "id", d.Message().ID, "err", err)
+				_ = d.DeadLetter(fmt.Sprintf("client expects results and replies: %v", err))
+				continue
+			}
+			_ = d.Ack()
+		}
+	}
+}
+
+func (c *Conn) deliver(key string, r *wire.Result) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	w, ok := c.waiters[key]
+	if !ok || w.result != nil {
+		return // nobody waits (anymore), or a duplicate
+	}
+	w.result = r
+	close(w.ch)
+}
+
+// Watch registers interest in the outcome of key (an instance id, or a
+// method run id); release it with Unwatch.
+func (c *Conn) Watch(key string) *Waiter {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	w, ok := c.waiters[key]
+	if !ok {
+		w = &Waiter{ch: make(chan struct{})}
+		c.waiters[key] = w
+	}
+	w.users++
+	return w
+}
+
+// Unwatch releases one Watch of key.
+func (c *Conn) Unwatch(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if w, ok := c.waiters[key]; ok {
+		if w.users--; w.users <= 0 {
+			delete(c.waiters, key)
+		}
+	}
+}
+
+// Wait waits for w's result, ctx's end or the connection's close.
+func (c *Conn) Wait(ctx context.Context, w *Waiter) (*wire.Result, error) {
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-c.done:
+		return nil, ErrClosed
+	case <-w.ch:
+		return w.result, nil
+	}
+}
+
+// Publish stamps and publishes m.
+func (c *Conn) Publish(ctx context.Context, m wire.Message) error {
+	c.mu.Lock()
+	closed := c.closed
+	c.mu.Unlock()
+	if closed {
+		return ErrClosed
+	}
+	m.Envelope.SentAt = c.clock.Now()
+	o, err := m.Encode()
+	if err != nil {
+		return err
+	}
+	return c.tr.Publish(ctx, transport.Message{ID: o.ID, Subject: o.Subject, Key: o.Key, Data: o.Data})
+}
+
+// Request publishes m and waits for the reply to requestID; a successful
+// reply's output goes to decode, if any.
+func (c *Conn) Request(ctx context.Context, requestID string, m wire.Message, decode func([]byte) error) error {
+	ch := make(chan *wire.Reply, 1)
+	c.mu.Lock()
+	c.replies[requestID] = ch
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.replies, requestID)
+		c.mu.Unlock()
+	}()
+	if err := c.Publish(ctx, m); err != nil {
+		return fmt.Errorf("client: %w", err)
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-c.done:
+		return ErrClosed
+	case r := <-ch:
+		if err := wire.ToError(r.Error); err != nil || decode == nil {
+			return err
+		}
+		return decode(r.Output)
+	}
+}
+
+func (c *Conn) deliverReply(r *wire.Reply) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ch, ok := c.replies[r.Request]; ok {
+		select {
+		case ch <- r:
+		default: // a duplicate
+		}
+	}
+}

@@ -1,0 +1,81 @@
+package conn
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/internal/wire"
+)
+
+// Start publishes d, a start of instance id of workflow (or, with d.Run
+// set, of a method run on it), waiting for its outcome under key (the id,
+// or d.Run): call Wait with the returned Waiter, then Unwatch(key).
+func (c *Conn) Start(ctx context.Context, workflow, id string, d *wire.Dispatch) (*Waiter, error) {
+	key := id
+	if d.Run != "" {
+		key = d.Run
+	}
+	d.Waiter = c.id
+	if d.Request == "" {
+		d.Request = uuid.NewString()
+	}
+	w := c.Watch(key)
+	if err := c.Publish(ctx, wire.StartMessage(workflow, id, d)); err != nil {
+		c.Unwatch(key)
+		return nil, err
+	}
+	return w, nil
+}
+
+// AskOutcome asks the engine of instance id for its outcome: call Wait
+// with the returned Waiter, then Unwatch(id).
+func (c *Conn) AskOutcome(ctx context.Context, workflow, id string) (*Waiter, error) {
+	w := c.Watch(id)
+	if err := c.Publish(ctx, wire.WaitMessage(workflow, id, &wire.Wait{Client: c.id, Request: uuid.NewString()})); err != nil {
+		c.Unwatch(id)
+		return nil, err
+	}
+	return w, nil
+}
+
+// Outcome is the encoded output of a result, or its error:
+// infinitic.ErrInstanceNotFound, or the *infinitic.WorkflowFailedError.
+func Outcome(workflow, id string, r *wire.Result) ([]byte, error) {
+	switch {
+	case r.Unknown:
+		return nil, fmt.Errorf("%w: %s %s", infinitic.ErrInstanceNotFound, workflow, id)
+	case r.Error != nil:
+		return nil, wire.ToError(r.Error)
+	}
+	return r.Output, nil
+}
+
+// Cancel cancels instance id and waits until its engine applied it.
+func (c *Conn) Cancel(ctx context.Context, workflow, id, reason string) error {
+	m := &wire.Cancel{ID: uuid.NewString(), Reason: reason, ReplyTo: c.id}
+	return c.Request(ctx, m.ID, wire.CancelMessage(workflow, id, m), nil)
+}
+
+// Signal sends an encoded value to channel of instance id and waits until
+// its engine stored it.
+func (c *Conn) Signal(ctx context.Context, workflow, id, channel string, payload []byte) error {
+	s := &wire.Signal{ID: uuid.NewString(), Channel: channel, Payload: payload, ReplyTo: c.id}
+	return c.Request(ctx, s.ID, wire.SignalMessage(workflow, id, s), nil)
+}
+
+// Operate carries out admin operation op (wire.AdminRetryTasks...) on
+// instance id and waits until its engine applied it.
+func (c *Conn) Operate(ctx context.Context, workflow, id, op, taskID string) error {
+	a := &wire.Admin{ID: uuid.NewString(), Op: op, TaskID: taskID, ReplyTo: c.id}
+	return c.Request(ctx, a.ID, wire.AdminMessage(workflow, id, a), nil)
+}
+
+// Query calls getter method on instance id and returns its encoded result.
+func (c *Conn) Query(ctx context.Context, workflow, id, method string) ([]byte, error) {
+	q := &wire.Query{ID: uuid.NewString(), Method: method, ReplyTo: c.id}
+	var out []byte
+	err := c.Request(ctx, q.ID, wire.QueryMessage(workflow, id, q), func(b []byte) error { out = b; return nil })
+	return out, err
+}
