@@ -12,13 +12,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/clock"
 	"github.com/infinitic-go/infinitic/internal/conn"
 	"github.com/infinitic-go/infinitic/internal/naming"
 	"github.com/infinitic-go/infinitic/store"
 	"github.com/infinitic-go/infinitic/transport"
+	"log/slog"
 )
 
 // ErrClosed is returned by calls on a closed client, and by Await and

@@ -54,7 +54,7 @@ type Run[O any] struct {
 	c        *Client
 	id       string
 	workflow string
-	key      string  // the waiter's key: the id, or a method run's id
+	key      string       // the waiter's key: the id, or a method run's id
 	w        *conn.Waiter // set when this client already waits for the outcome
 	release  sync.Once
 }
