@@ -68,13 +68,17 @@ func WithRetry(p infinitic.RetryPolicy) ServiceOption {
 }
 
 // WithTimeout bounds each task attempt of a service: the method's context
-// is canceled when it elapses. Default: none.
+// is canceled when it elapses, and the attempt has failed with an
+// infinitic.ErrTimeout, whatever the method returns afterwards (a late
+// result is dropped); it is retried per the retry policy. For batch
+// methods it bounds each batch. Default: none.
 func WithTimeout(d time.Duration) ServiceOption {
 	return serviceOption(func(o *serviceOptions) { o.timeout = d })
 }
 
-// WithGrace is how long a timed-out task may take to return after its
-// context is canceled before it is abandoned as failed. Default: 1s.
+// WithGrace is how long a timed-out task may keep its concurrency slot to
+// return after its context is canceled, before it is abandoned; either way
+// the attempt has failed. Default: 1s.
 func WithGrace(d time.Duration) ServiceOption {
 	return serviceOption(func(o *serviceOptions) { o.grace = d })
 }

@@ -117,8 +117,13 @@ func (b *batcher) run(ctx context.Context, items []item) {
 		defer cancel()
 	}
 	outcomes := b.call(ctx, calls)
+	late := ctx.Err() == context.DeadlineExceeded // a timed-out batch fails, whatever it returned
 	for i, it := range items {
-		b.x.conclude(ctx, it, outcomes[i].Output, outcomes[i].Err)
+		out, err := outcomes[i].Output, outcomes[i].Err
+		if late {
+			out, err = nil, b.x.timeoutError(it.env.Execute, err)
+		}
+		b.x.conclude(ctx, it, out, err)
 	}
 }
 

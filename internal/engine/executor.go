@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"reflect"
@@ -160,8 +161,9 @@ func (x *Executor) conclude(ctx context.Context, it item, out []byte, runErr err
 	_ = d.Ack()
 }
 
-// run invokes the method with the attempt's timeout. A task that ignores
-// its context gets Grace more time, then is abandoned as timed out.
+// run invokes the method with the attempt's timeout. A timed-out attempt
+// is a failed attempt, whatever the method returns late; one that ignores
+// its context gets Grace more time (holding its slot), then is abandoned.
 func (x *Executor) run(ctx context.Context, ex *wire.Execute) ([]byte, error) {
 	m, err := x.cfg.Contract.Method(ex.Method)
 	if err != nil {
@@ -180,30 +182,39 @@ func (x *Executor) run(ctx context.Context, ex *wire.Execute) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, x.cfg.Timeout)
 	defer cancel()
 	type result struct {
-		out []byte
-		err error
+		out  []byte
+		err  error
+		late bool // returned after the timeout
 	}
 	done := make(chan result, 1)
 	go func() {
 		out, err := x.invoke(ctx, m, ex)
-		done <- result{out, err}
+		done <- result{out, err, ctx.Err() == context.DeadlineExceeded}
 	}()
+	var r result
 	select {
-	case r := <-done:
-		if r.err != nil && ctx.Err() == context.DeadlineExceeded {
-			return nil, &infinitic.TimeoutError{What: fmt.Sprintf("%s.%s attempt %d exceeded %v: %v", ex.Service, ex.Method, ex.Attempt, x.cfg.Timeout, r.err)}
-		}
-		return r.out, r.err
+	case r = <-done:
 	case <-ctx.Done():
-	}
-	select {
-	case r := <-done:
-		if r.err == nil {
-			return r.out, nil
+		select {
+		case r = <-done:
+		case <-time.After(x.cfg.Grace):
+			r = result{late: ctx.Err() == context.DeadlineExceeded, err: errors.New("abandoned: still running after the grace period")}
 		}
-	case <-time.After(x.cfg.Grace):
 	}
-	return nil, &infinitic.TimeoutError{What: fmt.Sprintf("%s.%s attempt %d exceeded %v", ex.Service, ex.Method, ex.Attempt, x.cfg.Timeout)}
+	if r.late {
+		return nil, x.timeoutError(ex, r.err)
+	}
+	return r.out, r.err
+}
+
+// timeoutError is the failure of an attempt that exceeded the timeout;
+// cause is what the method returned late, if an error.
+func (x *Executor) timeoutError(ex *wire.Execute, cause error) error {
+	what := fmt.Sprintf("%s.%s attempt %d exceeded %v", ex.Service, ex.Method, ex.Attempt, x.cfg.Timeout)
+	if cause != nil {
+		what += ": " + cause.Error()
+	}
+	return &infinitic.TimeoutError{What: what}
 }
 
 // invoke calls the method, turning a panic into a PanicError.
