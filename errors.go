@@ -49,6 +49,10 @@ var (
 	// ErrCustomIDInUse is returned when retrying a failed instance whose
 	// custom id a newer running instance owns (see client.WithCustomID).
 	ErrCustomIDInUse = errors.New("infinitic: custom id owned by another running instance")
+	// ErrInvalidInline fails a workflow whose code called the workflow API
+	// (a task, child, timer, channel, Async, Await, Rand...) inside the
+	// function given to workflow.Inline, which must only run plain Go code.
+	ErrInvalidInline = errors.New("infinitic: invalid inline: workflow API called inside workflow.Inline")
 )
 
 // RemoteError is an error returned by user code on another process,
@@ -95,6 +99,7 @@ var sentinels = []struct {
 	{"invalid-contract", ErrInvalidContract},
 	{"decode", ErrDecode},
 	{"custom-id-in-use", ErrCustomIDInUse},
+	{"invalid-inline", ErrInvalidInline},
 }
 
 // SentinelCode returns the wire code of a sentinel error of this package

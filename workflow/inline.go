@@ -6,6 +6,11 @@ import "fmt"
 // recorded result on every replay. Use it for short non-deterministic code
 // (reading a config, generating an id); anything slow or fallible belongs in
 // a service task. The result must be encodable by the codec.
+//
+// fn must not call the workflow API (Call, Dispatch, Sleep, Async, Await,
+// channels, Rand, Inline...): such a call fails the instance with
+// infinitic.ErrInvalidInline, as its commands would be recorded at the
+// wrong positions of the history. Fix the code, then RetryWorkflowTask.
 func Inline[T any](ctx Context, fn func() (T, error)) (T, error) {
 	var zero T
 	co, err := from(ctx)

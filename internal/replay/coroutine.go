@@ -21,6 +21,7 @@ type Coroutine struct {
 	done   bool
 	future *Future
 	query  bool // runs a getter: must not change the instance
+	inline bool // runs an Inline function: must not call the workflow API
 }
 
 // Runtime returns the runtime the coroutine belongs to.

@@ -15,10 +15,17 @@ var ErrGetter = errors.New("a getter must only read the workflow's fields")
 
 type getterViolation struct{}
 
-// mutating panics in a getter; Query turns the panic into ErrGetter.
+// inlineViolation unwinds an Inline function that called the workflow API.
+type inlineViolation struct{}
+
+// mutating panics in a getter (Query turns the panic into ErrGetter) and
+// in an Inline function (Inline fails the instance).
 func (co *Coroutine) mutating() {
 	if co.query {
 		panic(getterViolation{})
+	}
+	if co.inline {
+		panic(inlineViolation{})
 	}
 }
 

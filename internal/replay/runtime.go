@@ -268,11 +268,33 @@ func (co *Coroutine) Inline(fn func() ([]byte, error)) ([]byte, error) {
 		c := rt.cfg.Recorded[pos]
 		return c.Output, wire.ToError(c.Error)
 	}
-	out, err := fn()
+	out, ok, err := co.runInline(fn)
+	if !ok {
+		rt.failure = fmt.Errorf("%w: %s %s, position %d: only plain Go code may run there",
+			infinitic.ErrInvalidInline, rt.cfg.Info.Workflow, rt.cfg.Info.ID, pos)
+		co.block(func() bool { return false })
+	}
 	cmd := wire.Command{Kind: wire.CommandInline, Output: out, Error: wire.FromError(err)}
 	rt.requests = append(rt.requests, Request{Command: cmd, Position: pos})
 	// Return what a replay will return, so both runs see the same error.
 	return out, wire.ToError(cmd.Error)
+}
+
+// runInline runs an Inline function; ok is false if it called the
+// workflow API (which would record commands at the wrong positions).
+func (co *Coroutine) runInline(fn func() ([]byte, error)) (out []byte, ok bool, err error) {
+	co.inline = true
+	defer func() {
+		co.inline = false
+		if r := recover(); r != nil {
+			if _, invalid := r.(inlineViolation); !invalid {
+				panic(r)
+			}
+			ok = false
+		}
+	}()
+	out, err = fn()
+	return out, true, err
 }
 
 // check takes the next position and verifies it against the history; on a
