@@ -110,9 +110,13 @@ func (e *Env) Start() {
 	}
 }
 
-// skipTime advances the clock to the next timer whenever the system is idle.
+// skipTime advances the clock to the next timer whenever the system is
+// idle. It subscribes to changes before it looks for the next delivery
+// time: a timer published after that look closes the channel it waits on,
+// so no wakeup is missed.
 func (e *Env) skipTime(ctx context.Context) {
 	for ctx.Err() == nil {
+		changed := e.Transport.Changed()
 		if err := e.Transport.WaitIdle(ctx); err != nil {
 			return
 		}
@@ -123,7 +127,7 @@ func (e *Env) skipTime(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-e.Transport.Changed():
+		case <-changed:
 		}
 	}
 }
