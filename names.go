@@ -14,7 +14,8 @@ type Alias struct {
 	wire     string
 }
 
-// Name sets the wire name of contract interface T (default: its Go name).
+// Name sets the wire name of T, a contract interface or a variant of a
+// channel (see workflow.Channel.Variants); the default is its Go type name.
 func Name[T any](wire string) Alias {
 	return Alias{contract: reflect.TypeFor[T](), wire: wire}
 }
@@ -25,8 +26,8 @@ func MethodName(method any, wire string) Alias {
 	return Alias{method: method, wire: wire}
 }
 
-// Contract returns the contract interface type that a Name alias renames
-// (nil for a MethodName alias).
+// Contract returns the type that a Name alias renames: a contract
+// interface or a channel variant (nil for a MethodName alias).
 func (a Alias) Contract() reflect.Type { return a.contract }
 
 // Method returns the method expression that a MethodName alias renames

@@ -6,6 +6,7 @@ import (
 	"reflect"
 
 	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/internal/wire"
 	"github.com/infinitic-go/infinitic/workflow"
 )
 
@@ -24,7 +25,7 @@ func Send[W, T any](ctx context.Context, c *Client, ch workflow.Channel[W, T], i
 	if err != nil {
 		return fmt.Errorf("client: %w: %w", infinitic.ErrInvalidContract, err)
 	}
-	payload, err := ch.Encode(c.cfg.Codec, v)
+	payload, err := wire.EncodeChannelValue(c.cfg.Codec, c.names, ch.Name(), ch.VariantTypes(), v)
 	if err != nil {
 		return fmt.Errorf("client: encode value for channel %s: %w", ch.Name(), err)
 	}

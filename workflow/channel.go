@@ -21,7 +21,7 @@ import (
 type Channel[W, T any] struct {
 	name     string
 	err      error
-	variants map[string]reflect.Type // by type name (see Variants)
+	variants []reflect.Type // see Variants
 }
 
 // NewChannel declares a channel of workflow W. name is its wire name
@@ -84,7 +84,7 @@ func Where(path string, value any) ReceiveOption {
 // Filters apply to the JSON form of the value: with a codec other than
 // JSON, use Receive without options.
 func (c Channel[W, T]) Receive(ctx Context, opts ...ReceiveOption) Deferred[T] {
-	decode := decoder[T]
+	decode := func(_ *naming.Table, codec infinitic.Codec) func([]byte) (any, error) { return decoder[T](codec) }
 	if c.variants != nil {
 		decode = c.decodeVariant
 	}
@@ -94,7 +94,7 @@ func (c Channel[W, T]) Receive(ctx Context, opts ...ReceiveOption) Deferred[T] {
 // receive records a receive of the values that accept and the options
 // take, decoded with decode.
 func receive[V any](ctx Context, name string, declErr error, opts []ReceiveOption, accept func([]byte) bool,
-	decode func(infinitic.Codec) func([]byte) (any, error)) Deferred[V] {
+	decode func(*naming.Table, infinitic.Codec) func([]byte) (any, error)) Deferred[V] {
 	if declErr != nil {
 		return failed[V](declErr)
 	}
@@ -113,7 +113,7 @@ func receive[V any](ctx Context, name string, declErr error, opts []ReceiveOptio
 		if len(o.filters) == 0 {
 			return true
 		}
-		_, value := splitVariant(payload)
+		_, value := wire.SplitVariant(payload)
 		var doc any
 		if err := json.Unmarshal(value, &doc); err != nil {
 			return false
@@ -125,7 +125,8 @@ func receive[V any](ctx Context, name string, declErr error, opts []ReceiveOptio
 		}
 		return true
 	}
-	return Deferred[V]{f: co.Receive(name, filtered, decode(co.Runtime().Codec()))}
+	rt := co.Runtime()
+	return Deferred[V]{f: co.Receive(name, filtered, decode(rt.Names(), rt.Codec()))}
 }
 
 // Send sends v to the channel of the running instance id of workflow W,
@@ -146,7 +147,7 @@ func (c Channel[W, T]) Send(ctx Context, id string, v T) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", infinitic.ErrInvalidContract, err)
 	}
-	payload, err := c.Encode(rt.Codec(), v)
+	payload, err := wire.EncodeChannelValue(rt.Codec(), rt.Names(), c.name, c.variants, v)
 	if err != nil {
 		return fmt.Errorf("encode value for channel %s: %w", c.name, err)
 	}

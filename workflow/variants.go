@@ -1,69 +1,52 @@
 package workflow
 
 import (
-	"bytes"
 	"fmt"
 	"reflect"
+	"slices"
 
 	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/internal/naming"
+	"github.com/infinitic-go/infinitic/internal/wire"
 )
-
-// variantMark starts the payload of a value sent on a channel with
-// variants: the mark, the variant's name, a newline, then the value.
-var variantMark = []byte("\x00variant:")
 
 // Variants declares the concrete types that a channel of interface type T
 // carries, like the subclasses of a sealed class in Infinitic: each value
-// is sent with the name of its type, Receive gives back the concrete value
-// (as a T), and ReceiveOf receives only the values of one type.
+// is sent with the wire name of its type, Receive gives back the concrete
+// value (as a T), and ReceiveOf receives only the values of one type.
 //
 //	var Events = workflow.NewChannel[Order, OrderEvent]("events").Variants(Paid{}, Shipped{})
+//
+// A variant's wire name is its Go type name (Paid), or the one set with
+// infinitic.Name[Paid]("...") given to the client and the workers. Values
+// already sent carry that name: when renaming a variant type, set its old
+// name with infinitic.Name so that they are still received.
 func (c Channel[W, T]) Variants(examples ...T) Channel[W, T] {
-	c.variants = map[string]reflect.Type{}
+	c.variants = []reflect.Type{}
 	for _, e := range examples {
 		t := reflect.TypeOf(e)
 		if t == nil {
 			c.err = fmt.Errorf("%w: channel %s: a nil variant", infinitic.ErrInvalidContract, c.name)
 			continue
 		}
-		c.variants[t.String()] = t
+		c.variants = append(c.variants, t)
 	}
 	return c
 }
 
-// Encode encodes a value for the channel with codec (marking its variant,
-// if the channel has variants). Senders use it; users need not.
-func (c Channel[W, T]) Encode(codec infinitic.Codec, v T) ([]byte, error) {
-	b, err := codec.Marshal(v)
-	if err != nil || c.variants == nil {
-		return b, err
-	}
-	t := reflect.TypeOf(v)
-	if t == nil || c.variants[t.String()] != t {
-		return nil, fmt.Errorf("%w: channel %s: %v is not one of its variants", infinitic.ErrInvalidContract, c.name, t)
-	}
-	return append(append(append(bytes.Clone(variantMark), t.String()...), '\n'), b...), nil
-}
-
-// splitVariant returns the variant name and the encoded value of a payload
-// ("" and the payload itself when it has no variant mark).
-func splitVariant(payload []byte) (string, []byte) {
-	rest, ok := bytes.CutPrefix(payload, variantMark)
-	if !ok {
-		return "", payload
-	}
-	name, value, ok := bytes.Cut(rest, []byte{'\n'})
-	if !ok {
-		return "", payload
-	}
-	return string(name), value
-}
+// VariantTypes returns the types declared with Variants (nil for a channel
+// without variants).
+func (c Channel[W, T]) VariantTypes() []reflect.Type { return c.variants }
 
 // decodeVariant rebuilds the concrete value of a variant payload as a T.
-func (c Channel[W, T]) decodeVariant(codec infinitic.Codec) func([]byte) (any, error) {
+func (c Channel[W, T]) decodeVariant(names *naming.Table, codec infinitic.Codec) func([]byte) (any, error) {
+	byName, err := names.Variants(c.variants)
 	return func(payload []byte) (any, error) {
-		name, value := splitVariant(payload)
-		vt, ok := c.variants[name]
+		if err != nil {
+			return nil, fmt.Errorf("%w: channel %s: %w", infinitic.ErrInvalidContract, c.name, err)
+		}
+		name, value := wire.SplitVariant(payload)
+		vt, ok := byName[name]
 		if !ok {
 			return nil, fmt.Errorf("%w: channel %s: unknown variant %q", infinitic.ErrDecode, c.name, name)
 		}
@@ -82,16 +65,27 @@ func (c Channel[W, T]) decodeVariant(codec infinitic.Codec) func([]byte) (any, e
 // ReceiveOf is Receive for the values of one variant V of the channel
 // (Infinitic's typed receive): other values stay for other receives.
 func ReceiveOf[V, W, T any](ctx Context, c Channel[W, T], opts ...ReceiveOption) Deferred[V] {
-	name := reflect.TypeFor[V]().String()
-	if c.err == nil && c.variants[name] == nil {
-		return failed[V](fmt.Errorf("%w: channel %s has no variant %s", infinitic.ErrInvalidContract, c.name, name))
+	vt := reflect.TypeFor[V]()
+	if c.err != nil {
+		return failed[V](c.err)
 	}
-	return receive[V](ctx, c.name, c.err, opts, func(payload []byte) bool {
-		got, _ := splitVariant(payload)
+	if !slices.Contains(c.variants, vt) {
+		return failed[V](fmt.Errorf("%w: channel %s has no variant %v", infinitic.ErrInvalidContract, c.name, vt))
+	}
+	co, err := from(ctx)
+	if err != nil {
+		return failed[V](err)
+	}
+	name, err := co.Runtime().Names().Variant(vt)
+	if err != nil {
+		return failed[V](fmt.Errorf("%w: channel %s: %w", infinitic.ErrInvalidContract, c.name, err))
+	}
+	return receive[V](ctx, c.name, nil, opts, func(payload []byte) bool {
+		got, _ := wire.SplitVariant(payload)
 		return got == name
-	}, func(codec infinitic.Codec) func([]byte) (any, error) {
+	}, func(_ *naming.Table, codec infinitic.Codec) func([]byte) (any, error) {
 		return func(payload []byte) (any, error) {
-			_, value := splitVariant(payload)
+			_, value := wire.SplitVariant(payload)
 			return decoder[V](codec)(value)
 		}
 	})

@@ -6,7 +6,8 @@ import (
 )
 
 // Alias is one wire-name override, as infinitic.Alias describes it: of a
-// contract (Contract set) or of a method expression (Method set).
+// type, contract or channel variant (Contract set), or of a method
+// expression (Method set).
 type Alias interface {
 	Contract() reflect.Type
 	Method() any
@@ -20,7 +21,7 @@ func NewTable[A Alias](aliases []A) (*Table, error) {
 	for _, a := range aliases {
 		switch {
 		case a.Contract() != nil:
-			if err := t.SetContract(a.Contract(), a.Wire()); err != nil {
+			if err := t.SetType(a.Contract(), a.Wire()); err != nil {
 				return nil, err
 			}
 		case a.Method() != nil:

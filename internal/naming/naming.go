@@ -68,19 +68,20 @@ func parse(v reflect.Value) (Method, error) {
 
 // Table holds wire-name overrides. The zero value uses Go names.
 type Table struct {
-	contracts map[reflect.Type]string
-	methods   map[Method]string
+	types   map[reflect.Type]string // contracts and channel variants
+	methods map[Method]string
 }
 
-// SetContract overrides the wire name of a contract.
-func (t *Table) SetContract(contract reflect.Type, name string) error {
+// SetType overrides the wire name of a type: a contract interface or a
+// channel variant.
+func (t *Table) SetType(typ reflect.Type, name string) error {
 	if err := Validate(name); err != nil {
 		return err
 	}
-	if t.contracts == nil {
-		t.contracts = map[reflect.Type]string{}
+	if t.types == nil {
+		t.types = map[reflect.Type]string{}
 	}
-	t.contracts[contract] = name
+	t.types[typ] = name
 	return nil
 }
 
@@ -96,12 +97,19 @@ func (t *Table) SetMethod(m Method, name string) error {
 	return nil
 }
 
+// override returns the wire name set for typ, if any.
+func (t *Table) override(typ reflect.Type) (string, bool) {
+	if t == nil {
+		return "", false
+	}
+	n, ok := t.types[typ]
+	return n, ok
+}
+
 // Contract returns the wire name of a contract interface.
 func (t *Table) Contract(contract reflect.Type) (string, error) {
-	if t != nil {
-		if n, ok := t.contracts[contract]; ok {
-			return n, nil
-		}
+	if n, ok := t.override(contract); ok {
+		return n, nil
 	}
 	if contract.Kind() != reflect.Interface {
 		return "", fmt.Errorf("%w: %s is not an interface", ErrInvalid, contract)
@@ -117,4 +125,40 @@ func (t *Table) Method(m Method) string {
 		}
 	}
 	return m.Name
+}
+
+// Variant returns the wire name of a channel variant type: its override,
+// or its Go type name without the package (for a pointer type, the name
+// of the type it points to). It is not the reflect type name, so moving
+// a type to another package keeps it, and renaming the type keeps it when
+// the old name is set as its override.
+func (t *Table) Variant(typ reflect.Type) (string, error) {
+	if n, ok := t.override(typ); ok {
+		return n, nil
+	}
+	named := typ
+	if typ.Kind() == reflect.Pointer {
+		named = typ.Elem()
+	}
+	if err := Validate(named.Name()); err != nil {
+		return "", fmt.Errorf("channel variant %v needs a wire name (infinitic.Name): %w", typ, err)
+	}
+	return named.Name(), nil
+}
+
+// Variants returns the variant types of a channel by wire name; two types
+// with one wire name are an error.
+func (t *Table) Variants(types []reflect.Type) (map[string]reflect.Type, error) {
+	byName := make(map[string]reflect.Type, len(types))
+	for _, typ := range types {
+		name, err := t.Variant(typ)
+		if err != nil {
+			return nil, err
+		}
+		if other, ok := byName[name]; ok && other != typ {
+			return nil, fmt.Errorf("%w: channel variants %v and %v have the same wire name %q (set another with infinitic.Name)", ErrInvalid, other, typ, name)
+		}
+		byName[name] = typ
+	}
+	return byName, nil
 }
