@@ -93,8 +93,31 @@ func runBatch[I, O any](ctx context.Context, codec infinitic.Codec, calls []engi
 	return out
 }
 
-// batchConfigs resolves the WithBatch options of a service.
-func (w *Worker) batchConfigs(contract *engine.Contract, specs []batchSpec) (map[string]engine.BatchConfig, error) {
+// WithBatchSize changes the batch sizes of a method made a batch method
+// with WithBatch, named by its wire name (its Go name unless aliased), for
+// sizes kept out of the code (a config file). AddService fails if the
+// method has no WithBatch.
+func WithBatchSize(method string, maxMessages int, maxWait time.Duration) ServiceOption {
+	return serviceOption(func(o *serviceOptions) {
+		if o.batchSizes == nil {
+			o.batchSizes = map[string]batchSize{}
+		}
+		o.batchSizes[method] = batchSize{maxMessages, maxWait}
+		if maxMessages < 1 || maxWait <= 0 {
+			o.invalid = fmt.Errorf("worker: WithBatchSize(%q) needs maxMessages ≥ 1 and maxWait > 0, got %d, %v", method, maxMessages, maxWait)
+		}
+	})
+}
+
+// batchSize is a WithBatchSize option.
+type batchSize struct {
+	maxMessages int
+	maxWait     time.Duration
+}
+
+// batchConfigs resolves the WithBatch and WithBatchSize options of a
+// service.
+func (w *Worker) batchConfigs(contract *engine.Contract, specs []batchSpec, sizes map[string]batchSize) (map[string]engine.BatchConfig, error) {
 	batches := map[string]engine.BatchConfig{}
 	for _, b := range specs {
 		parsed, err := naming.Parse(b.method)
@@ -102,6 +125,14 @@ func (w *Worker) batchConfigs(contract *engine.Contract, specs []batchSpec) (map
 			return nil, fmt.Errorf("worker: service %s: %w: WithBatch(%T) is not a method expression of %s", contract.Name, infinitic.ErrInvalidContract, b.method, contract.Type)
 		}
 		batches[w.names.Method(parsed)] = b.build(w.cfg.Codec)
+	}
+	for method, size := range sizes {
+		b, ok := batches[method]
+		if !ok {
+			return nil, fmt.Errorf("worker: service %s: WithBatchSize(%q): no method of that name has WithBatch", contract.Name, method)
+		}
+		b.MaxMessages, b.MaxWait = size.maxMessages, size.maxWait
+		batches[method] = b
 	}
 	return batches, nil
 }

@@ -32,7 +32,8 @@ type serviceOptions struct {
 	grace       time.Duration
 	delegated   []any
 	batches     []batchSpec
-	invalid     error // set by an option given bad values
+	batchSizes  map[string]batchSize // by method wire name
+	invalid     error                // set by an option given bad values
 }
 
 type workflowOptions struct {

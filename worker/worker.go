@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"log/slog"
 	"reflect"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -43,6 +45,15 @@ type Config struct {
 	// ShutdownGrace bounds how long Run waits for in-flight work after its
 	// context is canceled. Default: 30s.
 	ShutdownGrace time.Duration
+	// Services tunes services by wire name, for settings kept out of the
+	// code (a config file: package config). They are applied after the
+	// options given to AddService, so they win. Run fails if a name is
+	// never registered: a misspelled name is not silently ignored.
+	// Default: none.
+	Services map[string][]ServiceOption
+	// Workflows tunes workflows by wire name, like Services, after the
+	// options given to AddWorkflow. Default: none.
+	Workflows map[string][]WorkflowOption
 }
 
 // Worker hosts service executors and workflow engines.
@@ -92,13 +103,13 @@ func (w *Worker) env() engine.Env {
 // (an interface type whose methods look like M(ctx context.Context[, in
 // I]) (O, error)).
 func AddService[S any](w *Worker, impl S, opts ...ServiceOption) error {
-	o, err := buildServiceOptions(opts)
-	if err != nil {
-		return err
-	}
 	c, err := engine.NewContract(reflect.TypeFor[S](), reflect.TypeFor[context.Context](), w.names)
 	if err != nil {
 		return fmt.Errorf("worker: service: %w", err)
+	}
+	o, err := buildServiceOptions(append(slices.Clip(opts), w.cfg.Services[c.Name]...))
+	if err != nil {
+		return err
 	}
 	bound, err := c.Bind(impl)
 	if err != nil {
@@ -112,7 +123,7 @@ func AddService[S any](w *Worker, impl S, opts ...ServiceOption) error {
 		}
 		delegated[w.names.Method(parsed)] = true
 	}
-	batches, err := w.batchConfigs(c, o.batches)
+	batches, err := w.batchConfigs(c, o.batches, o.batchSizes)
 	if err != nil {
 		return err
 	}
@@ -132,13 +143,13 @@ func AddWorkflow[W any](w *Worker, newW func() W, opts ...WorkflowOption) error 
 	if newW == nil {
 		return fmt.Errorf("worker: workflow: %w: nil factory", infinitic.ErrInvalidContract)
 	}
-	o, err := buildWorkflowOptions(opts)
-	if err != nil {
-		return err
-	}
 	c, err := engine.NewContract(reflect.TypeFor[W](), reflect.TypeFor[workflow.Context](), w.names)
 	if err != nil {
 		return fmt.Errorf("worker: workflow: %w", err)
+	}
+	o, err := buildWorkflowOptions(append(slices.Clip(opts), w.cfg.Workflows[c.Name]...))
+	if err != nil {
+		return err
 	}
 	if _, err := c.Bind(newW()); err != nil {
 		return fmt.Errorf("worker: workflow: %w", err)
@@ -191,6 +202,10 @@ func (w *Worker) Run(ctx context.Context) error {
 		w.mu.Unlock()
 		return errors.New("worker: nothing to run: add a service or a workflow first")
 	}
+	if err := w.unregistered(); err != nil {
+		w.mu.Unlock()
+		return err
+	}
 	w.running = true
 	w.mu.Unlock()
 
@@ -220,4 +235,22 @@ func (w *Worker) Run(ctx context.Context) error {
 		all = append(all, err)
 	}
 	return errors.Join(all...)
+}
+
+// unregistered reports the names of Config.Services and Config.Workflows
+// that were never registered. Call with w.mu held.
+func (w *Worker) unregistered() error {
+	var errs []error
+	for name := range w.cfg.Services {
+		if !w.seen["service "+name] {
+			errs = append(errs, fmt.Errorf("worker: Config.Services tunes %q, but no service of that name is registered", name))
+		}
+	}
+	for name := range w.cfg.Workflows {
+		if !w.seen["workflow "+name] {
+			errs = append(errs, fmt.Errorf("worker: Config.Workflows tunes %q, but no workflow of that name is registered", name))
+		}
+	}
+	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+	return errors.Join(errs...)
 }
