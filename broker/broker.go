@@ -171,6 +171,29 @@ type Backend struct {
 // within cfg.ConnectTimeout when no server answers, and at once when the
 // server refuses the credentials or has no JetStream.
 func Connect(ctx context.Context, cfg Config) (_ *Backend, err error) {
+	b := &Backend{}
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, b.Close())
+		}
+	}()
+	if b.Conn, err = Dial(cfg); err != nil {
+		return nil, err
+	}
+	url := b.Conn.ConnectedUrlRedacted()
+	if b.Transport, err = natsjs.New(ctx, b.Conn, cfg.Transport); err != nil {
+		return nil, fmt.Errorf("broker: %s: %w (is JetStream enabled? `infinitic server` enables it; nats-server needs -js)", url, err)
+	}
+	if b.Store, err = natskv.New(ctx, b.Conn, cfg.Store); err != nil {
+		return nil, fmt.Errorf("broker: %s: %w", url, err)
+	}
+	return b, nil
+}
+
+// Dial only connects, for programs that open the transport or the store
+// themselves (a SQL store, say); cfg.Transport and cfg.Store are not used.
+// It fails like Connect.
+func Dial(cfg Config) (*nats.Conn, error) {
 	url := cfg.URL
 	if url == "" {
 		url = DefaultURL
@@ -179,22 +202,11 @@ func Connect(ctx context.Context, cfg Config) (_ *Backend, err error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Backend{}
-	defer func() {
-		if err != nil {
-			err = errors.Join(err, b.Close())
-		}
-	}()
-	if b.Conn, err = nats.Connect(url, opts...); err != nil {
+	nc, err := nats.Connect(url, opts...)
+	if err != nil {
 		return nil, explain(url, err)
 	}
-	if b.Transport, err = natsjs.New(ctx, b.Conn, cfg.Transport); err != nil {
-		return nil, fmt.Errorf("broker: %s: %w (is JetStream enabled? `infinitic server` enables it; nats-server needs -js)", redact(url), err)
-	}
-	if b.Store, err = natskv.New(ctx, b.Conn, cfg.Store); err != nil {
-		return nil, fmt.Errorf("broker: %s: %w", redact(url), err)
-	}
-	return b, nil
+	return nc, nil
 }
 
 // explain turns a failed first connection into an error saying what to do.
