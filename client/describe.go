@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/internal/wire"
@@ -92,11 +91,7 @@ func (r *Run[O]) Describe(ctx context.Context) (Description, error) {
 	if d.ID == "" { // a pending instance's state holds only buffered messages
 		d.ID, d.Workflow = r.id, r.workflow
 	}
-	for _, t := range st.Tags {
-		if cid, ok := strings.CutPrefix(t, customIDTag); ok {
-			d.CustomID = cid
-		}
-	}
+	d.CustomID, _ = wire.CustomIDOf(st.Tags)
 	if st.Parent != nil {
 		d.ParentWorkflow, d.ParentID = st.Parent.Workflow, st.Parent.WorkflowID
 	}
@@ -105,9 +100,6 @@ func (r *Run[O]) Describe(ctx context.Context) (Description, error) {
 	}
 	return d, nil
 }
-
-// customIDTag prefixes the tag that carries an instance's custom id.
-const customIDTag = "customId:"
 
 // load reads the instance's stored state.
 func (r *Run[O]) load(ctx context.Context) (*wire.State, error) {

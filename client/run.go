@@ -4,14 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
 
-	"github.com/google/uuid"
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/internal/conn"
 	"github.com/infinitic-go/infinitic/internal/naming"
-	"github.com/infinitic-go/infinitic/internal/wire"
 	"github.com/infinitic-go/infinitic/workflow"
 )
 
@@ -113,27 +110,20 @@ func start[O any](ctx context.Context, c *Client, method any, in any, hasInput b
 	for _, opt := range opts {
 		opt(&o)
 	}
-	if o.id == "" {
-		o.id = uuid.NewString()
+	if o.customID != "" && c.cfg.Store == nil {
+		return nil, errors.New("client: Config.Store is required for custom ids")
 	}
-	if o.customID != "" {
-		if o.id, err = c.claimCustomID(ctx, name, o.customID, o.id); err != nil {
-			return nil, err
-		}
-		o.tags = append(slices.Clip(o.tags), wire.CustomIDTag(o.customID))
-	}
-	d := &wire.Dispatch{Method: methodName, Tags: o.tags, Meta: o.meta}
+	start := conn.Instance{Workflow: name, Method: methodName, ID: o.id, CustomID: o.customID, Tags: o.tags, Meta: o.meta}
 	if hasInput {
-		if d.Input, err = c.cfg.Codec.Marshal(in); err != nil {
+		if start.Input, err = c.cfg.Codec.Marshal(in); err != nil {
 			return nil, fmt.Errorf("client: encode argument of %s.%s: %w", name, methodName, err)
 		}
 	}
-	w, err := c.conn.Start(ctx, name, o.id, d)
+	id, w, err := c.conn.StartInstance(ctx, c.cfg.Store, start)
 	if err != nil {
-		return nil, fmt.Errorf("client: start %s: %w", name, err)
+		return nil, fmt.Errorf("client: %w", err)
 	}
-	run := &Run[O]{c: c, id: o.id, workflow: name, key: o.id, w: w}
-	return run, nil
+	return &Run[O]{c: c, id: id, workflow: name, key: id, w: w}, nil
 }
 
 // Await waits for the workflow's outcome: its result, or a

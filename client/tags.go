@@ -5,15 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"strings"
 
 	"github.com/infinitic-go/infinitic"
-	"github.com/infinitic-go/infinitic/internal/wire"
+	"github.com/infinitic-go/infinitic/internal/conn"
 	"github.com/infinitic-go/infinitic/workflow"
 )
-
-// tagPage is how many ids a tag operation reads from the store at once.
-const tagPage = 1000
 
 // FindByTag returns the ids of the running instances of workflow W that
 // have tag. It needs Config.Store. Instances finishing meanwhile may or may
@@ -77,24 +73,8 @@ func eachTagged[W any](ctx context.Context, c *Client, tag string, fn func(id st
 	if err != nil {
 		return fmt.Errorf("client: %w: %w", infinitic.ErrInvalidContract, err)
 	}
-	prefix := wire.TagPrefix(name, tag)
-	for after := ""; ; {
-		keys, err := c.cfg.Store.Keys(ctx, prefix, after, tagPage)
-		if err != nil {
-			return fmt.Errorf("client: list tag %q of %s: %w", tag, name, err)
-		}
-		for _, k := range keys {
-			id, err := wire.ParseKeyToken(strings.TrimPrefix(k, prefix))
-			if err != nil {
-				return fmt.Errorf("client: tag index of %s: %w", name, err)
-			}
-			if err := fn(id); err != nil {
-				return err
-			}
-		}
-		if len(keys) < tagPage {
-			return nil
-		}
-		after = keys[len(keys)-1]
+	if err := conn.EachTagged(ctx, c.cfg.Store, name, tag, fn); err != nil {
+		return fmt.Errorf("client: %w", err)
 	}
+	return nil
 }

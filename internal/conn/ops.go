@@ -2,12 +2,48 @@ package conn
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/internal/wire"
+	"github.com/infinitic-go/infinitic/store"
 )
+
+// Instance is a start of an instance of Workflow: its main Method with
+// its encoded Input.
+type Instance struct {
+	Workflow, Method string
+	Input            []byte
+	ID               string // "": a new uuid
+	CustomID         string // "": none; else joins the running instance of that custom id (needs a store)
+	Tags             []string
+	Meta             map[string]string
+}
+
+// StartInstance starts (or joins) an instance and returns its id, waiting
+// for its outcome: call Wait with the returned Waiter, then Unwatch(id).
+// st is needed for a custom id only.
+func (c *Conn) StartInstance(ctx context.Context, st store.Store, in Instance) (string, *Waiter, error) {
+	if in.ID == "" {
+		in.ID = uuid.NewString()
+	}
+	tags := in.Tags
+	if in.CustomID != "" {
+		if st == nil {
+			return "", nil, errors.New("a store is required for custom ids")
+		}
+		var err error
+		if in.ID, err = ClaimCustomID(ctx, st, in.Workflow, in.CustomID, in.ID); err != nil {
+			return "", nil, err
+		}
+		tags = append(slices.Clip(tags), wire.CustomIDTag(in.CustomID))
+	}
+	w, err := c.Start(ctx, in.Workflow, in.ID, &wire.Dispatch{Method: in.Method, Input: in.Input, Tags: tags, Meta: in.Meta})
+	return in.ID, w, err
+}
 
 // Start publishes d, a start of instance id of workflow (or, with d.Run
 // set, of a method run on it), waiting for its outcome under key (the id,
@@ -24,7 +60,7 @@ func (c *Conn) Start(ctx context.Context, workflow, id string, d *wire.Dispatch)
 	w := c.Watch(key)
 	if err := c.Publish(ctx, wire.StartMessage(workflow, id, d)); err != nil {
 		c.Unwatch(key)
-		return nil, err
+		return nil, fmt.Errorf("start %s: %w", workflow, err)
 	}
 	return w, nil
 }

@@ -251,6 +251,9 @@ func (e *WorkflowEngine) drain(in *instance, now time.Time) {
 	for _, req := range in.rt.TakeRequests() {
 		cmd := req.Command
 		cmd.At = now
+		if cmd.Kind == wire.CommandTimer {
+			cmd.Due = req.At
+		}
 		st.Tail = append(st.Tail, wire.Record{Command: &cmd})
 		st.Commands++
 		if msg, ok := e.commandMessage(st, req); ok {

@@ -61,6 +61,8 @@ type Command struct {
 	// At is when the command was issued (zero in states stored before
 	// format v2).
 	At time.Time `cbor:"6,keyasint,omitempty"`
+	// Due is when a timer fires.
+	Due time.Time `cbor:"7,keyasint,omitempty"`
 }
 
 // Event is something that happened to the instance, in applied order.

@@ -32,6 +32,7 @@ func samples() map[string]any {
 	st.Tail[1].Command.At = at
 	st.Tail[3].Event.Attempt = 2
 	s["chunk"].(*Chunk).Records[0].Command.At = at
+	s["chunk"].(*Chunk).Records[0].Command.Due = at.Add(time.Hour)
 	return s
 }
 

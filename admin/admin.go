@@ -1,0 +1,208 @@
+package admin
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/clock"
+	"github.com/infinitic-go/infinitic/internal/conn"
+	"github.com/infinitic-go/infinitic/internal/naming"
+	"github.com/infinitic-go/infinitic/internal/wire"
+	"github.com/infinitic-go/infinitic/store"
+	"github.com/infinitic-go/infinitic/transport"
+)
+
+var (
+	// ErrClosed is returned by calls on a closed Admin.
+	ErrClosed = conn.ErrClosed
+	// ErrInvalidJSON is returned for an input or value that is not JSON.
+	ErrInvalidJSON = errors.New("not valid JSON")
+)
+
+// Config configures an Admin. Transport and Store are required.
+type Config struct {
+	// Transport carries the messages: the workers' transport.
+	Transport transport.Transport
+	// Store is the workers' store, where instances are read.
+	Store store.Store
+	// Logger receives the logs. Default: slog.Default().
+	Logger *slog.Logger
+	// Clock stamps messages. Default: clock.System.
+	Clock clock.Clock
+}
+
+// Admin operates instances by name and id. It is safe for concurrent
+// use. Close it when done.
+type Admin struct {
+	st   store.Store
+	conn *conn.Conn
+}
+
+// New returns a connected Admin.
+func New(ctx context.Context, cfg Config) (*Admin, error) {
+	switch {
+	case cfg.Transport == nil:
+		return nil, errors.New("admin: Config.Transport is required")
+	case cfg.Store == nil:
+		return nil, errors.New("admin: Config.Store is required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = clock.System
+	}
+	cn, err := conn.Open(ctx, cfg.Transport, cfg.Logger, cfg.Clock)
+	if err != nil {
+		return nil, fmt.Errorf("admin: %w", err)
+	}
+	return &Admin{st: cfg.Store, conn: cn}, nil
+}
+
+// Close stops receiving replies; pending calls return ErrClosed.
+func (a *Admin) Close() error { return a.conn.Close() }
+
+// StartOptions tune Start. All are optional.
+type StartOptions struct {
+	// ID of the instance. Default: a new UUID. Starting twice with the
+	// same id starts one instance: the second start joins the first.
+	ID string
+	// CustomID is a unique custom id (client.WithCustomID): while an
+	// instance of this custom id runs, Start joins it.
+	CustomID string
+	Tags     []string
+	Meta     map[string]string
+}
+
+// Start starts method of workflow with input (JSON; empty for a method
+// without argument) and returns the instance's id once the transport
+// accepted the start. Await it for its outcome.
+func (a *Admin) Start(ctx context.Context, workflow, method string, input json.RawMessage, opts StartOptions) (string, error) {
+	if err := names(workflow, method); err != nil {
+		return "", err
+	}
+	if len(input) > 0 && !json.Valid(input) {
+		return "", fmt.Errorf("admin: %w: input of %s.%s", ErrInvalidJSON, workflow, method)
+	}
+	id, _, err := a.conn.StartInstance(ctx, a.st, conn.Instance{Workflow: workflow, Method: method, Input: input,
+		ID: opts.ID, CustomID: opts.CustomID, Tags: opts.Tags, Meta: opts.Meta})
+	if err != nil {
+		return "", fmt.Errorf("admin: %w", err)
+	}
+	a.conn.Unwatch(id) // Await asks for the outcome itself
+	return id, nil
+}
+
+// Await waits for the outcome of instance id: its JSON result, or a
+// *infinitic.WorkflowFailedError with its cause chain, or
+// infinitic.ErrInstanceNotFound.
+func (a *Admin) Await(ctx context.Context, workflow, id string) (json.RawMessage, error) {
+	if err := names(workflow); err != nil {
+		return nil, err
+	}
+	w, err := a.conn.AskOutcome(ctx, workflow, id)
+	if err != nil {
+		return nil, fmt.Errorf("admin: await %s %s: %w", workflow, id, err)
+	}
+	defer a.conn.Unwatch(id)
+	res, err := a.conn.Wait(ctx, w)
+	if err != nil {
+		return nil, err
+	}
+	return conn.Outcome(workflow, id, res)
+}
+
+// Cancel cancels running instance id and, recursively, its running
+// children, and returns once its engine applied it; it fails with
+// infinitic.ErrWorkflowFinished if the instance already ended. For an id
+// not started yet it waits, bounded by ctx.
+func (a *Admin) Cancel(ctx context.Context, workflow, id, reason string) error {
+	if err := names(workflow); err != nil {
+		return err
+	}
+	return a.conn.Cancel(ctx, workflow, id, reason)
+}
+
+// CancelByTag cancels every running instance of workflow tagged tag and
+// returns how many it canceled (those that ended meanwhile are skipped).
+func (a *Admin) CancelByTag(ctx context.Context, workflow, tag, reason string) (int, error) {
+	if err := names(workflow); err != nil {
+		return 0, err
+	}
+	n := 0
+	err := conn.EachTagged(ctx, a.st, workflow, tag, func(id string) error {
+		err := a.conn.Cancel(ctx, workflow, id, reason)
+		if err == nil {
+			n++
+		}
+		if errors.Is(err, infinitic.ErrWorkflowFinished) {
+			return nil
+		}
+		return err
+	})
+	return n, err
+}
+
+// IDsByTag lists the ids of the running instances of workflow tagged tag.
+func (a *Admin) IDsByTag(ctx context.Context, workflow, tag string) ([]string, error) {
+	if err := names(workflow); err != nil {
+		return nil, err
+	}
+	var ids []string
+	err := conn.EachTagged(ctx, a.st, workflow, tag, func(id string) error { ids = append(ids, id); return nil })
+	return ids, err
+}
+
+// RetryTasks makes failed instance id continue from its first failed task
+// (or from task taskID if not empty), which runs again. It fails with
+// infinitic.ErrNotFailed if the instance has not failed.
+func (a *Admin) RetryTasks(ctx context.Context, workflow, id, taskID string) error {
+	return a.operate(ctx, workflow, id, wire.AdminRetryTasks, taskID)
+}
+
+// RetryWorkflowTask replays failed instance id with the workers' current
+// code (after a fix) and lets it continue.
+func (a *Admin) RetryWorkflowTask(ctx context.Context, workflow, id string) error {
+	return a.operate(ctx, workflow, id, wire.AdminRetryWorkflow, "")
+}
+
+// CompleteTimers fires the pending timers of running instance id now.
+func (a *Admin) CompleteTimers(ctx context.Context, workflow, id string) error {
+	return a.operate(ctx, workflow, id, wire.AdminCompleteTimers, "")
+}
+
+func (a *Admin) operate(ctx context.Context, workflow, id, op, taskID string) error {
+	if err := names(workflow); err != nil {
+		return err
+	}
+	return a.conn.Operate(ctx, workflow, id, op, taskID)
+}
+
+// Signal sends value (JSON) to channel of running instance id and returns
+// once its engine stored it in the history; it fails with
+// infinitic.ErrWorkflowFinished if the instance already ended. For an id
+// not started yet it waits, bounded by ctx. (Channels declared with
+// Variants are not supported yet: their values carry a variant mark.)
+func (a *Admin) Signal(ctx context.Context, workflow, id, channel string, value json.RawMessage) error {
+	if err := names(workflow); err != nil {
+		return err
+	}
+	if !json.Valid(value) {
+		return fmt.Errorf("admin: %w: value for channel %s", ErrInvalidJSON, channel)
+	}
+	return a.conn.Signal(ctx, workflow, id, channel, value)
+}
+
+// names checks wire names before they go into subjects and keys.
+func names(names ...string) error {
+	for _, n := range names {
+		if err := naming.Validate(n); err != nil {
+			return fmt.Errorf("admin: %w", err)
+		}
+	}
+	return nil
+}
