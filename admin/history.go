@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/infinitic-go/infinitic"
-	"github.com/infinitic-go/infinitic/internal/replay"
 	"github.com/infinitic-go/infinitic/internal/wire"
 )
 
@@ -151,7 +150,7 @@ func commandStep(st *wire.State, pos int, c *wire.Command) Step {
 	case wire.CommandTimer:
 		s.Kind = StepTimer
 	case wire.CommandChild:
-		s.Kind, s.Child = StepChild, &Ref{Workflow: childWorkflow(c.Target), ID: replay.ChildID(st.ID, pos)}
+		s.Kind, s.Child = StepChild, &Ref{Workflow: childWorkflow(c.Target), ID: wire.ChildID(st.ID, pos)}
 	case wire.CommandInline:
 		s.Kind, s.Status, s.Output, s.Error = StepInline, StepCompleted, jsonOrNil(c.Output), failure(c.Error)
 		if c.Error != nil {

@@ -178,7 +178,7 @@ func (e *WorkflowEngine) applyCancel(in *instance, c *wire.Cancel) {
 			switch p.Command.Kind {
 			case wire.CommandChild:
 				child, _, _ := strings.Cut(p.Command.Target, ".")
-				st.Outbox = append(st.Outbox, outgoing(wire.ChildCancelMessage(child, replay.ChildID(st.ID, p.Position), "parent canceled")))
+				st.Outbox = append(st.Outbox, outgoing(wire.ChildCancelMessage(child, wire.ChildID(st.ID, p.Position), "parent canceled")))
 			case wire.CommandTask:
 				st.Outbox = append(st.Outbox, cancelTaskMessage(st, p))
 			}

@@ -74,7 +74,7 @@ func NewWorkflowEngine(env Env, cfg WorkflowConfig) *WorkflowEngine {
 
 // Run consumes until ctx is done. In-flight batches finish first.
 func (e *WorkflowEngine) Run(ctx context.Context) error {
-	c, err := e.Transport.Consume(ctx, wire.WorkflowSubject(e.contract.Name), "engine")
+	c, err := e.Transport.Consume(ctx, wire.WorkflowSubject(e.contract.Name), wire.EngineGroup)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil // stopped before it started: a clean shutdown

@@ -25,10 +25,6 @@ func (rt *Runtime) Pending() []PendingCommand {
 	return out
 }
 
-// ChildID is the deterministic id of the child workflow started at a
-// position of instance id.
-func ChildID(id string, position int) string { return fmt.Sprintf("%s.%d", id, position) }
-
 // Cancel cancels the command behind f, if it is still ongoing: f settles
 // as Canceled, its outcome will be ignored, and a cancel command is
 // recorded (a child workflow is canceled in turn). Futures that are not
@@ -43,7 +39,7 @@ func (co *Coroutine) Cancel(f *Future) error {
 	}
 	req := Request{Command: wire.Command{Kind: wire.CommandCancel, Target: f.cmd.Target}, Canceled: &PendingCommand{Position: f.pos, Command: f.cmd}}
 	if f.cmd.Kind == wire.CommandChild {
-		req.ChildID = ChildID(rt.cfg.Info.ID, f.pos)
+		req.ChildID = wire.ChildID(rt.cfg.Info.ID, f.pos)
 		req.Service, _, _ = cutTarget(f.cmd.Target)
 	}
 	co.Issue(req, nil)

@@ -58,10 +58,10 @@ func ExpireID(workflowID, finish string) string { return "e:" + workflowID + ":"
 // ExpireRequest is the request id of an expire operation.
 func ExpireRequest(workflowID string) string { return "e:" + workflowID }
 
-// ChildID is the id of the dispatch of child workflow childID by a
-// command of generation gen (a retry that issues the command again asks
+// ChildDispatchID is the id of the dispatch of child workflow childID by
+// a command of generation gen (a retry that issues the command again asks
 // the child again: a new message).
-func ChildID(childID string, gen int) string { return fmt.Sprintf("d:%s:%d", childID, gen) }
+func ChildDispatchID(childID string, gen int) string { return fmt.Sprintf("d:%s:%d", childID, gen) }
 
 // ExecuteID is the id of attempt number attempt of task taskID.
 func ExecuteID(taskID string, attempt int) string { return fmt.Sprintf("x:%s:%d", taskID, attempt) }

@@ -21,7 +21,8 @@ func TestMessageIDs(t *testing.T) {
 		{AdminID("u-1"), "a:u-1"},
 		{ExpireID("w-1", "u-1"), "e:w-1:u-1"},
 		{ExpireRequest("w-1"), "e:w-1"},
-		{ChildID("w-1.5", 1), "d:w-1.5:1"},
+		{ChildDispatchID("w-1.5", 1), "d:w-1.5:1"},
+		{ChildID("w-1", 5), "w-1.5"},
 		{ExecuteID("W/w-1/4/0", 2), "x:W/w-1/4/0:2"},
 		{CompletedID("w-1", 4, 0), "c:w-1:4:0"},
 		{OutcomeID("x:W/w-1/4/0:2"), "c|x:W/w-1/4/0:2"},
@@ -36,6 +37,8 @@ func TestMessageIDs(t *testing.T) {
 		{ServiceSubject("S"), "svc.S"},
 		{CancelSubject("S"), "cancel.S"},
 		{ClientSubject("c-1"), "client.c-1"},
+		{EngineGroup, "engine"},
+		{ExecutorGroup, "executor"},
 	} {
 		if c.got != c.want {
 			t.Errorf("got %q, want %q", c.got, c.want)

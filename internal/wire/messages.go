@@ -40,7 +40,7 @@ func StartMessage(workflow, id string, d *Dispatch) Message {
 // d.Parent; gen is the parent's generation.
 func ChildMessage(workflow, childID string, gen int, d *Dispatch) Message {
 	d.Request = strconv.Itoa(gen)
-	return toWorkflow(ChildID(childID, d.Parent.Gen), &Envelope{Kind: KindDispatch, WorkflowID: childID, Workflow: workflow, Dispatch: d})
+	return toWorkflow(ChildDispatchID(childID, d.Parent.Gen), &Envelope{Kind: KindDispatch, WorkflowID: childID, Workflow: workflow, Dispatch: d})
 }
 
 // WaitMessage asks for the outcome of instance id for w.Client.

@@ -17,3 +17,11 @@ func CancelSubject(service string) string { return "cancel." + service }
 
 // ClientSubject is where a client receives results and replies.
 func ClientSubject(clientID string) string { return "client." + clientID }
+
+// Consumer groups. Every engine of a workflow consumes its subject in one
+// group, every executor of a service in another: processes of different
+// versions (a rolling upgrade) must share them to share the work.
+const (
+	EngineGroup   = "engine"
+	ExecutorGroup = "executor"
+)

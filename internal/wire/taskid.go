@@ -15,6 +15,10 @@ func TaskID(workflow, id string, position, gen int) string {
 	return fmt.Sprintf("%s/%s/%d/%d", workflow, id, position, gen)
 }
 
+// ChildID is the id of the child workflow started at a position of
+// instance id: "<id>.<position>" (a retried parent finds its child again).
+func ChildID(id string, position int) string { return fmt.Sprintf("%s.%d", id, position) }
+
 // ErrTaskID is returned for a malformed task id.
 var ErrTaskID = errors.New("malformed task id")
 
