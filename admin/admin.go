@@ -179,7 +179,7 @@ func (a *Admin) operate(ctx context.Context, workflow, id, op, taskID string) er
 	if err := names(workflow); err != nil {
 		return err
 	}
-	return a.conn.Operate(ctx, workflow, id, op, taskID)
+	return a.conn.Operate(ctx, workflow, id, &wire.Admin{Op: op, TaskID: taskID})
 }
 
 // Signal sends value (JSON) to channel of running instance id and returns

@@ -3,8 +3,11 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"reflect"
 	"sync"
 
+	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/internal/wire"
 )
 
@@ -12,7 +15,7 @@ import (
 // their time had come (Infinitic's completeTimers), and waits until its
 // engine applied it.
 func (r *Run[O]) CompleteTimers(ctx context.Context) error {
-	return r.admin(ctx, wire.AdminCompleteTimers, "")
+	return r.admin(ctx, &wire.Admin{Op: wire.AdminCompleteTimers})
 }
 
 // Inspect returns the stored state of the instance as indented JSON, for
@@ -99,26 +102,58 @@ func payload(b []byte) any {
 	return b
 }
 
-// RetryTasks retries a failed instance from its first failed task (or
-// from task taskID, if not empty): the history is cut just before that
-// failure, the task runs again, and the workflow continues as if it had
-// never failed. Await the instance again for its new outcome. It fails
-// when the instance has not failed or has no such failed task.
-func (r *Run[O]) RetryTasks(ctx context.Context, taskID string) error {
-	return r.admin(ctx, wire.AdminRetryTasks, taskID)
+// RetryTasks retries a failed instance from its first failed task that
+// the filters select (all failed tasks without filter): the history is cut
+// just before that failure, the task runs again, and the workflow
+// continues as if it had never failed. Await the instance again for its
+// new outcome. It fails with infinitic.ErrNotFailed when the instance has
+// not failed or has no such failed task. Only failed tasks are retried:
+// the tasks of a running instance retry by themselves, per their policy.
+func (r *Run[O]) RetryTasks(ctx context.Context, filters ...TaskFilter) error {
+	a := &wire.Admin{Op: wire.AdminRetryTasks}
+	for _, f := range filters {
+		if err := f.apply(r.c, a); err != nil {
+			return err
+		}
+	}
+	return r.admin(ctx, a)
+}
+
+// TaskFilter selects the failed tasks that RetryTasks retries. Several
+// filters select the tasks that match them all.
+type TaskFilter struct {
+	apply func(*Client, *wire.Admin) error
+}
+
+// WithTaskID selects the task with this id (infinitic.TaskFailedError's
+// TaskID, infinitic.TaskInfo's ID).
+func WithTaskID(id string) TaskFilter {
+	return TaskFilter{func(_ *Client, a *wire.Admin) error { a.TaskID = id; return nil }}
+}
+
+// WithTaskService selects the tasks of service contract S.
+func WithTaskService[S any]() TaskFilter {
+	return TaskFilter{func(c *Client, a *wire.Admin) error {
+		name, err := c.names.Contract(reflect.TypeFor[S]())
+		if err != nil {
+			return fmt.Errorf("client: %w: %w", infinitic.ErrInvalidContract, err)
+		}
+		a.Service = name
+		return nil
+	}}
 }
 
 // RetryWorkflowTask replays a failed instance with the workers' current
 // code: after fixing a non-deterministic change or a panic, the instance
 // continues from its history. Await the instance again for its outcome.
 func (r *Run[O]) RetryWorkflowTask(ctx context.Context) error {
-	return r.admin(ctx, wire.AdminRetryWorkflow, "")
+	return r.admin(ctx, &wire.Admin{Op: wire.AdminRetryWorkflow})
 }
 
-// admin carries out operation op on the instance.
-func (r *Run[O]) admin(ctx context.Context, op, taskID string) error {
-	err := r.c.conn.Operate(ctx, r.workflow, r.id, op, taskID)
-	if err == nil && op != wire.AdminCompleteTimers && r.w != nil {
+// admin carries out an operation on the instance.
+func (r *Run[O]) admin(ctx context.Context, a *wire.Admin) error {
+	err := r.c.conn.Operate(ctx, r.workflow, r.id, a)
+	if err == nil && a.Op != wire.AdminCompleteTimers && r.w != nil {
 		// A new outcome is coming: the next Await asks for it.
 		r.release.Do(func() { r.c.conn.Unwatch(r.key) })
 		r.w, r.release = nil, sync.Once{}

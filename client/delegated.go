@@ -15,6 +15,16 @@ import (
 // infinitic.TaskFrom. The waiting workflow continues with result. Completing
 // twice is harmless: the first completion wins.
 func CompleteDelegatedTask[S, I, O any](ctx context.Context, c *Client, method func(S, context.Context, I) (O, error), taskID string, result O) error {
+	return completeDelegatedTask(ctx, c, method, taskID, result)
+}
+
+// CompleteDelegatedTask0 is CompleteDelegatedTask for a method without
+// argument.
+func CompleteDelegatedTask0[S, O any](ctx context.Context, c *Client, method func(S, context.Context) (O, error), taskID string, result O) error {
+	return completeDelegatedTask(ctx, c, method, taskID, result)
+}
+
+func completeDelegatedTask(ctx context.Context, c *Client, method any, taskID string, result any) error {
 	m, err := naming.Parse(method)
 	if err != nil {
 		return fmt.Errorf("client: %w: %w", infinitic.ErrInvalidContract, err)

@@ -17,20 +17,51 @@ import (
 // instance's main method ends first, Await fails with
 // infinitic.ErrWorkflowFinished.
 func StartMethod[W, I, O any](ctx context.Context, c *Client, method func(W, workflow.Context, I) (O, error), id string, in I) (*Run[O], error) {
-	name, methodName, err := c.resolve(method)
+	return startMethod[O](ctx, c, method, id, in, true)
+}
+
+// StartMethod0 is StartMethod for a method without argument.
+func StartMethod0[W, O any](ctx context.Context, c *Client, method func(W, workflow.Context) (O, error), id string) (*Run[O], error) {
+	return startMethod[O](ctx, c, method, id, nil, false)
+}
+
+func startMethod[O any](ctx context.Context, c *Client, method any, id string, in any, hasInput bool) (*Run[O], error) {
+	call, err := c.methodCall(method, in, hasInput)
 	if err != nil {
 		return nil, err
 	}
-	input, err := c.cfg.Codec.Marshal(in)
-	if err != nil {
-		return nil, fmt.Errorf("client: encode argument of %s.%s: %w", name, methodName, err)
-	}
 	runID := uuid.NewString()
-	w, err := c.conn.Start(ctx, name, id, &wire.Dispatch{Method: methodName, Input: input, Run: runID, Request: runID})
+	w, err := c.conn.Start(ctx, call.workflow, id, call.dispatch(runID))
 	if err != nil {
-		return nil, fmt.Errorf("client: start %s.%s on %s: %w", name, methodName, id, err)
+		return nil, call.failed(id, err)
 	}
-	return &Run[O]{c: c, id: id, workflow: name, key: runID, w: w}, nil
+	return &Run[O]{c: c, id: id, workflow: call.workflow, key: runID, w: w}, nil
+}
+
+// methodCall is a method resolved and its argument encoded, ready to be
+// started on instances.
+type methodCall struct {
+	workflow string
+	method   string
+	input    []byte
+}
+
+func (c *Client) methodCall(method any, in any, hasInput bool) (methodCall, error) {
+	name, methodName, err := c.resolve(method)
+	if err != nil {
+		return methodCall{}, err
+	}
+	input, err := c.encodeInput(name, methodName, in, hasInput)
+	return methodCall{workflow: name, method: methodName, input: input}, err
+}
+
+// dispatch is the start of the method as method run runID.
+func (m methodCall) dispatch(runID string) *wire.Dispatch {
+	return &wire.Dispatch{Method: m.method, Input: m.input, Run: runID, Request: runID}
+}
+
+func (m methodCall) failed(id string, err error) error {
+	return fmt.Errorf("client: start %s.%s on %s: %w", m.workflow, m.method, id, err)
 }
 
 // Get calls getter on the running instance id and returns its result: a

@@ -81,13 +81,37 @@ func Execute[W, I, O any](ctx context.Context, c *Client, method func(W, workflo
 	return run.Await(ctx)
 }
 
-// Attach returns a handle on an existing instance of method's workflow.
+// Attach returns a handle on the instance id of method's workflow, whose
+// Await returns the result of method, its main method. It does no I/O:
+// an id without instance shows when the handle is used
+// (infinitic.ErrInstanceNotFound).
 func Attach[W, I, O any](c *Client, method func(W, workflow.Context, I) (O, error), id string) (*Run[O], error) {
+	return attach[O](c, method, id)
+}
+
+// Attach0 is Attach for a main method without argument.
+func Attach0[W, O any](c *Client, method func(W, workflow.Context) (O, error), id string) (*Run[O], error) {
+	return attach[O](c, method, id)
+}
+
+func attach[O any](c *Client, method any, id string) (*Run[O], error) {
 	name, _, err := c.resolve(method)
 	if err != nil {
 		return nil, err
 	}
 	return &Run[O]{c: c, id: id, workflow: name, key: id}, nil
+}
+
+// encodeInput encodes the argument of a call of name.method, if it has one.
+func (c *Client) encodeInput(name, method string, in any, hasInput bool) ([]byte, error) {
+	if !hasInput {
+		return nil, nil
+	}
+	b, err := c.cfg.Codec.Marshal(in)
+	if err != nil {
+		return nil, fmt.Errorf("client: encode argument of %s.%s: %w", name, method, err)
+	}
+	return b, nil
 }
 
 func (c *Client) resolve(method any) (workflowName, methodName string, err error) {
@@ -113,12 +137,11 @@ func start[O any](ctx context.Context, c *Client, method any, in any, hasInput b
 	if o.customID != "" && c.cfg.Store == nil {
 		return nil, errors.New("client: Config.Store is required for custom ids")
 	}
-	start := conn.Instance{Workflow: name, Method: methodName, ID: o.id, CustomID: o.customID, Tags: o.tags, Meta: o.meta}
-	if hasInput {
-		if start.Input, err = c.cfg.Codec.Marshal(in); err != nil {
-			return nil, fmt.Errorf("client: encode argument of %s.%s: %w", name, methodName, err)
-		}
+	input, err := c.encodeInput(name, methodName, in, hasInput)
+	if err != nil {
+		return nil, err
 	}
+	start := conn.Instance{Workflow: name, Method: methodName, ID: o.id, CustomID: o.customID, Tags: o.tags, Meta: o.meta, Input: input}
 	id, w, err := c.conn.StartInstance(ctx, c.cfg.Store, start)
 	if err != nil {
 		return nil, fmt.Errorf("client: %w", err)

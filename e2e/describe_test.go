@@ -88,7 +88,7 @@ func TestDescribeOutcomes(t *testing.T) {
 			if d.Status != tc.status || d.CustomID != tc.custom || (d.Err == nil) != (awaitErr == nil) {
 				t.Fatalf("%+v (Await: %v)", d, awaitErr)
 			}
-			if err := run.RetryTasks(ctx, ""); (tc.status == client.StatusCompleted) != errors.Is(err, infinitic.ErrNotFailed) {
+			if err := run.RetryTasks(ctx); (tc.status == client.StatusCompleted) != errors.Is(err, infinitic.ErrNotFailed) {
 				t.Fatalf("RetryTasks on a %s instance: %v", d.Status, err)
 			}
 			var declined *infinitic.RemoteError

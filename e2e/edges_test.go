@@ -102,7 +102,7 @@ func TestRetryTasksKeepsAcknowledgedSignals(t *testing.T) {
 		awaitTaskFailure(ctx, t, run)
 		on.Store(true)
 		defer on.Store(false)
-		if err := run.RetryTasks(ctx, ""); err != nil {
+		if err := run.RetryTasks(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if got, err := run.Await(ctx); err != nil || got != "kept 50" {
@@ -132,7 +132,7 @@ func TestRetriedInstanceIsBackInTagIndex(t *testing.T) {
 		on.Store(true)
 		defer on.Store(false)
 		for _, run := range runs {
-			if err := run.RetryTasks(ctx, ""); err != nil {
+			if err := run.RetryTasks(ctx); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -149,7 +149,7 @@ func TestRetriedInstanceIsBackInTagIndex(t *testing.T) {
 		if got, err := runs[0].Await(ctx); err != nil || got != "tagged 50" {
 			t.Fatalf("%q %v", got, err)
 		}
-		if n, err := client.CancelByTag(ctx, d.Client, Edgy.CheckThenReceive, "to-cancel", "done"); err != nil || n != 1 {
+		if n, err := client.CancelByTag[Edgy](ctx, d.Client, "to-cancel", "done"); err != nil || n != 1 {
 			t.Fatalf("CancelByTag: %d %v", n, err)
 		}
 		if _, err := runs[1].Await(ctx); !errors.Is(err, infinitic.ErrCanceled) {
@@ -181,7 +181,7 @@ func TestCustomIDOneRunningAcrossFailureAndRetry(t *testing.T) {
 			t.Fatal("a start after a failure joined the failed instance")
 		}
 		for _, retry := range []func(context.Context) error{
-			func(ctx context.Context) error { return first.RetryTasks(ctx, "") },
+			func(ctx context.Context) error { return first.RetryTasks(ctx) },
 			first.RetryWorkflowTask,
 		} {
 			if err := retry(ctx); !errors.Is(err, infinitic.ErrCustomIDInUse) {
@@ -200,7 +200,7 @@ func TestCustomIDOneRunningAcrossFailureAndRetry(t *testing.T) {
 		}
 		// The owner finished: the failed instance may run again, and owns
 		// the custom id once more.
-		if err := first.RetryTasks(ctx, ""); err != nil {
+		if err := first.RetryTasks(ctx); err != nil {
 			t.Fatal(err)
 		}
 		third, err := client.Start(ctx, d.Client, Edgy.CheckThenReceive, 3, client.WithCustomID("cid"))

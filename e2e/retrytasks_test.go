@@ -78,11 +78,17 @@ func TestRetryTasksResumesAFailedWorkflow(t *testing.T) {
 			if _, err := run.Await(ctx); !errors.As(err, &task) || task.Service != "Switch" {
 				t.Fatalf("want the Switch task failure, got %v", err)
 			}
-			if err := run.RetryTasks(ctx, "no-such-task"); err == nil {
-				t.Fatal("retrying an unknown task: want error")
+			for name, filter := range map[string]client.TaskFilter{
+				"an unknown task":           client.WithTaskID("no-such-task"),
+				"the tasks of a service":    client.WithTaskService[Calc](),
+				"a task of another service": client.WithTaskService[Nobody](),
+			} {
+				if err := run.RetryTasks(ctx, filter); !errors.Is(err, infinitic.ErrNotFailed) {
+					t.Fatalf("retrying %s that did not fail: %v, want ErrNotFailed", name, err)
+				}
 			}
 			on.Store(true)
-			if err := run.RetryTasks(ctx, task.TaskID); err != nil {
+			if err := run.RetryTasks(ctx, client.WithTaskService[Switch](), client.WithTaskID(task.TaskID)); err != nil {
 				t.Fatal(err)
 			}
 			got, err := run.Await(ctx)
@@ -93,8 +99,8 @@ func TestRetryTasksResumesAFailedWorkflow(t *testing.T) {
 			if adds.calls.Load() != 2 || calls.Load() != 2 {
 				t.Fatalf("Add ran %d times (want 2), Check %d (want 2)", adds.calls.Load(), calls.Load())
 			}
-			if err := run.RetryTasks(ctx, ""); err == nil {
-				t.Fatal("retrying a completed instance: want error")
+			if err := run.RetryTasks(ctx); !errors.Is(err, infinitic.ErrNotFailed) {
+				t.Fatalf("retrying a completed instance: %v, want ErrNotFailed", err)
 			}
 		})
 	}

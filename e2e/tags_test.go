@@ -49,7 +49,7 @@ func TestTags(t *testing.T) {
 	if ids, err := client.FindByTag[Expense](ctx, env.Client, "team:blue"); err != nil || len(ids) != 0 {
 		t.Fatalf("after completion: %v %v", ids, err)
 	}
-	if n, err := client.CancelByTag(ctx, env.Client, Expense.Review, "team:red", "budget cut"); err != nil || n != 1 {
+	if n, err := client.CancelByTag[Expense](ctx, env.Client, "team:red", "budget cut"); err != nil || n != 1 {
 		t.Fatalf("CancelByTag: %d %v", n, err)
 	}
 	if _, err := other.Await(ctx); err == nil {

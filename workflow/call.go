@@ -72,6 +72,16 @@ func CallChild[W, I, O any](ctx Context, method func(W, Context, I) (O, error), 
 	return DispatchChild(ctx, method, in, opts...).Await(ctx)
 }
 
+// DispatchChild0 is DispatchChild for a method without argument.
+func DispatchChild0[W, O any](ctx Context, method func(W, Context) (O, error), opts ...Option) Deferred[O] {
+	return dispatch[O](ctx, wire.CommandChild, method, nil, false, opts)
+}
+
+// CallChild0 is CallChild for a method without argument.
+func CallChild0[W, O any](ctx Context, method func(W, Context) (O, error), opts ...Option) (O, error) {
+	return DispatchChild0(ctx, method, opts...).Await(ctx)
+}
+
 func dispatch[O any](ctx Context, kind wire.CommandKind, method any, in any, hasInput bool, opts []Option) Deferred[O] {
 	co, err := from(ctx)
 	if err != nil {

@@ -101,10 +101,11 @@ func (c *Conn) Signal(ctx context.Context, workflow, id, channel string, payload
 	return c.Request(ctx, s.ID, wire.SignalMessage(workflow, id, s), nil)
 }
 
-// Operate carries out admin operation op (wire.AdminRetryTasks...) on
-// instance id and waits until its engine applied it.
-func (c *Conn) Operate(ctx context.Context, workflow, id, op, taskID string) error {
-	a := &wire.Admin{ID: uuid.NewString(), Op: op, TaskID: taskID, ReplyTo: c.id}
+// Operate carries out admin operation a (its Op and selection: the
+// request id and reply subject are set here) on instance id and waits
+// until its engine applied it.
+func (c *Conn) Operate(ctx context.Context, workflow, id string, a *wire.Admin) error {
+	a.ID, a.ReplyTo = uuid.NewString(), c.id
 	return c.Request(ctx, a.ID, wire.AdminMessage(workflow, id, a), nil)
 }
 

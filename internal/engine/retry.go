@@ -41,9 +41,9 @@ func (e *WorkflowEngine) retryFailed(ctx context.Context, in *instance, now time
 	}
 	var inputs []*wire.Event
 	if a.Op == wire.AdminRetryTasks {
-		cut := failedTask(log, a.TaskID)
+		cut := failedTask(log, a)
 		if cut < 0 {
-			refuse(fmt.Errorf("%w: %s %s has no failed task %q to retry", infinitic.ErrNotFailed, st.Workflow, st.ID, a.TaskID))
+			refuse(fmt.Errorf("%w: %s %s has no failed task to retry (task id %q, service %q)", infinitic.ErrNotFailed, st.Workflow, st.ID, a.TaskID, a.Service))
 			return nil
 		}
 		log, inputs = log[:cut], externalInputs(log[cut:])
@@ -119,15 +119,15 @@ func externalInputs(records []wire.Record) []*wire.Event {
 	return out
 }
 
-// failedTask returns the index in log of the first failed task event (of
-// taskID if not empty), or -1.
-func failedTask(log []wire.Record, taskID string) int {
+// failedTask returns the index in log of the first failed task event that
+// a selects (its task id and service, when set), or -1.
+func failedTask(log []wire.Record, a *wire.Admin) int {
 	for i, r := range log {
 		ev := r.Event
 		if ev == nil || ev.Position < 0 || ev.Error == nil || ev.Error.Kind != wire.ErrorTask {
 			continue
 		}
-		if taskID == "" || ev.Error.TaskID == taskID {
+		if (a.TaskID == "" || ev.Error.TaskID == a.TaskID) && (a.Service == "" || ev.Error.Service == a.Service) {
 			return i
 		}
 	}

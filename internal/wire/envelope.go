@@ -178,4 +178,5 @@ type Admin struct {
 	Op      string `cbor:"2,keyasint"`
 	ReplyTo string `cbor:"3,keyasint,omitempty"`
 	TaskID  string `cbor:"4,keyasint,omitempty"` // retry-tasks: only this task ("" all)
+	Service string `cbor:"5,keyasint,omitempty"` // retry-tasks: only tasks of this service ("" all)
 }
