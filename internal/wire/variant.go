@@ -29,10 +29,15 @@ func EncodeChannelValue(codec infinitic.Codec, names *naming.Table, channel stri
 	t := reflect.TypeOf(v)
 	for name, vt := range byName {
 		if vt == t {
-			return append(append(append(bytes.Clone(variantMark), name...), '\n'), b...), nil
+			return MarkVariant(name, b), nil
 		}
 	}
 	return nil, fmt.Errorf("%w: channel %s: %v is not one of its variants", infinitic.ErrInvalidContract, channel, t)
+}
+
+// MarkVariant marks an encoded value with the wire name of its variant.
+func MarkVariant(name string, value []byte) []byte {
+	return append(append(append(bytes.Clone(variantMark), name...), '\n'), value...)
 }
 
 // SplitVariant returns the variant name and the encoded value of a
