@@ -22,6 +22,6 @@ func main() {
 	defer stop()
 	if err := newRootCmd().ExecuteContext(ctx); err != nil {
 		stop()
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
 }

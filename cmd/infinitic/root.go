@@ -10,7 +10,10 @@ func newRootCmd() *cobra.Command {
 		Short:         "infinitic-go: durable workflows as Go code",
 		SilenceUsage:  true,
 		SilenceErrors: false,
+		Version:       version(),
 	}
-	root.AddCommand(newDemoCmd(), newServerCmd(), newBenchCmd())
+	root.SetVersionTemplate("infinitic {{.Version}}\n")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(newDemoCmd(), newServerCmd(), newBenchCmd(), newWorkflowCmd(), newVersionCmd())
 	return root
 }

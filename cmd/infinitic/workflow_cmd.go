@@ -1,0 +1,119 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/infinitic-go/infinitic/admin"
+	"github.com/infinitic-go/infinitic/embedded"
+	"github.com/spf13/cobra"
+)
+
+// serverEnv names the environment variable that --server defaults to.
+const serverEnv = "INFINITIC_SERVER"
+
+// opsFlags are the flags shared by the commands that operate instances.
+type opsFlags struct {
+	server  string
+	dataDir string
+	output  string
+	timeout time.Duration
+}
+
+func newWorkflowCmd() *cobra.Command {
+	f := &opsFlags{}
+	cmd := &cobra.Command{
+		Use:   "workflow",
+		Short: "Find, inspect and act on workflow instances, by workflow name and id",
+		Long: `workflow operates instances without their Go types: names, ids and JSON.
+
+It connects to the NATS server of the deployment (--server nats://host:4222,
+or $INFINITIC_SERVER), or opens an embedded data directory (--data-dir) when no
+server runs on it: reading (describe, history, list) then works offline, but
+commands that need a workflow engine (cancel, retry, signal...) wait for one
+until --timeout.
+
+Output is a human table by default, JSON with --output json. Exit codes:
+  0 success
+  1 error (connection, store, timeout...)
+  2 usage (unknown command or flag, wrong arguments, invalid JSON or name)
+  3 not found (no such instance)
+  4 refused (the instance already finished, or has not failed for a retry)
+  5 the workflow failed (start --wait)`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usagef("unknown command %q for %q", args[0], cmd.CommandPath())
+			}
+			return cmd.Help()
+		},
+	}
+	pf := cmd.PersistentFlags()
+	pf.StringVar(&f.server, "server", "", "URL of the NATS server, e.g. nats://127.0.0.1:4222 (default $"+serverEnv+")")
+	pf.StringVar(&f.dataDir, "data-dir", embedded.DefaultDataDir, "embedded data directory to open when no --server is given")
+	pf.StringVarP(&f.output, "output", "o", "table", `output format: "table" or "json"`)
+	pf.DurationVar(&f.timeout, "timeout", 30*time.Second, "how long a command may take (connecting, waiting for an engine's reply)")
+	cmd.AddCommand(newDescribeCmd(f), newHistoryCmd(f), newCancelCmd(f), newRetryCmd(f), newRetryWorkflowTaskCmd(f),
+		newCompleteTimersCmd(f), newSignalCmd(f), newStartCmd(f))
+	return cmd
+}
+
+// run opens an Admin on the backend the flags name, runs op with it and
+// closes it.
+func (f *opsFlags) run(cmd *cobra.Command, op func(ctx context.Context, a *admin.Admin) error) error {
+	if f.output != "table" && f.output != "json" {
+		return usagef(`--output %q: want "table" or "json"`, f.output)
+	}
+	ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
+	defer cancel()
+	backend := backendConfig{Kind: backendEmbedded, DataDir: f.dataDir}
+	if server := cmp.Or(f.server, os.Getenv(serverEnv)); server != "" {
+		backend = backendConfig{Kind: backendNATS, URL: server}
+	} else if _, err := os.Stat(f.dataDir); err != nil {
+		return fmt.Errorf("no --server (nor $%s) and no data directory: %w", serverEnv, err)
+	}
+	quiet := slog.New(slog.DiscardHandler)
+	tr, st, closeBackend, err := openBackend(ctx, backend)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = closeBackend() }()
+	a, err := admin.New(ctx, admin.Config{Transport: tr, Store: st, Logger: quiet})
+	if err != nil {
+		return err
+	}
+	defer func() { _ = a.Close() }()
+	return op(ctx, a)
+}
+
+// print writes v as JSON, or as a table drawn by table.
+func (f *opsFlags) print(w io.Writer, v any, table func(w io.Writer) error) error {
+	if f.output == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	}
+	return table(w)
+}
+
+// noArgs and nArgs check positional arguments, as usage errors.
+func noArgs(_ *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("unexpected arguments %q", args)
+	}
+	return nil
+}
+
+func rangeArgs(lo, hi int, names string) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) < lo || len(args) > hi {
+			return usagef("want arguments %s, got %d", names, len(args))
+		}
+		return nil
+	}
+}
