@@ -138,8 +138,8 @@ func newCompleteTimersCmd(f *opsFlags) *cobra.Command {
 
 func newSignalCmd(f *opsFlags) *cobra.Command {
 	return &cobra.Command{
-		Use:   "signal WORKFLOW ID CHANNEL JSON",
-		Short: "Send a JSON value to a channel of a running instance",
+		Use:     "signal WORKFLOW ID CHANNEL JSON",
+		Short:   "Send a JSON value to a channel of a running instance",
 		Example: `  infinitic workflow signal Expense expense-42 approvals '{"By":"boss","OK":true}'`,
 		Args:    rangeArgs(4, 4, "WORKFLOW ID CHANNEL JSON"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -158,8 +158,8 @@ func newStartCmd(f *opsFlags) *cobra.Command {
 	var meta []string
 	var wait bool
 	cmd := &cobra.Command{
-		Use:   "start WORKFLOW METHOD [JSON]",
-		Short: "Start a workflow by name with a JSON argument (none for a method without argument)",
+		Use:     "start WORKFLOW METHOD [JSON]",
+		Short:   "Start a workflow by name with a JSON argument (none for a method without argument)",
 		Example: `  infinitic workflow start Expense Review '3600000000000' --tag team:blue --wait`,
 		Args:    rangeArgs(2, 3, "WORKFLOW METHOD [JSON]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
