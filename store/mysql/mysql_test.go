@@ -12,6 +12,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/infinitic-go/infinitic/internal/sqlstore/sqltest"
+	"github.com/infinitic-go/infinitic/internal/testserver"
 	"github.com/infinitic-go/infinitic/store"
 	"github.com/infinitic-go/infinitic/store/mysql"
 )
@@ -26,7 +27,7 @@ func serverDSN() string {
 	return "root@tcp(127.0.0.1:3306)/test"
 }
 
-// admin connects to the server, or skips (fails when CI is set).
+// admin connects to the server (see testserver.Unreachable).
 func admin(t testing.TB) *sql.DB {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -42,7 +43,7 @@ func admin(t testing.TB) *sql.DB {
 		}
 	}
 	if err != nil {
-		sqltest.Unreachable(t, "MySQL/MariaDB at "+serverDSN(), err)
+		testserver.Unreachable(t, "MySQL/MariaDB at "+serverDSN(), err)
 	}
 	t.Cleanup(func() { db.Close() })
 	return db

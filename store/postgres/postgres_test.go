@@ -11,6 +11,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/infinitic-go/infinitic/internal/sqlstore/sqltest"
+	"github.com/infinitic-go/infinitic/internal/testserver"
 	"github.com/infinitic-go/infinitic/store"
 	"github.com/infinitic-go/infinitic/store/postgres"
 )
@@ -25,7 +26,7 @@ func serverURL() string {
 	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 }
 
-// admin connects to the server, or skips (fails when CI is set).
+// admin connects to the server (see testserver.Unreachable).
 func admin(t testing.TB) *pgxpool.Pool {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -36,7 +37,7 @@ func admin(t testing.TB) *pgxpool.Pool {
 		}
 	}
 	if err != nil {
-		sqltest.Unreachable(t, "PostgreSQL at "+serverURL(), err)
+		testserver.Unreachable(t, "PostgreSQL at "+serverURL(), err)
 	}
 	t.Cleanup(pool.Close)
 	return pool

@@ -14,6 +14,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/infinitic-go/infinitic/internal/sqlstore/sqltest"
+	"github.com/infinitic-go/infinitic/internal/testserver"
 	"github.com/infinitic-go/infinitic/store"
 	"github.com/infinitic-go/infinitic/store/redis"
 	"github.com/infinitic-go/infinitic/store/storetest"
@@ -29,17 +30,14 @@ func serverAddr() string {
 	return redis.DefaultAddr
 }
 
-// admin connects to the server, or skips (fails when CI is set).
+// admin connects to the server (see testserver.Unreachable).
 func admin(t testing.TB) *goredis.Client {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	c := goredis.NewClient(&goredis.Options{Addr: serverAddr()})
 	if err := c.Ping(ctx).Err(); err != nil {
 		c.Close()
-		if os.Getenv("CI") != "" {
-			t.Fatalf("Redis at %s unreachable (CI is set, so this fails instead of skipping): %v", serverAddr(), err)
-		}
-		t.Skipf("Redis at %s unreachable, skipping (start it, or set CI=1 to make this a failure): %v", serverAddr(), err)
+		testserver.Unreachable(t, "Redis at "+serverAddr(), err)
 	}
 	t.Cleanup(func() { c.Close() })
 	return c

@@ -3,7 +3,6 @@ package natsjs_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/infinitic-go/infinitic/embedded"
+	"github.com/infinitic-go/infinitic/internal/testserver"
 	"github.com/infinitic-go/infinitic/transport"
 	"github.com/infinitic-go/infinitic/transport/natsjs"
 	"github.com/infinitic-go/infinitic/transport/transporttest"
@@ -84,22 +84,11 @@ func TestConformanceRedeliveryTimers(t *testing.T) {
 	})
 }
 
-// TestConformanceExternal runs the suite against the server at
-// nats://127.0.0.1:4222 when INFINITIC_EXTERNAL_NATS=1; it fails (it does
-// not skip) when that server is unreachable.
+// TestConformanceExternal runs the suite against the external server (see
+// testserver.NATS): skipped when it is unreachable, unless
+// INFINITIC_REQUIRE_SERVERS=1.
 func TestConformanceExternal(t *testing.T) {
-	if os.Getenv("INFINITIC_EXTERNAL_NATS") != "1" {
-		t.Skip("set INFINITIC_EXTERNAL_NATS=1 to test against nats://127.0.0.1:4222")
-	}
-	url := os.Getenv("INFINITIC_NATS_URL")
-	if url == "" {
-		url = "nats://127.0.0.1:4222"
-	}
-	nc, err := nats.Connect(url, nats.Timeout(5*time.Second))
-	if err != nil {
-		t.Fatalf("external NATS at %s: %v", url, err)
-	}
-	t.Cleanup(nc.Close)
+	nc := testserver.NATS(t)
 	cfg := uniqueConfig()
 	cfg.Stream = fmt.Sprintf("%s_%d", cfg.Stream, time.Now().UnixNano())
 	cfg.Prefix = fmt.Sprintf("%s_%d", cfg.Prefix, time.Now().UnixNano())

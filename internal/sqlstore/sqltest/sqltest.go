@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -36,16 +35,6 @@ type Backend struct {
 	// SetVersion overwrites the version of key in table, behind the
 	// store's back.
 	SetVersion func(ctx context.Context, table, key string, v store.Version) error
-}
-
-// Unreachable fails the test when the environment variable CI is set (a
-// CI run must not pass without its servers) and skips it otherwise.
-func Unreachable(t testing.TB, what string, err error) {
-	t.Helper()
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s unreachable (CI is set, so this fails instead of skipping): %v", what, err)
-	}
-	t.Skipf("%s unreachable, skipping (start it, or set CI=1 to make this a failure): %v", what, err)
 }
 
 // Table returns a fresh table name and drops that table at cleanup.
