@@ -9,7 +9,7 @@ import (
 type (
 	paid       struct{}
 	shipped    struct{}
-	box[T any] struct{ v T }
+	box[T any] struct{ _ T }
 	flow       interface{ Run() }
 )
 
