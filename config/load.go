@@ -55,9 +55,9 @@ func parse(file string, data []byte, environ []string) (*Config, error) {
 			d.errs = append(d.errs, fmt.Errorf("%s: want one YAML document, found more (---)", file))
 		}
 	}
-	errs := append(d.errs, c.applyEnv(environ)...)
-	errs = append(errs, c.validate()...)
-	if err := errors.Join(errs...); err != nil {
+	d.errs = append(d.errs, c.applyEnv(environ)...)
+	d.errs = append(d.errs, c.validate()...)
+	if err := errors.Join(d.errs...); err != nil {
 		return nil, fmt.Errorf("config: invalid configuration:\n%w", err)
 	}
 	return c, nil
