@@ -26,6 +26,8 @@ type deployment struct {
 	// Mem is the test kit on memory (fake clock, time skipping), nil on
 	// embedded (real clock: keep timers and delays short).
 	Mem *infinitictest.Env
+	// Server is the embedded server, nil on memory.
+	Server *embedded.Server
 }
 
 // waitFor waits until cond holds: at each transport change on memory
@@ -78,7 +80,13 @@ func onBackends(t *testing.T, register func(*testing.T, *worker.Worker), test fu
 // runs a worker on it until the end of the test.
 func startEmbedded(t *testing.T, register func(*testing.T, *worker.Worker)) *deployment {
 	t.Helper()
-	b, err := embedded.Open(context.Background(), embedded.Config{DataDir: t.TempDir()})
+	return startEmbeddedIn(t, t.TempDir(), register)
+}
+
+// startEmbeddedIn is startEmbedded with the data in dir.
+func startEmbeddedIn(t *testing.T, dir string, register func(*testing.T, *worker.Worker)) *deployment {
+	t.Helper()
+	b, err := embedded.Open(context.Background(), embedded.Config{DataDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +113,7 @@ func startEmbedded(t *testing.T, register func(*testing.T, *worker.Worker)) *dep
 			t.Errorf("close backend: %v", err)
 		}
 	})
-	return &deployment{Worker: w, Client: c, Transport: b.Transport, Store: b.Store,
+	return &deployment{Worker: w, Client: c, Transport: b.Transport, Store: b.Store, Server: b.Server,
 		DeadLetters: func(ctx context.Context) []string {
 			dls, err := b.Transport.DeadLetters(ctx, "", 1000)
 			if err != nil {

@@ -2,42 +2,101 @@ package e2e_test
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/infinitic-go/infinitic/client"
+	"github.com/infinitic-go/infinitic/infinitictest"
+	"github.com/infinitic-go/infinitic/worker"
 )
 
 // A closed client says so: calls after Close, and an Await pending at
 // Close, return client.ErrClosed instead of waiting for ever.
 func TestClientClosed(t *testing.T) {
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			ctx := testCtx(t)
-			tr, _ := b.open(t)
-			c, err := client.New(ctx, client.Config{Transport: tr})
-			if err != nil {
+	var gate gateImpl
+	register := func(t *testing.T, w *worker.Worker) {
+		gate = gateImpl{entered: make(chan struct{}, 1), open: make(chan struct{})}
+		if err := errors.Join(worker.AddService[Gate](w, gate), worker.AddWorkflow(w, func() GateFlow { return gateFlow{} })); err != nil {
+			t.Fatal(err)
+		}
+	}
+	onBackends(t, register, func(t *testing.T, d *deployment) {
+		ctx := testCtx(t)
+		t.Cleanup(func() { close(gate.open) }) // before the worker stops
+		c, err := client.New(ctx, client.Config{Transport: d.Transport})
+		if err != nil {
+			t.Fatal(err)
+		}
+		run, err := client.Start(ctx, c, GateFlow.Through, 3) // waits at the gate
+		if err != nil {
+			t.Fatal(err)
+		}
+		<-gate.entered
+		awaited := make(chan error, 1)
+		go func() { _, err := run.Await(ctx); awaited <- err }()
+		if err := c.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-awaited; !errors.Is(err, client.ErrClosed) {
+			t.Errorf("Await pending at Close: got %v, want client.ErrClosed", err)
+		}
+		if _, err := client.Start(ctx, c, GateFlow.Through, 3); !errors.Is(err, client.ErrClosed) {
+			t.Errorf("Start after Close: got %v, want client.ErrClosed", err)
+		}
+		if _, err := run.Await(ctx); !errors.Is(err, client.ErrClosed) {
+			t.Errorf("Await after Close: got %v, want client.ErrClosed", err)
+		}
+		if err := client.Send(ctx, c, Approvals, run.ID(), Approval{}); !errors.Is(err, client.ErrClosed) {
+			t.Errorf("Send after Close: got %v, want client.ErrClosed", err)
+		}
+	})
+}
+
+// recordingT is a testing.TB whose Errorf is recorded instead of failing
+// the test, to check what infinitictest reports.
+type recordingT struct {
+	testing.TB
+	errs chan string
+}
+
+func (r *recordingT) Errorf(format string, args ...any) { r.errs <- fmt.Sprintf(format, args...) }
+
+// Messages that wait for a service or workflow that no worker hosts (or
+// for env.Start) fail the test with the reason, and the pending Await
+// returns instead of hanging.
+func TestInfinitictestReportsUnhosted(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		register func(w *worker.Worker) error
+		start    bool
+		want     string
+	}{
+		{"no Start", func(w *worker.Worker) error {
+			return errors.Join(worker.AddService[Calc](w, &calc{}), worker.AddWorkflow(w, func() Sums { return sums{} }))
+		}, false, "1 message(s) wait for workflow Sums, but env.Start() was never called"},
+		{"service not hosted", func(w *worker.Worker) error {
+			return worker.AddWorkflow(w, func() Sums { return sums{} })
+		}, true, "no worker hosts service Calc (1 message(s) wait on svc.Calc): register it on env.Worker with worker.AddService"},
+		{"workflow not hosted", func(w *worker.Worker) error {
+			return worker.AddService[Calc](w, &calc{})
+		}, true, "no worker hosts workflow Sums (1 message(s) wait on wf.Sums): register it on env.Worker with worker.AddWorkflow"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := &recordingT{TB: t, errs: make(chan string, 1)}
+			env := infinitictest.New(rec)
+			if err := tc.register(env.Worker); err != nil {
 				t.Fatal(err)
 			}
-			run, err := client.Start(ctx, c, Sums.Sequential, 3) // no worker: it stays pending
-			if err != nil {
-				t.Fatal(err)
+			if tc.start {
+				env.Start()
 			}
-			awaited := make(chan error, 1)
-			go func() { _, err := run.Await(ctx); awaited <- err }()
-			if err := c.Close(); err != nil {
-				t.Fatal(err)
+			_, err := client.Execute(testCtx(t), env.Client, Sums.Sequential, 2)
+			if !errors.Is(err, client.ErrClosed) {
+				t.Fatalf("Execute: got %v, want client.ErrClosed", err)
 			}
-			if err := <-awaited; !errors.Is(err, client.ErrClosed) {
-				t.Errorf("Await pending at Close: got %v, want client.ErrClosed", err)
-			}
-			if _, err := client.Start(ctx, c, Sums.Sequential, 3); !errors.Is(err, client.ErrClosed) {
-				t.Errorf("Start after Close: got %v, want client.ErrClosed", err)
-			}
-			if _, err := run.Await(ctx); !errors.Is(err, client.ErrClosed) {
-				t.Errorf("Await after Close: got %v, want client.ErrClosed", err)
-			}
-			if err := client.Send(ctx, c, Approvals, run.ID(), Approval{}); !errors.Is(err, client.ErrClosed) {
-				t.Errorf("Send after Close: got %v, want client.ErrClosed", err)
+			if got := <-rec.errs; !strings.Contains(got, tc.want) {
+				t.Fatalf("reported %q, want %q", got, tc.want)
 			}
 		})
 	}

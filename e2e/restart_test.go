@@ -29,8 +29,12 @@ type gateImpl struct {
 
 func (g gateImpl) Pass(ctx context.Context, n int) (int, error) {
 	g.entered <- struct{}{}
-	<-g.open
-	return n, nil
+	select {
+	case <-g.open:
+		return n, nil
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
 }
 
 type GateFlow interface {

@@ -20,7 +20,9 @@ type Backend struct {
 }
 
 // Open starts an embedded server with cfg and opens the transport and the
-// store on it, with their default configurations.
+// store on it, with their default configurations and the server's Health:
+// while the disk is full, their writes fail at once with an error
+// matching ErrNoSpace.
 func Open(ctx context.Context, cfg Config) (_ *Backend, err error) {
 	b := &Backend{}
 	defer func() {
@@ -34,10 +36,10 @@ func Open(ctx context.Context, cfg Config) (_ *Backend, err error) {
 	if b.Conn, err = b.Server.Connect(); err != nil {
 		return nil, err
 	}
-	if b.Transport, err = natsjs.New(ctx, b.Conn, natsjs.Config{}); err != nil {
+	if b.Transport, err = natsjs.New(ctx, b.Conn, natsjs.Config{Health: b.Server.Health}); err != nil {
 		return nil, err
 	}
-	if b.Store, err = natskv.New(ctx, b.Conn, natskv.Config{}); err != nil {
+	if b.Store, err = natskv.New(ctx, b.Conn, natskv.Config{Health: b.Server.Health}); err != nil {
 		return nil, err
 	}
 	return b, nil

@@ -16,11 +16,14 @@
 package embedded
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -59,17 +62,25 @@ type Config struct {
 	// StartTimeout bounds the wait for the server to be ready.
 	// Default DefaultStartTimeout (10s).
 	StartTimeout time.Duration
-	// Logs sends the server's notices and errors to standard error.
-	// Default false: the server is silent.
-	Logs bool
+	// Logger receives the server's logs: notices at Info, warnings,
+	// errors, and at Debug the server's debug logs. Default nil: the server
+	// is silent.
+	Logger *slog.Logger
 }
 
 // Server is a running embedded NATS server. Create it with Start.
 type Server struct {
-	ns     *server.Server
+	cfg    Config // Listen holds the actual port once started
 	listen bool
 	dir    string
 	unlock func() // releases the data directory
+
+	restarting sync.Mutex // serializes restarts and Shutdown
+	mu         sync.Mutex
+	ns         *server.Server
+	noSpace    error         // set while writes fail for lack of disk space
+	stop       chan struct{} // closed by Shutdown
+	stopped    bool
 }
 
 // options validates cfg and builds the server options.
@@ -94,7 +105,7 @@ func (cfg Config) options() (*server.Options, error) {
 		JetStreamMaxMemory: cfg.MaxMemory,
 		SyncAlways:         cfg.SyncAlways,
 		NoSigs:             true,
-		NoLog:              !cfg.Logs,
+		NoLog:              true, // Start sets the logger
 		DontListen:         cfg.Listen == "",
 	}
 	if cfg.MaxStore < 0 || cfg.MaxMemory < 0 {
@@ -130,15 +141,32 @@ func Start(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	s := &Server{cfg: cfg, listen: cfg.Listen != "", dir: opts.StoreDir, unlock: unlock, stop: make(chan struct{})}
+	if s.ns, err = s.startNATS(); err != nil {
+		unlock()
+		return nil, err
+	}
+	if s.listen { // a restart must keep the port that clients know
+		s.cfg.Listen = net.JoinHostPort(opts.Host, strconv.Itoa(s.ns.Addr().(*net.TCPAddr).Port))
+	}
+	return s, nil
+}
+
+// startNATS starts a NATS server with s.cfg and waits until it is ready.
+func (s *Server) startNATS() (*server.Server, error) {
+	opts, err := s.cfg.options()
+	if err != nil {
+		return nil, err
+	}
 	ns, err := server.NewServer(opts)
 	if err != nil {
-		unlock()
 		return nil, fmt.Errorf("embedded: create server (data dir %s): %w", opts.StoreDir, err)
 	}
-	if cfg.Logs {
-		ns.ConfigureLogger()
-	}
-	timeout := cfg.StartTimeout
+	ctx := context.Background()
+	debug := s.cfg.Logger != nil && s.cfg.Logger.Enabled(ctx, slog.LevelDebug)
+	trace := s.cfg.Logger != nil && s.cfg.Logger.Enabled(ctx, slog.LevelDebug-4)
+	ns.SetLogger(serverLogger{logger: s.cfg.Logger, onError: s.noteError}, debug, trace)
+	timeout := s.cfg.StartTimeout
 	if timeout <= 0 {
 		timeout = DefaultStartTimeout
 	}
@@ -146,18 +174,23 @@ func Start(cfg Config) (*Server, error) {
 	if !ns.ReadyForConnections(timeout) {
 		ns.Shutdown()
 		ns.WaitForShutdown()
-		unlock()
 		return nil, fmt.Errorf("embedded: server not ready after %v (data dir %s, listen %q): "+
-			"is the address in use or the directory unwritable? set Config.Logs for details",
-			timeout, opts.StoreDir, cfg.Listen)
+			"is the address in use or the directory unwritable? set Config.Logger for details",
+			timeout, opts.StoreDir, s.cfg.Listen)
 	}
 	if !ns.JetStreamEnabled() {
 		ns.Shutdown()
 		ns.WaitForShutdown()
-		unlock()
-		return nil, fmt.Errorf("embedded: JetStream failed to start (data dir %s): set Config.Logs for details", opts.StoreDir)
+		return nil, fmt.Errorf("embedded: JetStream failed to start (data dir %s): set Config.Logger for details", opts.StoreDir)
 	}
-	return &Server{ns: ns, listen: cfg.Listen != "", dir: opts.StoreDir, unlock: unlock}, nil
+	return ns, nil
+}
+
+// current returns the running NATS server (a new one after a restart).
+func (s *Server) current() *server.Server {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ns
 }
 
 // ClientURL returns the URL for clients of other processes, such as
@@ -166,7 +199,7 @@ func (s *Server) ClientURL() string {
 	if !s.listen {
 		return ""
 	}
-	return s.ns.ClientURL()
+	return s.current().ClientURL()
 }
 
 // DataDir returns the absolute JetStream storage directory.
@@ -185,7 +218,7 @@ func (s *Server) Connect(opts ...nats.Option) (*nats.Conn, error) {
 	all := []nats.Option{nats.Name("infinitic"), nats.MaxReconnects(-1), nats.ReconnectWait(ReconnectWait)}
 	url := s.ClientURL()
 	if url == "" {
-		all = append(all, nats.InProcessServer(s.ns))
+		all = append(all, nats.InProcessServer(inProcess{s}))
 	}
 	nc, err := nats.Connect(url, append(all, opts...)...)
 	if err != nil {
@@ -194,15 +227,32 @@ func (s *Server) Connect(opts ...nats.Option) (*nats.Conn, error) {
 	return nc, nil
 }
 
+// inProcess connects in-process to the current server, so that
+// connections made by Connect follow the server across restarts.
+type inProcess struct{ s *Server }
+
+func (p inProcess) InProcessConn() (net.Conn, error) { return p.s.current().InProcessConn() }
+
 // NATSServer returns the underlying server, for advanced settings and
-// monitoring.
-func (s *Server) NATSServer() *server.Server { return s.ns }
+// monitoring. After a restart (see Health) it is a new one.
+func (s *Server) NATSServer() *server.Server { return s.current() }
 
 // Shutdown stops the server and waits until it has stopped, closing its
 // clients' connections, then releases DataDir. JetStream data stays in
 // DataDir.
 func (s *Server) Shutdown() {
-	s.ns.Shutdown()
-	s.ns.WaitForShutdown()
+	s.restarting.Lock()
+	defer s.restarting.Unlock()
+	s.mu.Lock()
+	if s.stopped {
+		s.mu.Unlock()
+		return
+	}
+	s.stopped = true
+	close(s.stop)
+	ns := s.ns
+	s.mu.Unlock()
+	ns.Shutdown()
+	ns.WaitForShutdown()
 	s.unlock()
 }

@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,10 +33,12 @@ type Env struct {
 	Worker    *worker.Worker
 	Client    *client.Client
 
-	t      testing.TB
-	skip   bool // skip time when idle
-	cancel context.CancelFunc
-	done   chan struct{}
+	t       testing.TB
+	skip    bool // skip time when idle
+	cancel  context.CancelFunc
+	done    chan struct{}
+	started atomic.Bool
+	unwatch func() // stops watchUnhosted
 }
 
 // Option tunes New.
@@ -70,6 +73,12 @@ var Start = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // New builds an environment. Register components on env.Worker, then call
 // env.Start. Everything stops at the end of the test.
+//
+// The environment fails the test, instead of letting it hang, when
+// messages wait for a service or workflow that no worker hosts (or for a
+// worker when env.Start was never called) while nothing else happens: it
+// reports the mistake and closes env.Client, so that a pending Await
+// returns client.ErrClosed.
 func New(t testing.TB, opts ...Option) *Env {
 	t.Helper()
 	o := options{logger: slog.New(slog.DiscardHandler)}
@@ -88,6 +97,10 @@ func New(t testing.TB, opts ...Option) *Env {
 		t.Fatal(err)
 	}
 	env := &Env{Clock: clk, Transport: tr, Store: st, Worker: w, Client: c, t: t, skip: !o.holdClock}
+	watchCtx, cancel := context.WithCancel(context.Background())
+	watched := make(chan struct{})
+	go func() { defer close(watched); env.watchUnhosted(watchCtx) }()
+	env.unwatch = func() { cancel(); <-watched }
 	t.Cleanup(env.stop)
 	return env
 }
@@ -95,6 +108,7 @@ func New(t testing.TB, opts ...Option) *Env {
 // Start runs the worker and (unless WithoutTimeSkipping) the time skipper
 // in the background.
 func (e *Env) Start() {
+	e.started.Store(true)
 	ctx, cancel := context.WithCancel(context.Background())
 	e.cancel, e.done = cancel, make(chan struct{})
 	errs := make(chan error, 1)
@@ -133,6 +147,7 @@ func (e *Env) skipTime(ctx context.Context) {
 }
 
 func (e *Env) stop() {
+	e.unwatch()
 	if e.cancel != nil {
 		e.cancel()
 		<-e.done

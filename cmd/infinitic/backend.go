@@ -34,6 +34,8 @@ type backendConfig struct {
 	DataDir string
 	// URL of the external NATS server (backendNATS).
 	URL string
+	// Logger receives the embedded server's logs (nil: none).
+	Logger *slog.Logger
 }
 
 // openBackend opens the transport and the store of cfg.Kind. cleanup
@@ -45,7 +47,7 @@ func openBackend(ctx context.Context, cfg backendConfig) (transport.Transport, s
 		tr, st := memory.New(), memstore.New()
 		return tr, st, func() error { return errors.Join(st.Close(), tr.Close()) }, nil
 	case backendEmbedded:
-		return openEmbedded(ctx, cfg.DataDir)
+		return openEmbedded(ctx, cfg.DataDir, cfg.Logger)
 	case backendNATS:
 		nc, err := connectNATS(ctx, cfg.URL)
 		if err != nil {
@@ -61,25 +63,34 @@ func openBackend(ctx context.Context, cfg backendConfig) (transport.Transport, s
 	return nil, nil, nil, fmt.Errorf("unknown backend %q: want %q, %q or %q", cfg.Kind, backendMemory, backendEmbedded, backendNATS)
 }
 
+// connectWait bounds how long connectNATS retries a server that does not
+// answer: long enough for one that is starting, short enough to tell a
+// user who forgot to start it.
+const connectWait = 5 * time.Second
+
 // connectNATS dials an external server, retrying with backoff while it is
-// unavailable (it may be starting), until ctx ends.
+// unavailable (it may be starting) for up to connectWait.
 func connectNATS(ctx context.Context, url string) (*nats.Conn, error) {
 	if url == "" {
 		return nil, errors.New("--nats URL is required with --backend nats")
 	}
+	ctx, cancel := context.WithTimeout(ctx, connectWait)
+	defer cancel()
 	delay := 100 * time.Millisecond
 	for {
-		nc, err := nats.Connect(url, nats.MaxReconnects(-1), nats.ReconnectWait(250*time.Millisecond))
+		nc, err := nats.Connect(url, nats.MaxReconnects(-1), nats.ReconnectWait(250*time.Millisecond), nats.Timeout(connectWait))
 		if err == nil {
 			return nc, nil
 		}
-		slog.Warn("NATS server unavailable, retrying", "url", url, "in", delay, "err", err)
+		slog.Debug("NATS server unavailable, retrying", "url", url, "in", delay, "err", err)
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("connect to NATS at %s: %w (last error: %w)", url, ctx.Err(), err)
+			return nil, fmt.Errorf("no NATS server answers at %s after %v (%w): start one with "+
+				"`infinitic server --listen <host:port>` (or nats-server -js), or run on the embedded backend (--backend embedded)",
+				url, connectWait, err)
 		case <-time.After(delay):
 		}
-		delay = min(2*delay, 5*time.Second)
+		delay = min(2*delay, time.Second)
 	}
 }
 
@@ -99,7 +110,7 @@ func openJetStream(ctx context.Context, nc *nats.Conn) (transport.Transport, sto
 // openEmbedded starts a NATS JetStream server in this process and opens
 // the JetStream transport and KV store on an in-process connection. An
 // empty dir is a temporary directory, removed by cleanup.
-func openEmbedded(ctx context.Context, dir string) (transport.Transport, store.Store, func() error, error) {
+func openEmbedded(ctx context.Context, dir string, logger *slog.Logger) (transport.Transport, store.Store, func() error, error) {
 	removeDir := func() error { return nil }
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "infinitic-")
@@ -108,7 +119,7 @@ func openEmbedded(ctx context.Context, dir string) (transport.Transport, store.S
 		}
 		dir, removeDir = tmp, func() error { return os.RemoveAll(tmp) }
 	}
-	b, err := embedded.Open(ctx, embedded.Config{DataDir: dir})
+	b, err := embedded.Open(ctx, embedded.Config{DataDir: dir, Logger: logger})
 	if err != nil {
 		return nil, nil, nil, errors.Join(err, removeDir())
 	}

@@ -105,19 +105,20 @@ func runDemo(ctx context.Context, cfg demoConfig, out, progress io.Writer) (err 
 	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
+	logger := slog.New(slog.DiscardHandler)
+	if cfg.Verbose {
+		logger = slog.New(slog.NewTextHandler(progress, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		cfg.Backend.Logger = logger // the embedded NATS server's warnings and errors too
+	}
 	tr, st, closeBackend, err := openBackend(ctx, cfg.Backend)
 	if err != nil {
 		return err
 	}
 	defer func() { keepFirst(&err, closeBackend()) }()
-	logger := slog.New(slog.DiscardHandler)
-	if cfg.Verbose {
-		logger = slog.New(slog.NewTextHandler(progress, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	}
 	svc := image.NewService()
 	if cfg.Backend.Kind == backendEmbedded {
 		// The fake CDN must be as durable as the workflows to resume them.
-		if svc, err = image.NewDiskService(filepath.Join(cfg.Backend.DataDir, "..", "cdn")); err != nil {
+		if svc, err = image.NewDiskService(demoCDN(cfg.Backend.DataDir)); err != nil {
 			return err
 		}
 	}
@@ -133,9 +134,12 @@ func runDemo(ctx context.Context, cfg demoConfig, out, progress io.Writer) (err 
 	defer func() { keepFirst(&err, c.Close()) }()
 
 	fmt.Fprintf(out, "Running %d image workflows (backend %s)\n", cfg.Workflows, cfg.Backend.Kind)
-	if done, running, err := previousRuns(ctx, c, cfg.Workflows); err != nil {
+	fmt.Fprintln(out, whereDataLives(cfg.Backend))
+	done, running, err := previousRuns(ctx, c, cfg.Workflows)
+	if err != nil {
 		return err
-	} else if done+running > 0 {
+	}
+	if done+running > 0 {
 		fmt.Fprintf(out, "Resuming an earlier run: %d already completed, %d in progress\n", done, running)
 	}
 	start := time.Now()
@@ -144,14 +148,45 @@ func runDemo(ctx context.Context, cfg demoConfig, out, progress io.Writer) (err 
 		return err
 	}
 	failed := report(out, progress, outcomes, cfg.Workflows)
-	elapsed := time.Since(start)
-	fmt.Fprintf(out, "\n%d workflows: %d completed, %d failed in %v (%.1f workflows/s, %d tasks)\n",
-		cfg.Workflows, cfg.Workflows-failed, failed, elapsed.Round(time.Millisecond),
-		float64(cfg.Workflows)/elapsed.Seconds(), cfg.Workflows*(2+2*len(image.DefaultSizes)))
+	fmt.Fprintf(out, "\n%d workflows: %d completed, %d failed in %v%s\n",
+		cfg.Workflows, cfg.Workflows-failed, failed, time.Since(start).Round(time.Millisecond),
+		throughput(cfg.Workflows-done, done, time.Since(start)))
 	if failed > 0 {
 		return fmt.Errorf("%d of %d workflows failed", failed, cfg.Workflows)
 	}
 	return nil
+}
+
+// demoCDN is where the demo's fake CDN keeps the pictures of the embedded
+// backend: next to its data directory.
+func demoCDN(dataDir string) string { return filepath.Join(dataDir, "..", "cdn") }
+
+// whereDataLives tells where the demo keeps its data and how to start over.
+func whereDataLives(cfg backendConfig) string {
+	switch cfg.Kind {
+	case backendEmbedded:
+		data, _ := filepath.Abs(cfg.DataDir)
+		cdn := demoCDN(data)
+		return fmt.Sprintf("Data in %s (the demo's pictures in %s): run again to resume; "+
+			"to start over, stop the demo and rm -rf %s %s", data, cdn, data, cdn)
+	case backendNATS:
+		return fmt.Sprintf("Data on the NATS server at %s (see `infinitic server --data-dir`)", cfg.URL)
+	}
+	return "Data in memory: nothing is kept after this run"
+}
+
+// throughput describes the work of this run: the workflows that an
+// earlier run completed are not counted again.
+func throughput(ran, earlier int, elapsed time.Duration) string {
+	tasks := ran * (2 + 2*len(image.DefaultSizes))
+	switch {
+	case earlier == 0:
+		return fmt.Sprintf(" (%.1f workflows/s, %d tasks)", float64(ran)/elapsed.Seconds(), tasks)
+	case ran == 0:
+		return fmt.Sprintf(" (all %d completed by an earlier run: nothing new ran)", earlier)
+	}
+	return fmt.Sprintf(" (%d completed by an earlier run; this run: %d workflows at %.1f workflows/s, up to %d tasks)",
+		earlier, ran, float64(ran)/elapsed.Seconds(), tasks)
 }
 
 // startWorker runs a worker hosting the image service and workflow until

@@ -77,16 +77,28 @@ func checkDemoOutput(t *testing.T, out string) {
 	}
 }
 
-// The embedded backend keeps its data in --data-dir: a second run on the
-// same directory works on the existing streams and bucket.
+// The embedded backend keeps its data in --data-dir: the demo says where
+// and how to start over, and a second run on the same directory works on
+// the existing streams and bucket, counting only its own work (none: an
+// earlier run completed every workflow).
 func TestDemoEmbeddedDataDirReused(t *testing.T) {
 	dir := t.TempDir()
-	for range 2 {
-		out, err := execute(t, "demo", "--workflows", "5", "--backend", backendEmbedded, "--data-dir", dir)
-		if err != nil {
-			t.Fatalf("%v\n%s", err, out)
-		}
-		checkDemoOutput(t, out)
+	out, err := execute(t, "demo", "--workflows", "5", "--backend", backendEmbedded, "--data-dir", dir)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	checkDemoOutput(t, out)
+	if want := "Data in " + dir + " (the demo's pictures in "; !strings.Contains(out, want) || !strings.Contains(out, "to start over, stop the demo and rm -rf "+dir) {
+		t.Fatalf("want where the data lives and how to start over, got:\n%s", out)
+	}
+	again, err := execute(t, "demo", "--workflows", "5", "--backend", backendEmbedded, "--data-dir", dir)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, again)
+	}
+	if !strings.Contains(again, "5 workflows: 5 completed, 0 failed in ") ||
+		!strings.Contains(again, "(all 5 completed by an earlier run: nothing new ran)") ||
+		strings.Contains(again, "workflows/s") {
+		t.Fatalf("second run: want a summary without throughput, got:\n%s", again)
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil || len(entries) == 0 {

@@ -10,6 +10,7 @@ import (
 
 func newServerCmd() *cobra.Command {
 	cfg := embedded.Config{}
+	var logLevel string
 	cmd := &cobra.Command{
 		Use:   "server",
 		Short: "Run the embedded NATS JetStream broker with a TCP port",
@@ -17,9 +18,14 @@ func newServerCmd() *cobra.Command {
 default, listening on --listen, so that several processes (clients,
 workers) can share it: point them at nats://<listen> (for the demo:
 infinitic demo --backend nats --nats nats://127.0.0.1:4222). Data lives in
---data-dir; stop with Ctrl-C.`,
+--data-dir; stop with Ctrl-C or SIGTERM. The NATS server's logs go to
+standard error from --log-level on (warnings and errors by default).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			var err error
+			if cfg.Logger, err = newLogger(cmd.ErrOrStderr(), logLevel); err != nil {
+				return err
+			}
 			srv, err := embedded.Start(cfg)
 			if err != nil {
 				return err
@@ -35,6 +41,7 @@ infinitic demo --backend nats --nats nats://127.0.0.1:4222). Data lives in
 	f.StringVar(&cfg.Listen, "listen", "127.0.0.1:4222", "host:port to serve NATS clients on (port 0: any free port)")
 	f.StringVar(&cfg.DataDir, "data-dir", embedded.DefaultDataDir, "JetStream data directory")
 	f.BoolVar(&cfg.SyncAlways, "sync-always", false, "fsync every write before acknowledging it (power-loss safety, much slower)")
+	f.StringVar(&logLevel, "log-level", "warn", "NATS server logs to show on stderr: debug, info, warn, error or off")
 	f.DurationVar(&cfg.StartTimeout, "start-timeout", 10*time.Second, "how long to wait for the server to be ready")
 	return cmd
 }

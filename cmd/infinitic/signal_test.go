@@ -93,3 +93,50 @@ func TestSecondProcessOnDataDirFails(t *testing.T) {
 		t.Fatalf("server: %v", err)
 	}
 }
+
+// The embedded NATS server's logs are shown from --log-level on, through
+// slog on standard error; a bad level is refused.
+func TestServerLogLevel(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "server", "--listen", "127.0.0.1:0", "--data-dir", t.TempDir(), "--log-level", "info")
+	cmd.Env = append(os.Environ(), "INFINITIC_TEST_RUN_CLI=1")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewScanner(out)
+	scanUntil(t, lines, "listening on")
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	for lines.Scan() {
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if logs := stderr.String(); !strings.Contains(logs, "level=INFO") || !strings.Contains(logs, "component=nats-server") ||
+		!strings.Contains(logs, "Starting nats-server") {
+		t.Fatalf("want the NATS server's notices on stderr, got:\n%s", logs)
+	}
+	if _, err := execute(t, "server", "--log-level", "loud"); err == nil || !strings.Contains(err.Error(), "want debug, info, warn, error or off") {
+		t.Fatalf("--log-level loud: got %v", err)
+	}
+}
+
+// A NATS URL where no server answers fails within seconds, saying what
+// to start.
+func TestUnreachableNATSFailsSoon(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "demo", "--backend", "nats", "--nats", "nats://127.0.0.1:1")
+	cmd.Env = append(os.Environ(), "INFINITIC_TEST_RUN_CLI=1")
+	out, err := cmd.CombinedOutput()
+	if cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != 1 {
+		t.Fatalf("want exit code 1, got %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "no NATS server answers at nats://127.0.0.1:1") || !strings.Contains(string(out), "start one with `infinitic server") {
+		t.Fatalf("want a message saying what to start, got:\n%s", out)
+	}
+}

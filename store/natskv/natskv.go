@@ -47,10 +47,15 @@ type Config struct {
 	// MaxValueSize bounds the size of one value, in bytes.
 	// Default 0: the server's maximum message size (1 MiB by default).
 	MaxValueSize int32
+	// Health, when set, tells why the server cannot take writes now (the
+	// embedded server sets it to Server.Health): Put and Delete then fail
+	// at once with its error, and a failed write carries it. Default nil.
+	Health func() error
 }
 
 // Store is a store.Store on a JetStream KV bucket. Create it with New.
 type Store struct {
+	health func() error
 	kv     jetstream.KeyValue
 	stream jetstream.Stream // the bucket's stream, to drop delete markers
 	bucket string
@@ -97,7 +102,7 @@ func New(ctx context.Context, nc *nats.Conn, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store/natskv: open bucket %q: %w", cfg.Bucket, err)
 	}
-	return &Store{kv: kv, stream: stream, bucket: cfg.Bucket}, nil
+	return &Store{health: cfg.Health, kv: kv, stream: stream, bucket: cfg.Bucket}, nil
 }
 
 // isConflict reports whether err is a failed compare-and-set.
@@ -115,6 +120,31 @@ func (s *Store) check(ctx context.Context) error {
 		return store.ErrClosed
 	}
 	return ctx.Err()
+}
+
+// checkWrite is check for writes: it also fails while the server cannot
+// write (Config.Health).
+func (s *Store) checkWrite(ctx context.Context) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	if s.health != nil {
+		if err := s.health(); err != nil {
+			return fmt.Errorf("store/natskv: %w", err)
+		}
+	}
+	return nil
+}
+
+// writeFailed explains a failed write with the server's health, when it
+// knows better than a timeout.
+func (s *Store) writeFailed(err error) error {
+	if s.health != nil {
+		if h := s.health(); h != nil {
+			return fmt.Errorf("%w (%w)", h, err)
+		}
+	}
+	return err
 }
 
 // Get returns the value of key and its revision, or store.ErrNotFound.
@@ -135,7 +165,7 @@ func (s *Store) Get(ctx context.Context, key string) ([]byte, store.Version, err
 // Put writes value if key is at revision expected (0: absent or deleted)
 // and returns the new revision, or store.ErrConflict.
 func (s *Store) Put(ctx context.Context, key string, value []byte, expected store.Version) (store.Version, error) {
-	if err := s.check(ctx); err != nil {
+	if err := s.checkWrite(ctx); err != nil {
 		return 0, err
 	}
 	var rev uint64
@@ -149,7 +179,7 @@ func (s *Store) Put(ctx context.Context, key string, value []byte, expected stor
 		return 0, fmt.Errorf("%w: put %q at version %d", store.ErrConflict, key, expected)
 	}
 	if err != nil {
-		return 0, fmt.Errorf("store/natskv: put %q: %w", key, err)
+		return 0, fmt.Errorf("store/natskv: put %q: %w", key, s.writeFailed(err))
 	}
 	return store.Version(rev), nil
 }
@@ -157,7 +187,7 @@ func (s *Store) Put(ctx context.Context, key string, value []byte, expected stor
 // Delete removes key if it is at revision expected. With expected 0 it
 // succeeds when the key is absent and conflicts when it is present.
 func (s *Store) Delete(ctx context.Context, key string, expected store.Version) error {
-	if err := s.check(ctx); err != nil {
+	if err := s.checkWrite(ctx); err != nil {
 		return err
 	}
 	if expected == 0 {
@@ -175,7 +205,7 @@ func (s *Store) Delete(ctx context.Context, key string, expected store.Version) 
 		return fmt.Errorf("%w: delete %q at version %d", store.ErrConflict, key, expected)
 	}
 	if err != nil {
-		return fmt.Errorf("store/natskv: delete %q: %w", key, err)
+		return fmt.Errorf("store/natskv: delete %q: %w", key, s.writeFailed(err))
 	}
 	s.dropMarker(ctx, key)
 	return nil

@@ -109,3 +109,17 @@ func (t *Transport) Changed() <-chan struct{} {
 	defer t.mu.Unlock()
 	return t.changed
 }
+
+// Unclaimed returns, by subject, how many messages wait on subjects that
+// no group consumes yet.
+func (t *Transport) Unclaimed() map[string]int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := map[string]int{}
+	for name, s := range t.subjects {
+		if n := s.unclaimed.size(); len(s.groups) == 0 && n > 0 {
+			out[name] = n
+		}
+	}
+	return out
+}

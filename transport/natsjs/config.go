@@ -3,6 +3,7 @@ package natsjs
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -74,12 +75,23 @@ type Config struct {
 	Timers TimerMode
 	// DeadLetterMaxAge is how long dead letters are kept. Default 0: forever.
 	DeadLetterMaxAge time.Duration
+	// Health, when set, tells why the server cannot take writes now (the
+	// embedded server sets it to Server.Health): Publish then fails at
+	// once with its error, and a failed publish carries it. Default nil.
+	Health func() error
+	// Logger receives the transport's warnings, such as messages published
+	// to a workflow or service that no worker consumes. Default:
+	// slog.Default().
+	Logger *slog.Logger
 }
 
 // withDefaults validates cfg and fills in the defaults.
 func (cfg Config) withDefaults() (Config, error) {
 	if cfg.Stream == "" {
 		cfg.Stream = DefaultStream
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
 	}
 	if cfg.DeadLetterStream == "" {
 		cfg.DeadLetterStream = cfg.Stream + "_DLQ"

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/infinitic-go/infinitic/internal/wire"
 	"github.com/infinitic-go/infinitic/transport"
 )
 
@@ -20,6 +22,27 @@ func (t *Transport) Publish(ctx context.Context, msgs ...transport.Message) erro
 	if t.isClosed() {
 		return transport.ErrClosed
 	}
+	if err := t.unhealthy(); err != nil {
+		return fmt.Errorf("transport/natsjs: %w", err)
+	}
+	if err := t.publish(ctx, msgs); err != nil {
+		if h := t.unhealthy(); h != nil {
+			return fmt.Errorf("transport/natsjs: %w (%w)", h, err)
+		}
+		return err
+	}
+	return nil
+}
+
+// unhealthy returns why the server cannot take writes now (Config.Health).
+func (t *Transport) unhealthy() error {
+	if t.cfg.Health == nil {
+		return nil
+	}
+	return t.cfg.Health()
+}
+
+func (t *Transport) publish(ctx context.Context, msgs []transport.Message) error {
 	now := time.Now()
 	nms := make([]*nats.Msg, len(msgs))
 	for i, m := range msgs {
@@ -84,9 +107,11 @@ func (t *Transport) ensureInterest(ctx context.Context, subject string) error {
 		return nil
 	}
 	name := primaryName(subject)
-	_, err := t.js.Consumer(ctx, t.cfg.Stream, name)
+	jc, err := t.js.Consumer(ctx, t.cfg.Stream, name)
+	unclaimed := err == nil && isUnclaimed(jc, subject)
 	if errors.Is(err, jetstream.ErrConsumerNotFound) {
 		_, err = t.js.CreateConsumer(ctx, t.cfg.Stream, t.consumerConfig(subject, name, "", jetstream.DeliverAllPolicy))
+		unclaimed = err == nil
 		if errors.Is(err, jetstream.ErrConsumerExists) {
 			err = nil // created concurrently, maybe claimed
 		}
@@ -94,6 +119,23 @@ func (t *Transport) ensureInterest(ctx context.Context, subject string) error {
 	if err != nil {
 		return fmt.Errorf("transport/natsjs: ensure consumer for %s: %w", subject, err)
 	}
+	if unclaimed && hostedByWorkers(subject) {
+		t.cfg.Logger.Warn("transport/natsjs: no worker has ever consumed this subject: its messages wait "+
+			"until a worker hosting its workflow or service starts (is it registered on a running worker?)", "subject", subject)
+	}
 	t.ensured.Store(subject, struct{}{})
 	return nil
+}
+
+// isUnclaimed reports whether no group ever consumed the subject of jc, a
+// primary consumer.
+func isUnclaimed(jc jetstream.Consumer, subject string) bool {
+	g, ours := owner(jc.CachedInfo().Config.Description, subject)
+	return ours && g == ""
+}
+
+// hostedByWorkers reports whether subject is one that a worker must
+// consume: a workflow's or a service's.
+func hostedByWorkers(subject string) bool {
+	return strings.HasPrefix(subject, wire.WorkflowSubject("")) || strings.HasPrefix(subject, wire.ServiceSubject(""))
 }
