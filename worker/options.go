@@ -58,7 +58,8 @@ func (n concurrency) applyToService(o *serviceOptions)   { o.concurrency = int(n
 func (n concurrency) applyToWorkflow(o *workflowOptions) { o.concurrency = int(n) }
 
 // WithConcurrency sets how many tasks (services) or instances (workflows)
-// are processed in parallel. Default 16.
+// are processed in parallel. Default 16. A workflow instance whose step is
+// slow (a long Inline) holds one of them and delays no other instance.
 func WithConcurrency(n int) Option { return concurrency(n) }
 
 // WithRetry sets the retry policy of a service. Default:

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/infinitic-go/infinitic/internal/wire"
@@ -47,40 +46,4 @@ func publish(ctx context.Context, t transport.Transport, out []wire.Outgoing) er
 		msgs[i] = transport.Message{ID: o.ID, Subject: o.Subject, Key: o.Key, Data: o.Data, DeliverAt: o.DeliverAt}
 	}
 	return t.Publish(ctx, msgs...)
-}
-
-// workers are long-lived goroutines for the shards of successive batches:
-// a fresh goroutine per shard and batch would grow its stack (CBOR
-// decoding, replay) again every time.
-type workers struct {
-	work chan func()
-	done sync.WaitGroup
-}
-
-func newWorkers(n int) *workers {
-	w := &workers{work: make(chan func())}
-	for range n {
-		w.done.Go(func() {
-			for f := range w.work {
-				f()
-			}
-		})
-	}
-	return w
-}
-
-// run runs f on an idle worker (waiting for one), or on a new goroutine
-// when w is nil.
-func (w *workers) run(f func()) {
-	if w == nil {
-		go f()
-		return
-	}
-	w.work <- f
-}
-
-// stop ends the workers once their work is done.
-func (w *workers) stop() {
-	close(w.work)
-	w.done.Wait()
 }

@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"log/slog"
 	"maps"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/infinitic-go/infinitic"
@@ -83,66 +81,18 @@ func (e *WorkflowEngine) Run(ctx context.Context) error {
 	}
 	defer c.Close()
 	defer e.cache.clear()
-	// Pipelined: while a batch is being published and acked (a round trip
-	// to the server), the next one is fetched and applied, so that both
-	// cores have work. At most one batch is committing at a time.
-	var committing *batch
-	w := newWorkers(e.cfg.Concurrency)
-	defer w.stop()
-	consumeLoop(ctx, c, e.cfg.BatchSize, e.logger, func(ds []transport.Delivery) {
-		b := e.group(ds)
-		if committing != nil && committing.overlaps(b) {
-			// One goroutine per instance: the committing batch still owns
-			// its instances (it caches them once published).
-			<-committing.done
-		}
-		e.applyBatch(context.WithoutCancel(ctx), b, w)
-		if committing != nil {
-			<-committing.done
-		}
-		committing = b
-		go func() {
-			defer close(b.done)
-			e.commitBatch(context.WithoutCancel(ctx), b)
-		}()
-	})
-	if committing != nil {
-		<-committing.done
-	}
+	// Fetch while earlier messages are applied and committed, so that both
+	// cores have work and a slow instance delays no other (scheduler).
+	s := newScheduler(context.WithoutCancel(ctx), e, e.cfg.Concurrency, 2*e.cfg.BatchSize)
+	consumeLoop(ctx, c, e.cfg.BatchSize, e.logger, func(ds []transport.Delivery) { s.add(ctx, ds) })
+	s.close()
 	return nil
 }
 
-// HandleBatch applies a batch: grouped by instance, each instance loaded
-// and saved once, instances in parallel; then its outgoing messages are
-// published and each delivery is settled.
-func (e *WorkflowEngine) HandleBatch(ctx context.Context, ds []transport.Delivery) {
-	b := e.group(ds)
-	e.applyBatch(ctx, b, nil)
-	e.commitBatch(ctx, b)
-}
-
-// batch is a fetched batch grouped by instance, then its results.
-type batch struct {
-	groups  map[string][]item
-	order   []string      // instance ids, in order of first message
-	results []stepResult  // by index in order, once applied
-	done    chan struct{} // closed once committed (pipelined Run only)
-}
-
-// overlaps tells whether b and o have an instance in common.
-func (b *batch) overlaps(o *batch) bool {
-	for _, id := range o.order {
-		if _, ok := b.groups[id]; ok {
-			return true
-		}
-	}
-	return false
-}
-
-// group decodes a batch and groups it by instance; undecodable messages
-// are dead-lettered.
-func (e *WorkflowEngine) group(ds []transport.Delivery) *batch {
-	b := &batch{groups: make(map[string][]item, len(ds)), done: make(chan struct{})}
+// group decodes fetched messages and groups them by instance, in order of
+// first message; undecodable messages are dead-lettered.
+func (e *WorkflowEngine) group(ds []transport.Delivery) (map[string][]item, []string) {
+	groups, order := make(map[string][]item, len(ds)), make([]string, 0, len(ds))
 	for _, d := range ds {
 		env, err := wire.DecodeEnvelope(d.Message().Data)
 		if err == nil && env.Workflow != e.contract.Name {
@@ -153,62 +103,38 @@ func (e *WorkflowEngine) group(ds []transport.Delivery) *batch {
 			_ = d.DeadLetter(err.Error())
 			continue
 		}
-		if _, ok := b.groups[env.WorkflowID]; !ok {
-			b.order = append(b.order, env.WorkflowID)
+		if _, ok := groups[env.WorkflowID]; !ok {
+			order = append(order, env.WorkflowID)
 		}
-		b.groups[env.WorkflowID] = append(b.groups[env.WorkflowID], item{d, env})
+		groups[env.WorkflowID] = append(groups[env.WorkflowID], item{d, env})
 	}
-	return b
+	return groups, order
 }
 
-// applyBatch processes the instances of b in parallel, sharded by id so that
-// an instance is only ever handled by one goroutine. Shards run on w's
-// goroutines (nil: new ones).
-func (e *WorkflowEngine) applyBatch(ctx context.Context, b *batch, w *workers) {
-	shards := make([][]int, min(e.cfg.Concurrency, len(b.order)))
-	for i, id := range b.order {
-		h := fnv.New32a()
-		h.Write([]byte(id))
-		s := int(h.Sum32() % uint32(len(shards)))
-		shards[s] = append(shards[s], i)
-	}
-	b.results = make([]stepResult, len(b.order))
-	var wg sync.WaitGroup
-	for _, idx := range shards {
-		wg.Add(1)
-		w.run(func() {
-			defer wg.Done()
-			for _, i := range idx {
-				b.results[i] = e.process(ctx, b.order[i], b.groups[b.order[i]])
-			}
-		})
-	}
-	wg.Wait()
-}
-
-// commitBatch publishes the outgoing messages of an applied batch in one call,
-// then settles its deliveries: a message is acked only once what it
-// caused is durably published (its state was saved by apply).
-func (e *WorkflowEngine) commitBatch(ctx context.Context, b *batch) {
+// commit publishes the outgoing messages of applied jobs in one call, then
+// settles their deliveries: a message is acked only once what it caused
+// is durably published (its state was saved by process).
+func (e *WorkflowEngine) commit(ctx context.Context, rs []applied) {
 	var out []wire.Outgoing
-	for _, r := range b.results {
-		out = append(out, r.out...)
+	for _, r := range rs {
+		out = append(out, r.res.out...)
 	}
 	pubErr := publish(ctx, e.Transport, out)
-	for i, r := range b.results {
-		err := r.err
+	for _, r := range rs {
+		err := r.res.err
 		if err == nil && pubErr != nil {
 			err = pubErr
 		}
+		in := r.res.in
 		switch {
 		case err != nil:
-			closeInstance(r.in) // reloaded next time: its outbox is published again
-		case r.in.state != nil && r.in.state.Status == wire.StatusRunning:
-			e.cache.put(r.in)
+			closeInstance(in) // reloaded next time: its outbox is published again
+		case in.state != nil && in.state.Status == wire.StatusRunning:
+			e.cache.put(in)
 		default:
-			closeInstance(r.in)
+			closeInstance(in)
 		}
-		e.settle(b.groups[b.order[i]], err)
+		e.settle(r.items, err)
 	}
 }
 
