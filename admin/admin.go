@@ -157,44 +157,63 @@ func (a *Admin) IDsByTag(ctx context.Context, workflow, tag string) ([]string, e
 	return ids, err
 }
 
+// TaskSelection selects the failed tasks that RetryTasks retries; empty
+// fields select all.
+type TaskSelection struct {
+	TaskID  string // only the task with this id (see Step.TaskID)
+	Service string // only tasks of this service (its wire name)
+}
+
 // RetryTasks makes failed instance id continue from its first failed task
-// (or from task taskID if not empty), which runs again. It fails with
-// infinitic.ErrNotFailed if the instance has not failed.
-func (a *Admin) RetryTasks(ctx context.Context, workflow, id, taskID string) error {
-	return a.operate(ctx, workflow, id, wire.AdminRetryTasks, taskID)
+// that sel selects, which runs again. It fails with infinitic.ErrNotFailed
+// if the instance has not failed or has no such failed task.
+func (a *Admin) RetryTasks(ctx context.Context, workflow, id string, sel TaskSelection) error {
+	return a.operate(ctx, workflow, id, &wire.Admin{Op: wire.AdminRetryTasks, TaskID: sel.TaskID, Service: sel.Service})
 }
 
 // RetryWorkflowTask replays failed instance id with the workers' current
 // code (after a fix) and lets it continue.
 func (a *Admin) RetryWorkflowTask(ctx context.Context, workflow, id string) error {
-	return a.operate(ctx, workflow, id, wire.AdminRetryWorkflow, "")
+	return a.operate(ctx, workflow, id, &wire.Admin{Op: wire.AdminRetryWorkflow})
 }
 
 // CompleteTimers fires the pending timers of running instance id now.
 func (a *Admin) CompleteTimers(ctx context.Context, workflow, id string) error {
-	return a.operate(ctx, workflow, id, wire.AdminCompleteTimers, "")
+	return a.operate(ctx, workflow, id, &wire.Admin{Op: wire.AdminCompleteTimers})
 }
 
-func (a *Admin) operate(ctx context.Context, workflow, id, op, taskID string) error {
+func (a *Admin) operate(ctx context.Context, workflow, id string, op *wire.Admin) error {
 	if err := names(workflow); err != nil {
 		return err
 	}
-	return a.conn.Operate(ctx, workflow, id, &wire.Admin{Op: op, TaskID: taskID})
+	return a.conn.Operate(ctx, workflow, id, op)
 }
 
 // Signal sends value (JSON) to channel of running instance id and returns
 // once its engine stored it in the history; it fails with
 // infinitic.ErrWorkflowFinished if the instance already ended. For an id
-// not started yet it waits, bounded by ctx. (Channels declared with
-// Variants are not supported yet: their values carry a variant mark.)
+// not started yet it waits, bounded by ctx.
 func (a *Admin) Signal(ctx context.Context, workflow, id, channel string, value json.RawMessage) error {
+	return a.SignalVariant(ctx, workflow, id, channel, "", value)
+}
+
+// SignalVariant is Signal for a channel declared with Variants: variant
+// is the wire name of the value's type (its Go type name without package,
+// or its infinitic.Name), which Receive needs to rebuild the value; ""
+// sends a plain value. A value of no known variant is kept but never
+// received.
+func (a *Admin) SignalVariant(ctx context.Context, workflow, id, channel, variant string, value json.RawMessage) error {
 	if err := names(workflow); err != nil {
 		return err
 	}
 	if !json.Valid(value) {
 		return fmt.Errorf("admin: %w: value for channel %s", ErrInvalidJSON, channel)
 	}
-	return a.conn.Signal(ctx, workflow, id, channel, value)
+	payload := []byte(value)
+	if variant != "" {
+		payload = wire.MarkVariant(variant, value)
+	}
+	return a.conn.Signal(ctx, workflow, id, channel, payload)
 }
 
 // names checks wire names before they go into subjects and keys.

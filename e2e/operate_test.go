@@ -12,6 +12,7 @@ import (
 
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/admin"
+	"github.com/infinitic-go/infinitic/infinitictest"
 	"github.com/infinitic-go/infinitic/worker"
 	"github.com/infinitic-go/infinitic/workflow"
 )
@@ -162,7 +163,7 @@ func TestAdminOperatesByName(t *testing.T) {
 			t.Fatalf("complete timers of a failed instance: %v", err)
 		}
 		fixed.Store(true)
-		if err := a.RetryTasks(ctx, "Orders", id, ""); err != nil {
+		if err := a.RetryTasks(ctx, "Orders", id, admin.TaskSelection{}); err != nil {
 			t.Fatal(err)
 		}
 		in = waitStatus(id, admin.StatusRunning, admin.StepReceive)
@@ -237,4 +238,31 @@ func TestAdminRefusesBadInput(t *testing.T) {
 			t.Errorf("await unknown: %v", err)
 		}
 	})
+}
+
+func TestAdminSignalsVariants(t *testing.T) {
+	ctx := testCtx(t)
+	env := infinitictest.New(t)
+	if err := worker.AddWorkflow(env.Worker, func() OrderFlow { return orderFlow{} }); err != nil {
+		t.Fatal(err)
+	}
+	env.Start()
+	a, err := admin.New(ctx, admin.Config{Transport: env.Transport, Store: env.Store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = a.Close() })
+	id, err := a.Start(ctx, "OrderFlow", "Track", json.RawMessage(`0`), admin.StartOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []struct{ variant, value string }{{"Paid", `{"Amount":5}`}, {"Shipped", `{"Carrier":"DHL"}`}} {
+		if err := a.SignalVariant(ctx, "OrderFlow", id, "events", v.variant, json.RawMessage(v.value)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := a.Await(ctx, "OrderFlow", id)
+	if want := `"shipped by DHL, then e2e_test.Paid {Amount:5}"`; err != nil || string(out) != want {
+		t.Fatalf("got %s %v, want %s", out, err, want)
+	}
 }

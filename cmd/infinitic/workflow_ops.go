@@ -86,21 +86,22 @@ func newCancelCmd(f *opsFlags) *cobra.Command {
 }
 
 func newRetryCmd(f *opsFlags) *cobra.Command {
-	var task string
+	var sel admin.TaskSelection
 	cmd := &cobra.Command{
 		Use:   "retry WORKFLOW ID",
 		Short: "Retry a failed instance from its failed task: the task runs again, the workflow continues",
 		Args:  rangeArgs(2, 2, "WORKFLOW ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return f.run(cmd, func(ctx context.Context, a *admin.Admin) error {
-				if err := a.RetryTasks(ctx, args[0], args[1], task); err != nil {
+				if err := a.RetryTasks(ctx, args[0], args[1], sel); err != nil {
 					return err
 				}
 				return f.done(cmd, args, "retried")
 			})
 		},
 	}
-	cmd.Flags().StringVar(&task, "task", "", "retry from this failed task (its id, see history) instead of the first one")
+	cmd.Flags().StringVar(&sel.TaskID, "task", "", "retry this failed task (its id, see history) instead of the first one")
+	cmd.Flags().StringVar(&sel.Service, "service", "", "retry the first failed task of this service")
 	return cmd
 }
 
@@ -137,20 +138,23 @@ func newCompleteTimersCmd(f *opsFlags) *cobra.Command {
 }
 
 func newSignalCmd(f *opsFlags) *cobra.Command {
-	return &cobra.Command{
+	var variant string
+	cmd := &cobra.Command{
 		Use:     "signal WORKFLOW ID CHANNEL JSON",
 		Short:   "Send a JSON value to a channel of a running instance",
 		Example: `  infinitic workflow signal Expense expense-42 approvals '{"By":"boss","OK":true}'`,
 		Args:    rangeArgs(4, 4, "WORKFLOW ID CHANNEL JSON"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return f.run(cmd, func(ctx context.Context, a *admin.Admin) error {
-				if err := a.Signal(ctx, args[0], args[1], args[2], json.RawMessage(args[3])); err != nil {
+				if err := a.SignalVariant(ctx, args[0], args[1], args[2], variant, json.RawMessage(args[3])); err != nil {
 					return err
 				}
 				return f.done(cmd, args[:2], "sent to "+args[2])
 			})
 		},
 	}
+	cmd.Flags().StringVar(&variant, "variant", "", "type of the value, for a channel declared with Variants")
+	return cmd
 }
 
 func newStartCmd(f *opsFlags) *cobra.Command {
