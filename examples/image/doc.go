@@ -15,4 +15,11 @@
 // demo` command and the tests use it. To run one workflow:
 //
 //	go run ./examples/image/cmd/image
+//
+// Deployed as Infinitic is, in separate processes that meet on
+// `infinitic server`, each configured by the infinitic.yml next to it:
+// cmd/worker-services runs the service, cmd/worker-workflows the
+// workflow engine, and cmd/client starts workflows and prints their
+// results (see the README's "Deploying" section; e2e
+// TestDeployedAsProcesses runs them as real processes).
 package image
