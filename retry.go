@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"reflect"
 	"slices"
 	"time"
 
@@ -13,10 +12,16 @@ import (
 )
 
 // RetryPolicy decides whether and when a failed task attempt is retried:
-// exponential backoff with jitter, as in Infinitic. The zero value means
-// DefaultRetryPolicy. In a policy with some fields set, the other duration,
-// coefficient and count fields take their defaults, but RandomFactor is
-// taken as given (0: no jitter). Set MaxRetries to -1 for no retries.
+// exponential backoff with jitter, as in Infinitic. A service given no
+// policy (no worker.WithRetry) uses DefaultRetryPolicy. In a policy you
+// write, MaxRetries and RandomFactor are taken as written, zero included
+// (MaxRetries 0: no retry, as Infinitic's maximumRetries = 0; RandomFactor
+// 0: no jitter), while MinDelay, MaxDelay and Coefficient left at 0 take
+// DefaultRetryPolicy's values. To change one field of the default, start
+// from it:
+//
+//	p := infinitic.DefaultRetryPolicy
+//	p.MaxRetries = 3
 type RetryPolicy struct {
 	// MinDelay is the delay before the first retry. Default 1s.
 	MinDelay time.Duration
@@ -24,13 +29,16 @@ type RetryPolicy struct {
 	MaxDelay time.Duration
 	// Coefficient multiplies the delay at each retry. Default 2.
 	Coefficient float64
-	// RandomFactor spreads delays by ±RandomFactor (0..1). Default 0.5.
+	// RandomFactor spreads delays by ±RandomFactor (0..1); 0: no jitter.
+	// DefaultRetryPolicy's: 0.5.
 	RandomFactor float64
-	// MaxRetries is the number of retries after the first attempt. Default
-	// 11; -1 disables retries.
+	// MaxRetries is the number of retries after the first attempt; 0: none.
+	// DefaultRetryPolicy's: 11.
 	MaxRetries int
 	// NonRetryable lists error types (as printed by %T, e.g.
-	// "*payment.DeclinedError") that fail the task at once.
+	// "*payment.DeclinedError") that fail the task at once when any error
+	// of the returned error's chain has one of them (as errors.As would
+	// find it, through wrapping and across the wire).
 	NonRetryable []string
 }
 
@@ -43,15 +51,13 @@ var DefaultRetryPolicy = RetryPolicy{
 	MaxRetries:   11,
 }
 
-// NoRetry never retries.
-var NoRetry = RetryPolicy{MaxRetries: -1}
+// NoRetry never retries (it is the zero RetryPolicy: MaxRetries 0).
+var NoRetry = RetryPolicy{}
 
-// withDefaults fills unset fields from DefaultRetryPolicy.
+// withDefaults fills the unset delays and coefficient from
+// DefaultRetryPolicy.
 func (p RetryPolicy) withDefaults() RetryPolicy {
 	d := DefaultRetryPolicy
-	if reflect.ValueOf(p).IsZero() {
-		return d
-	}
 	if p.MinDelay == 0 {
 		p.MinDelay = d.MinDelay
 	}
@@ -60,9 +66,6 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	}
 	if p.Coefficient == 0 {
 		p.Coefficient = d.Coefficient
-	}
-	if p.MaxRetries == 0 {
-		p.MaxRetries = d.MaxRetries
 	}
 	return p
 }
@@ -78,8 +81,8 @@ func (p RetryPolicy) Validate() error {
 		return errors.New("infinitic: retry Coefficient must not be negative")
 	case p.RandomFactor < 0 || p.RandomFactor > 1:
 		return errors.New("infinitic: retry RandomFactor must be within [0, 1]")
-	case p.MaxRetries < -1:
-		return errors.New("infinitic: retry MaxRetries must be -1 (none) or more")
+	case p.MaxRetries < 0:
+		return fmt.Errorf("infinitic: retry MaxRetries must not be negative (0: no retry), got %d", p.MaxRetries)
 	}
 	return nil
 }
@@ -88,10 +91,7 @@ func (p RetryPolicy) Validate() error {
 // and false if the task must not be retried.
 func (p RetryPolicy) Delay(retry int, err error) (time.Duration, bool) {
 	p = p.withDefaults()
-	if p.MaxRetries < 0 || retry > p.MaxRetries || IsNonRetryable(err) {
-		return 0, false
-	}
-	if slices.Contains(p.NonRetryable, errorType(err)) {
+	if retry > p.MaxRetries || IsNonRetryable(err) || p.nonRetryable(err) {
 		return 0, false
 	}
 	d := float64(p.MinDelay) * math.Pow(p.Coefficient, float64(retry-1))
@@ -102,16 +102,20 @@ func (p RetryPolicy) Delay(retry int, err error) (time.Duration, bool) {
 	return time.Duration(d), true
 }
 
-// errorType is the Go type name of the innermost error in err's chain that
-// is not a wrapper added by infinitic.
-func errorType(err error) string {
-	if remote, ok := errsafe.As[*RemoteError](err); ok {
-		return remote.Type
+// nonRetryable reports whether an error of err's chain has a type listed
+// in p.NonRetryable: its Go type, or for an error rebuilt from the wire
+// (*RemoteError), the original's.
+func (p RetryPolicy) nonRetryable(err error) bool {
+	if len(p.NonRetryable) == 0 {
+		return false
 	}
-	if nr, ok := errsafe.As[nonRetryable](err); ok {
-		err = nr.err
-	}
-	return fmt.Sprintf("%T", err)
+	return errsafe.Walk(err, func(e error) bool {
+		name := fmt.Sprintf("%T", e)
+		if remote, ok := e.(*RemoteError); ok {
+			name = remote.Type
+		}
+		return slices.Contains(p.NonRetryable, name)
+	})
 }
 
 // RetryDecider can be implemented by a service implementation to decide

@@ -137,7 +137,7 @@ type Retry struct {
 	MaxDelay     time.Duration `yaml:"maxDelay"`
 	Coefficient  float64       `yaml:"coefficient"`
 	RandomFactor float64       `yaml:"randomFactor"`
-	// MaxRetries after the first attempt; -1: none. Default 11.
+	// MaxRetries after the first attempt; 0: none. Default 11.
 	MaxRetries int `yaml:"maxRetries"`
 	// NonRetryable error types, as printed by %T.
 	NonRetryable []string `yaml:"nonRetryable"`

@@ -62,8 +62,8 @@ func (n concurrency) applyToWorkflow(o *workflowOptions) { o.concurrency = int(n
 // slow (a long Inline) holds one of them and delays no other instance.
 func WithConcurrency(n int) Option { return concurrency(n) }
 
-// WithRetry sets the retry policy of a service. Default:
-// infinitic.DefaultRetryPolicy. A service implementing
+// WithRetry sets the retry policy of a service (MaxRetries as written: 0
+// means no retry). Default: infinitic.DefaultRetryPolicy. A service implementing
 // infinitic.RetryDecider decides per error instead.
 func WithRetry(p infinitic.RetryPolicy) ServiceOption {
 	return serviceOption(func(o *serviceOptions) { o.retry = p })
@@ -126,7 +126,7 @@ func WithVersion(v int) WorkflowOption {
 }
 
 func buildServiceOptions(opts []ServiceOption) (serviceOptions, error) {
-	o := serviceOptions{concurrency: 16, grace: time.Second}
+	o := serviceOptions{concurrency: 16, grace: time.Second, retry: infinitic.DefaultRetryPolicy}
 	for _, opt := range opts {
 		opt.applyToService(&o)
 	}
