@@ -53,6 +53,10 @@ var (
 	// (a task, child, timer, channel, Async, Await, Rand...) inside the
 	// function given to workflow.Inline, which must only run plain Go code.
 	ErrInvalidInline = errors.New("infinitic: invalid inline: workflow API called inside workflow.Inline")
+	// ErrWorkflowCorrupt is returned to callers of a workflow instance
+	// whose stored state or history cannot be decoded: its engine cannot
+	// run it, and its messages go to the dead letters.
+	ErrWorkflowCorrupt = errors.New("infinitic: workflow instance corrupt")
 )
 
 // RemoteError is an error returned by user code on another process,
@@ -100,6 +104,8 @@ var sentinels = []struct {
 	{"decode", ErrDecode},
 	{"custom-id-in-use", ErrCustomIDInUse},
 	{"invalid-inline", ErrInvalidInline},
+	{"limit-exceeded", ErrLimitExceeded},
+	{"workflow-corrupt", ErrWorkflowCorrupt},
 }
 
 // SentinelCode returns the wire code of a sentinel error of this package

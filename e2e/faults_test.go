@@ -1,9 +1,11 @@
 package e2e_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
+	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/client"
 	"github.com/infinitic-go/infinitic/internal/wire"
 	"github.com/infinitic-go/infinitic/transport"
@@ -40,10 +42,14 @@ func TestCorruptStateStopsOnlyThatWorkflow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	go func() { _, _ = broken.Await(ctx) }() // its Wait message hits the corrupt state
+	// Its Wait message hits the corrupt state: the caller is told (issue
+	// 10, item 8), the message is dead-lettered.
+	if _, err := broken.Await(ctx); !errors.Is(err, infinitic.ErrWorkflowCorrupt) || !strings.Contains(err.Error(), "broken") {
+		t.Fatalf("awaiting a corrupt instance: want ErrWorkflowCorrupt naming it, got %v", err)
+	}
 	waitFor(ctx, t, env, func() bool { return len(env.Transport.DeadLetters()) == 1 })
 	dl := env.Transport.DeadLetters()[0]
-	if !strings.Contains(dl.Reason, "corrupt workflow state") || !strings.Contains(dl.Reason, "broken") {
+	if !strings.Contains(dl.Reason, "workflow instance corrupt") || !strings.Contains(dl.Reason, "broken") {
 		t.Fatalf("dead letter reason %q", dl.Reason)
 	}
 	if got, err := client.Execute(ctx, env.Client, Sums.Sequential, 3); err != nil || got != 3 {

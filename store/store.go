@@ -36,7 +36,24 @@ type Store interface {
 	Close() error
 }
 
+// Limited is implemented by stores that cap the size of a value (natskv:
+// the NATS server's maximum message size). The engine checks a workflow's
+// state against it before writing: a state too large fails its instance
+// with a clear error, instead of failing to save forever.
+type Limited interface {
+	// MaxValueSize is the largest value Put accepts, in bytes.
+	MaxValueSize() int
+}
+
+// MaxKeyLength is the longest key every store accepts. natskv refuses
+// longer keys with ErrKeyTooLong (a longer NATS subject would make the
+// server close the connection). Keys the engine builds from ids and tags
+// within their limits are far shorter.
+const MaxKeyLength = 2048
+
 var (
+	// ErrKeyTooLong is returned for a key longer than MaxKeyLength.
+	ErrKeyTooLong = errors.New("store: key too long")
 	// ErrNotFound is returned by Get for an absent key.
 	ErrNotFound = errors.New("store: key not found")
 	// ErrConflict is returned by Put and Delete when the expected version

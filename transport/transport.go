@@ -92,3 +92,9 @@ const EphemeralGroup = "ephemeral-"
 
 // ErrClosed is returned by operations on a closed transport or consumer.
 var ErrClosed = errors.New("transport: closed")
+
+// ErrInvalidMessage is wrapped by Publish errors that publishing again
+// cannot fix: an invalid subject, ID or Key, or a message over the
+// transport's size limit. The engine dead-letters what caused such a
+// message rather than retrying it forever.
+var ErrInvalidMessage = errors.New("transport: invalid message")

@@ -169,6 +169,9 @@ func (c *Conn) Publish(ctx context.Context, m wire.Message) error {
 	if closed {
 		return ErrClosed
 	}
+	if err := m.Envelope.CheckLimits(); err != nil {
+		return err
+	}
 	m.Envelope.SentAt = c.clock.Now()
 	o, err := m.Encode()
 	if err != nil {

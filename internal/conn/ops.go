@@ -30,6 +30,10 @@ func (c *Conn) StartInstance(ctx context.Context, st store.Store, in Instance) (
 	if in.ID == "" {
 		in.ID = uuid.NewString()
 	}
+	if err := errors.Join(wire.CheckID("workflow id", in.ID, infinitic.MaxIDLength), wire.CheckTags(in.Tags),
+		checkCustomID(in.CustomID)); err != nil {
+		return "", nil, err
+	}
 	tags := in.Tags
 	if in.CustomID != "" {
 		if st == nil {
@@ -43,6 +47,14 @@ func (c *Conn) StartInstance(ctx context.Context, st store.Store, in Instance) (
 	}
 	w, err := c.Start(ctx, in.Workflow, in.ID, &wire.Dispatch{Method: in.Method, Input: in.Input, Tags: tags, Meta: in.Meta})
 	return in.ID, w, err
+}
+
+// checkCustomID checks a custom id (if any) before it becomes a store key.
+func checkCustomID(customID string) error {
+	if customID == "" {
+		return nil
+	}
+	return wire.CheckID("custom id", customID, infinitic.MaxIDLength)
 }
 
 // Start publishes d, a start of instance id of workflow (or, with d.Run

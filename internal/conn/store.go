@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/infinitic-go/infinitic"
 	"strings"
 
 	"github.com/infinitic-go/infinitic/internal/wire"
@@ -64,6 +65,9 @@ const tagPage = 1000
 // EachTagged calls fn with the id of each running instance of workflow
 // tagged tag (from the engines' tag index), a page at a time.
 func EachTagged(ctx context.Context, st store.Store, workflow, tag string, fn func(id string) error) error {
+	if err := wire.CheckID("tag", tag, infinitic.MaxIDLength); err != nil {
+		return err
+	}
 	prefix := wire.TagPrefix(workflow, tag)
 	for after := ""; ; {
 		keys, err := st.Keys(ctx, prefix, after, tagPage)

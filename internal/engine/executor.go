@@ -114,6 +114,9 @@ func (x *Executor) decode(d transport.Delivery) (*wire.Envelope, bool) {
 	if err == nil && (env.Kind != wire.KindExecute || env.Execute.Service != x.cfg.Contract.Name) {
 		err = fmt.Errorf("unexpected %s message for service %s", env.Kind, x.cfg.Contract.Name)
 	}
+	if err == nil {
+		err = env.CheckLimits()
+	}
 	if err != nil {
 		x.logger.Error("dead-lettering undecodable message", "id", d.Message().ID, "err", err)
 		_ = d.DeadLetter(err.Error())
@@ -130,6 +133,10 @@ func (x *Executor) conclude(ctx context.Context, it item, out []byte, runErr err
 	if x.cancels.isCanceled(ex.TaskID) {
 		_ = d.Ack() // canceled: nobody waits for its outcome, no retry
 		return
+	}
+	if runErr == nil {
+		// Running it again would give a result as large.
+		runErr = infinitic.NonRetryable(wire.CheckPayload(fmt.Sprintf("result of task %s.%s", ex.Service, ex.Method), out))
 	}
 	var msg wire.Outgoing
 	delay, retry := x.retryDelay(ex, runErr)
@@ -153,12 +160,25 @@ func (x *Executor) conclude(ctx context.Context, it item, out []byte, runErr err
 		x.logger.Error("task failed", "task", ex.TaskID, "method", ex.Method, "attempts", ex.Attempt, "err", runErr)
 		msg = outgoing(wire.OutcomeMessage(ex, d.Message().ID, nil, wire.FromError(failure)))
 	}
-	if err := x.pub.publish(ctx, msg); err != nil {
+	err := x.pub.publish(ctx, msg)
+	if errors.Is(err, transport.ErrInvalidMessage) && (runErr == nil || retry) {
+		// The transport refuses the outcome (too large for the broker):
+		// running the task again would not help. Fail it.
+		limit := &infinitic.LimitError{Limit: "MaxMessageSize", What: fmt.Sprintf("outcome of task %s.%s", ex.Service, ex.Method), Size: len(msg.Data)}
+		failure := &infinitic.TaskFailedError{Service: ex.Service, Method: ex.Method, TaskID: ex.TaskID, Attempt: ex.Attempt, Cause: fmt.Errorf("%w: %w", limit, err)}
+		msg = outgoing(wire.OutcomeMessage(ex, d.Message().ID, nil, wire.FromError(failure)))
+		err = x.pub.publish(ctx, msg)
+	}
+	switch {
+	case errors.Is(err, transport.ErrInvalidMessage):
+		x.logger.Error("dead-lettering task: its outcome cannot be published", "task", ex.TaskID, "err", err)
+		_ = d.DeadLetter(fmt.Sprintf("the outcome of task %s cannot be published: %v", ex.TaskID, err))
+	case err != nil:
 		x.logger.Error("cannot publish task outcome, will run again", "task", ex.TaskID, "err", err)
 		_ = d.Retry(retryDelay(d.Attempt()))
-		return
+	default:
+		_ = d.Ack()
 	}
-	_ = d.Ack()
 }
 
 // run invokes the method with the attempt's timeout. A timed-out attempt

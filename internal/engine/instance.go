@@ -249,6 +249,10 @@ func sameMessage(a, b *wire.Envelope) bool {
 func (e *WorkflowEngine) drain(in *instance, now time.Time) {
 	st := in.state
 	for _, req := range in.rt.TakeRequests() {
+		if err := checkRequest(req); err != nil {
+			e.finish(in, nil, err)
+			return
+		}
 		cmd := req.Command
 		cmd.At = now
 		if cmd.Kind == wire.CommandTimer {
@@ -266,9 +270,15 @@ func (e *WorkflowEngine) drain(in *instance, now time.Time) {
 		return
 	}
 	for _, r := range in.rt.TakeFinishedRuns() {
-		e.finishRun(in, r.Run, r.Output, r.Err)
+		method := r.Run
+		if i := slices.IndexFunc(st.Runs, func(m wire.MethodRun) bool { return m.Run == r.Run }); i >= 0 {
+			method = st.Runs[i].Method
+		}
+		out, err := checkOutput(st, method, r.Output, r.Err)
+		e.finishRun(in, r.Run, out, err)
 	}
 	if done, out, err := in.rt.Outcome(); done {
+		out, err = checkOutput(st, st.Method, out, err)
 		e.finish(in, out, err)
 		return
 	}

@@ -5,13 +5,16 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/internal/wire"
 	"github.com/infinitic-go/infinitic/store"
 )
 
-// ErrCorruptState marks a stored state that cannot be decoded: only that
-// workflow stops; its messages go to the dead-letter subject.
-var ErrCorruptState = errors.New("engine: corrupt workflow state")
+// ErrCorruptState marks a stored state or history chunk that cannot be
+// decoded (or a chunk missing): only that workflow stops; its messages go
+// to the dead-letter subject, and the callers waiting on them get this
+// error.
+var ErrCorruptState = infinitic.ErrWorkflowCorrupt
 
 // load reads an instance from the store and rebuilds its runtime by
 // replaying the whole history.
@@ -48,13 +51,11 @@ func (e *WorkflowEngine) decode(ctx context.Context, id string, data []byte, ver
 	return in, nil
 }
 
-// readLog returns the full log: sealed chunks then the tail.
+// readLog returns the full log: sealed chunks then the tail. A missing or
+// undecodable chunk matches ErrCorruptState; a store error does not (the
+// message is retried: the store may be back in a moment).
 func (e *WorkflowEngine) readLog(ctx context.Context, st *wire.State) ([]wire.Record, error) {
-	log, err := wire.ReadLog(ctx, e.Store, st)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrCorruptState, err)
-	}
-	return log, nil
+	return wire.ReadLog(ctx, e.Store, st)
 }
 
 // replay rebuilds the runtime of a running instance from its log.
@@ -111,6 +112,9 @@ func (e *WorkflowEngine) save(ctx context.Context, in *instance) error {
 		if err != nil {
 			return err
 		}
+		if err := e.checkStateSize(st, "history chunk", data); err != nil {
+			return err
+		}
 		if err := e.putChunk(ctx, wire.ChunkKey(st.Workflow, st.ID, n), data); err != nil {
 			return err
 		}
@@ -120,6 +124,9 @@ func (e *WorkflowEngine) save(ctx context.Context, in *instance) error {
 	}
 	data, err := wire.Marshal(st)
 	if err != nil {
+		return err
+	}
+	if err := e.checkStateSize(st, "state", data); err != nil {
 		return err
 	}
 	v, err := e.Store.Put(ctx, wire.StateKey(st.Workflow, st.ID), data, in.version)

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 
 	"github.com/infinitic-go/infinitic/internal/wire"
 	"github.com/infinitic-go/infinitic/transport"
@@ -52,6 +53,11 @@ func (p *publisher) run(ctx context.Context) {
 		}
 		err := publish(ctx, p.t, msgs)
 		for _, r := range group {
+			if errors.Is(err, transport.ErrInvalidMessage) && len(group) > 1 {
+				// Tell each its own outcome: only the refused ones fail.
+				r.done <- publish(ctx, p.t, []wire.Outgoing{r.msg})
+				continue
+			}
 			r.done <- err
 		}
 	}

@@ -39,6 +39,10 @@ func (e *WorkflowEngine) retryFailed(ctx context.Context, in *instance, now time
 	if err != nil {
 		return err
 	}
+	if len(log) == 0 {
+		refuse(fmt.Errorf("engine: %s %s kept no history (its state outgrew the store): it cannot be retried", st.Workflow, st.ID))
+		return nil
+	}
 	var inputs []*wire.Event
 	if a.Op == wire.AdminRetryTasks {
 		cut := failedTask(log, a)

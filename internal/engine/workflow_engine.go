@@ -98,6 +98,9 @@ func (e *WorkflowEngine) group(ds []transport.Delivery) (map[string][]item, []st
 		if err == nil && env.Workflow != e.contract.Name {
 			err = fmt.Errorf("envelope for workflow %q reached %q", env.Workflow, e.contract.Name)
 		}
+		if err == nil {
+			err = env.CheckLimits()
+		}
 		if err != nil {
 			e.logger.Error("dead-lettering undecodable message", "id", d.Message().ID, "err", err)
 			_ = d.DeadLetter(err.Error())
@@ -122,8 +125,15 @@ func (e *WorkflowEngine) commit(ctx context.Context, rs []applied) {
 	pubErr := publish(ctx, e.Transport, out)
 	for _, r := range rs {
 		err := r.res.err
-		if err == nil && pubErr != nil {
+		if pubErr != nil && (err == nil || len(r.res.out) > 0) {
 			err = pubErr
+			if errors.Is(pubErr, transport.ErrInvalidMessage) {
+				// Find out whose messages the transport refuses: those
+				// go to the dead letters, the others are published.
+				if err = publish(ctx, e.Transport, r.res.out); err == nil {
+					err = r.res.err
+				}
+			}
 		}
 		in := r.res.in
 		switch {
@@ -156,7 +166,7 @@ func (e *WorkflowEngine) settle(items []item, err error) {
 		switch {
 		case err == nil:
 			_ = it.d.Ack()
-		case errors.Is(err, ErrCorruptState):
+		case permanent(err):
 			_ = it.d.DeadLetter(err.Error())
 		default:
 			_ = it.d.Retry(retryDelay(it.d.Attempt()))
@@ -184,7 +194,7 @@ func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) s
 			// Evicted after its outbox was published: no re-publication.
 			var err error
 			if in, err = e.decode(ctx, id, cold.data, cold.version); err != nil {
-				return stepResult{err: err}
+				return unapplied(items, err)
 			}
 		case attempt == 0 && startsOnly(items):
 			// Most dispatches start new instances: skip the read and
@@ -193,7 +203,7 @@ func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) s
 		default:
 			var err error
 			if in, err = e.load(ctx, id); err != nil {
-				return stepResult{err: err}
+				return unapplied(items, err)
 			}
 			// A crash may have struck between saving and publishing.
 			if in.state != nil {
@@ -226,6 +236,10 @@ func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) s
 		}
 		if in.changed {
 			err := e.save(ctx, in)
+			if errors.Is(err, infinitic.ErrLimitExceeded) && in.state.Status == wire.StatusRunning {
+				e.failTooLarge(in, err)
+				err = e.save(ctx, in)
+			}
 			if errors.Is(err, store.ErrConflict) && attempt < 100 {
 				closeInstance(in)
 				continue

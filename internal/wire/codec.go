@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/fxamacker/cbor/v2"
+
+	"github.com/infinitic-go/infinitic/internal/naming"
 )
 
 var (
@@ -66,6 +68,43 @@ func (e *Envelope) validate() error {
 	}
 	if !ok {
 		return fmt.Errorf("decode envelope: malformed %s envelope", e.Kind)
+	}
+	return e.validateRoutes()
+}
+
+// validateRoutes checks the names that messages caused by e are sent to:
+// an envelope whose consequences could not be published is refused here,
+// rather than retried forever after its engine applied it.
+func (e *Envelope) validateRoutes() error {
+	var clients []string
+	switch {
+	case e.Dispatch != nil:
+		clients = append(clients, e.Dispatch.Waiter)
+		if p := e.Dispatch.Parent; p != nil && (p.WorkflowID == "" || naming.Validate(p.Workflow) != nil) {
+			return fmt.Errorf("decode envelope: dispatch with malformed parent %+v", *p)
+		}
+	case e.Execute != nil:
+		if p := e.Execute.Parent; p.WorkflowID == "" || naming.Validate(p.Workflow) != nil || e.Execute.TaskID == "" {
+			return fmt.Errorf("decode envelope: execute envelope without a valid parent workflow or task id (parent %+v)", p)
+		}
+	case e.Wait != nil:
+		if e.Wait.Client == "" {
+			return fmt.Errorf("decode envelope: wait envelope without a client")
+		}
+		clients = append(clients, e.Wait.Client)
+	case e.Signal != nil:
+		clients = append(clients, e.Signal.ReplyTo)
+	case e.Query != nil:
+		clients = append(clients, e.Query.ReplyTo)
+	case e.Cancel != nil:
+		clients = append(clients, e.Cancel.ReplyTo)
+	case e.Admin != nil:
+		clients = append(clients, e.Admin.ReplyTo)
+	}
+	for _, c := range clients {
+		if c != "" && naming.Validate(c) != nil {
+			return fmt.Errorf("decode envelope: %s envelope: client id %q is not a valid subject token", e.Kind, truncate(c))
+		}
 	}
 	return nil
 }

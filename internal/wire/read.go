@@ -27,17 +27,22 @@ func ReadState(ctx context.Context, st store.Store, workflow, id string) (*State
 }
 
 // ReadLog reads the whole log of a stored head: its sealed chunks, then
-// its tail.
+// its tail. A missing or undecodable chunk fails with an error matching
+// infinitic.ErrWorkflowCorrupt; a store error is returned as it is (it may
+// be transient).
 func ReadLog(ctx context.Context, st store.Store, s *State) ([]Record, error) {
 	log := make([]Record, 0, s.Sealed+len(s.Tail))
 	for n := range s.Sealed / ChunkSize {
 		data, _, err := st.Get(ctx, ChunkKey(s.Workflow, s.ID, n))
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("%w: %s %s: chunk %d is missing", infinitic.ErrWorkflowCorrupt, s.Workflow, s.ID, n)
+		}
 		if err != nil {
-			return nil, fmt.Errorf("%s %s: chunk %d: %w", s.Workflow, s.ID, n, err)
+			return nil, fmt.Errorf("%s %s: read chunk %d: %w", s.Workflow, s.ID, n, err)
 		}
 		c, err := DecodeChunk(data)
 		if err != nil {
-			return nil, fmt.Errorf("%s %s: chunk %d: %w", s.Workflow, s.ID, n, err)
+			return nil, fmt.Errorf("%w: %s %s: chunk %d: %w", infinitic.ErrWorkflowCorrupt, s.Workflow, s.ID, n, err)
 		}
 		log = append(log, c.Records...)
 	}

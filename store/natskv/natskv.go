@@ -32,6 +32,10 @@ import (
 	"github.com/infinitic-go/infinitic/store"
 )
 
+// valueHeadroom is what a KV write adds to the value in the message
+// (subject, headers), kept free under the server's maximum message size.
+const valueHeadroom = 4 << 10
+
 // DefaultBucket is the bucket used when Config.Bucket is empty.
 const DefaultBucket = "infinitic"
 
@@ -55,14 +59,18 @@ type Config struct {
 
 // Store is a store.Store on a JetStream KV bucket. Create it with New.
 type Store struct {
-	health func() error
-	kv     jetstream.KeyValue
-	stream jetstream.Stream // the bucket's stream, to drop delete markers
-	bucket string
-	closed atomic.Bool
+	health   func() error
+	kv       jetstream.KeyValue
+	stream   jetstream.Stream // the bucket's stream, to drop delete markers
+	bucket   string
+	maxValue int
+	closed   atomic.Bool
 }
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store   = (*Store)(nil)
+	_ store.Limited = (*Store)(nil)
+)
 
 // New opens the bucket of cfg on the server of nc, creating it if needed.
 // An existing bucket is used as is. The store does not own nc: closing the
@@ -102,7 +110,11 @@ func New(ctx context.Context, nc *nats.Conn, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store/natskv: open bucket %q: %w", cfg.Bucket, err)
 	}
-	return &Store{health: cfg.Health, kv: kv, stream: stream, bucket: cfg.Bucket}, nil
+	maxValue := int(cfg.MaxValueSize)
+	if maxValue == 0 {
+		maxValue = int(nc.MaxPayload()) - valueHeadroom
+	}
+	return &Store{health: cfg.Health, kv: kv, stream: stream, bucket: cfg.Bucket, maxValue: maxValue}, nil
 }
 
 // isConflict reports whether err is a failed compare-and-set.
@@ -115,17 +127,23 @@ func isConflict(err error) bool {
 		apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant)
 }
 
-func (s *Store) check(ctx context.Context) error {
+// check refuses operations on a closed store and keys over
+// store.MaxKeyLength (the subject would make the server close the
+// connection, disconnecting every user of it).
+func (s *Store) check(ctx context.Context, key string) error {
 	if s.closed.Load() {
 		return store.ErrClosed
+	}
+	if len(key) > store.MaxKeyLength {
+		return fmt.Errorf("%w: store/natskv: key of %d bytes (max %d)", store.ErrKeyTooLong, len(key), store.MaxKeyLength)
 	}
 	return ctx.Err()
 }
 
 // checkWrite is check for writes: it also fails while the server cannot
 // write (Config.Health).
-func (s *Store) checkWrite(ctx context.Context) error {
-	if err := s.check(ctx); err != nil {
+func (s *Store) checkWrite(ctx context.Context, key string) error {
+	if err := s.check(ctx, key); err != nil {
 		return err
 	}
 	if s.health != nil {
@@ -147,9 +165,13 @@ func (s *Store) writeFailed(err error) error {
 	return err
 }
 
+// MaxValueSize is the largest value Put accepts: Config.MaxValueSize, or
+// the server's maximum message size less room for headers.
+func (s *Store) MaxValueSize() int { return s.maxValue }
+
 // Get returns the value of key and its revision, or store.ErrNotFound.
 func (s *Store) Get(ctx context.Context, key string) ([]byte, store.Version, error) {
-	if err := s.check(ctx); err != nil {
+	if err := s.check(ctx, key); err != nil {
 		return nil, 0, err
 	}
 	e, err := s.kv.Get(ctx, key)
@@ -165,7 +187,7 @@ func (s *Store) Get(ctx context.Context, key string) ([]byte, store.Version, err
 // Put writes value if key is at revision expected (0: absent or deleted)
 // and returns the new revision, or store.ErrConflict.
 func (s *Store) Put(ctx context.Context, key string, value []byte, expected store.Version) (store.Version, error) {
-	if err := s.checkWrite(ctx); err != nil {
+	if err := s.checkWrite(ctx, key); err != nil {
 		return 0, err
 	}
 	var rev uint64
@@ -187,7 +209,7 @@ func (s *Store) Put(ctx context.Context, key string, value []byte, expected stor
 // Delete removes key if it is at revision expected. With expected 0 it
 // succeeds when the key is absent and conflicts when it is present.
 func (s *Store) Delete(ctx context.Context, key string, expected store.Version) error {
-	if err := s.checkWrite(ctx); err != nil {
+	if err := s.checkWrite(ctx, key); err != nil {
 		return err
 	}
 	if expected == 0 {
@@ -228,7 +250,7 @@ func (s *Store) dropMarker(ctx context.Context, key string) {
 // Keys returns the sorted keys with prefix after after, at most limit
 // (limit <= 0: all). See the package doc for its cost.
 func (s *Store) Keys(ctx context.Context, prefix, after string, limit int) ([]string, error) {
-	if err := s.check(ctx); err != nil {
+	if err := s.check(ctx, prefix+after); err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(ctx)

@@ -118,7 +118,7 @@ func (t *Transport) Publish(ctx context.Context, msgs ...transport.Message) erro
 	}
 	for _, m := range msgs {
 		if m.Subject == "" {
-			return fmt.Errorf("transport/memory: message %q has an empty subject", m.ID)
+			return fmt.Errorf("%w: transport/memory: message %q has an empty subject", transport.ErrInvalidMessage, m.ID)
 		}
 	}
 	t.mu.Lock()

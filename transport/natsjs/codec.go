@@ -75,10 +75,10 @@ func headerSafe(v string) bool {
 // s.schedules) when DeliverAt is after now.
 func (s subjects) encode(m transport.Message, now time.Time) (*nats.Msg, error) {
 	if !validSubject(m.Subject) {
-		return nil, fmt.Errorf("transport/natsjs: invalid subject %q", m.Subject)
+		return nil, fmt.Errorf("%w: transport/natsjs: invalid subject %q", transport.ErrInvalidMessage, m.Subject)
 	}
 	if !headerSafe(m.ID) || !headerSafe(m.Key) {
-		return nil, fmt.Errorf("transport/natsjs: message %q: ID and Key must not contain control characters", m.ID)
+		return nil, fmt.Errorf("%w: transport/natsjs: message %q: ID and Key must not contain control characters", transport.ErrInvalidMessage, m.ID)
 	}
 	target := s.partitioned(m.Subject, m.Key)
 	nm := &nats.Msg{Subject: target, Header: nats.Header{}, Data: m.Data}

@@ -73,6 +73,9 @@ func (t *Transport) publishAsync(ctx context.Context, nm *nats.Msg) (jetstream.P
 	for {
 		f, err := t.js.PublishMsgAsync(nm, jetstream.WithStallWait(time.Second))
 		if !errors.Is(err, jetstream.ErrTooManyStalledMsgs) {
+			if errors.Is(err, nats.ErrMaxPayload) {
+				return nil, fmt.Errorf("%w: transport/natsjs: publish to %s: %w", transport.ErrInvalidMessage, nm.Subject, err)
+			}
 			if err != nil {
 				return nil, fmt.Errorf("transport/natsjs: publish to %s: %w", nm.Subject, err)
 			}
