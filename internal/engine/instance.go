@@ -75,12 +75,19 @@ func (e *WorkflowEngine) applyDispatch(in *instance, env *wire.Envelope, now tim
 		if d.Waiter != "" {
 			e.applyWait(in, d.Waiter, d.Request)
 		}
-		if d.Parent != nil && in.state.Status != wire.StatusRunning {
+		switch p := in.state.Parent; {
+		case d.Parent == nil:
+		case in.state.Status != wire.StatusRunning:
 			// A retried parent asks again for the outcome of its child: a
 			// new message, not a duplicate of the first answer.
 			m := wire.CompletedMessage(*d.Parent, in.state.Output, in.state.Error)
 			m.ID = wire.AgainID(*d.Parent, d.Request)
 			in.direct = append(in.direct, outgoing(m))
+		case p != nil && p.WorkflowID == d.Parent.WorkflowID && p.Position == d.Parent.Position && d.Parent.Gen > p.Gen:
+			// A retried parent issued its child command again, in a new
+			// generation: the outcome must carry it, or the parent ignores it.
+			in.state.Parent = d.Parent
+			in.changed = true
 		}
 		return
 	}
