@@ -21,12 +21,14 @@ var formats = map[string]func() map[string]any{"v1": samplesV1, "v2": samples}
 const latest = "v2"
 
 // samples covers every envelope kind and a state with every field set, in
-// the current format: v2 added command and instance times and the attempt
-// of a task's outcome.
+// the current format: v2 added command and instance times, the attempt
+// of a task's outcome and the request ids of dispatches and waits.
 func samples() map[string]any {
 	at := time.Date(2030, 1, 2, 3, 4, 5, 6, time.UTC)
 	s := samplesV1()
 	s["completed"].(*Envelope).Completed.Attempt = 3
+	s["dispatch"].(*Envelope).Dispatch.Request = "r"
+	s["wait"].(*Envelope).Wait.Request = "r"
 	st := s["state"].(*State)
 	st.Started, st.Ended = at, at.Add(time.Second)
 	st.Tail[1].Command.At = at
