@@ -2,11 +2,11 @@ package conn
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"github.com/infinitic-go/infinitic"
 	"strings"
 
+	"github.com/infinitic-go/infinitic/internal/customid"
 	"github.com/infinitic-go/infinitic/internal/wire"
 	"github.com/infinitic-go/infinitic/store"
 )
@@ -15,48 +15,7 @@ import (
 // of the instance running under it, or newID once claimed with
 // compare-and-set (so two racing callers agree on one instance).
 func ClaimCustomID(ctx context.Context, st store.Store, workflow, customID, newID string) (string, error) {
-	key := wire.CustomIDKey(workflow, customID)
-	for {
-		val, version, err := st.Get(ctx, key)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			version = 0
-		case err != nil:
-			return "", fmt.Errorf("custom id %q: %w", customID, err)
-		default:
-			running, err := running(ctx, st, workflow, string(val))
-			if err != nil {
-				return "", fmt.Errorf("custom id %q: %w", customID, err)
-			}
-			if running {
-				return string(val), nil
-			}
-		}
-		_, err = st.Put(ctx, key, []byte(newID), version)
-		if err == nil {
-			return newID, nil
-		}
-		if !errors.Is(err, store.ErrConflict) {
-			return "", fmt.Errorf("custom id %q: %w", customID, err)
-		}
-	}
-}
-
-// running tells whether an instance runs, or is about to (claimed, but its
-// dispatch not applied yet).
-func running(ctx context.Context, st store.Store, workflow, id string) (bool, error) {
-	data, _, err := st.Get(ctx, wire.StateKey(workflow, id))
-	if errors.Is(err, store.ErrNotFound) {
-		return true, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	s, err := wire.DecodeState(data)
-	if err != nil {
-		return false, err
-	}
-	return s.Status == wire.StatusRunning || s.Status == 0, nil
+	return customid.Claim(ctx, st, workflow, customID, newID)
 }
 
 // tagPage is how many ids a tag operation reads from the store at once.
