@@ -88,12 +88,12 @@ func (a *Admin) Start(ctx context.Context, workflow, method string, input json.R
 	if len(input) > 0 && !json.Valid(input) {
 		return "", fmt.Errorf("admin: %w: input of %s.%s", ErrInvalidJSON, workflow, method)
 	}
-	id, _, err := a.conn.StartInstance(ctx, a.st, conn.Instance{Workflow: workflow, Method: method, Input: input,
+	id, w, err := a.conn.StartInstance(ctx, a.st, conn.Instance{Workflow: workflow, Method: method, Input: input,
 		ID: opts.ID, CustomID: opts.CustomID, Tags: opts.Tags, Meta: opts.Meta})
 	if err != nil {
 		return "", fmt.Errorf("admin: %w", err)
 	}
-	a.conn.Unwatch(id) // Await asks for the outcome itself
+	a.conn.Unwatch(id, w) // Await asks for the outcome itself
 	return id, nil
 }
 
@@ -108,7 +108,7 @@ func (a *Admin) Await(ctx context.Context, workflow, id string) (json.RawMessage
 	if err != nil {
 		return nil, fmt.Errorf("admin: await %s %s: %w", workflow, id, err)
 	}
-	defer a.conn.Unwatch(id)
+	defer a.conn.Unwatch(id, w)
 	res, err := a.conn.Wait(ctx, w)
 	if err != nil {
 		return nil, err

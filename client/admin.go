@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"sync"
 
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/internal/wire"
@@ -105,8 +104,8 @@ func payload(b []byte) any {
 // RetryTasks retries a failed instance from its first failed task that
 // the filters select (all failed tasks without filter): the history is cut
 // just before that failure, the task runs again, and the workflow
-// continues as if it had never failed. Await the instance again for its
-// new outcome. It fails with infinitic.ErrNotFailed when the instance has
+// continues as if it had never failed. Await the instance again, on this
+// handle or any other, for its new outcome. It fails with infinitic.ErrNotFailed when the instance has
 // not failed or has no such failed task. Only failed tasks are retried:
 // the tasks of a running instance retry by themselves, per their policy.
 func (r *Run[O]) RetryTasks(ctx context.Context, filters ...TaskFilter) error {
@@ -145,18 +144,13 @@ func WithTaskService[S any]() TaskFilter {
 
 // RetryWorkflowTask replays a failed instance with the workers' current
 // code: after fixing a non-deterministic change or a panic, the instance
-// continues from its history. Await the instance again for its outcome.
+// continues from its history. Await the instance again, on this handle or
+// any other, for its new outcome.
 func (r *Run[O]) RetryWorkflowTask(ctx context.Context) error {
 	return r.admin(ctx, &wire.Admin{Op: wire.AdminRetryWorkflow})
 }
 
 // admin carries out an operation on the instance.
 func (r *Run[O]) admin(ctx context.Context, a *wire.Admin) error {
-	err := r.c.conn.Operate(ctx, r.workflow, r.id, a)
-	if err == nil && a.Op != wire.AdminCompleteTimers && r.w != nil {
-		// A new outcome is coming: the next Await asks for it.
-		r.release.Do(func() { r.c.conn.Unwatch(r.key) })
-		r.w, r.release = nil, sync.Once{}
-	}
-	return err
+	return r.c.conn.Operate(ctx, r.workflow, r.id, a)
 }

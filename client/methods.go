@@ -35,7 +35,7 @@ func startMethod[O any](ctx context.Context, c *Client, method any, id string, i
 	if err != nil {
 		return nil, call.failed(id, err)
 	}
-	return &Run[O]{c: c, id: id, workflow: call.workflow, key: runID, w: w}, nil
+	return &Run[O]{c: c, id: id, workflow: call.workflow, key: runID, w: w, watching: true}, nil
 }
 
 // methodCall is a method resolved and its argument encoded, ready to be

@@ -46,14 +46,19 @@ func WithTags(tags ...string) StartOption { return func(o *startOptions) { o.tag
 // WithMeta sets the workflow's metadata.
 func WithMeta(meta map[string]string) StartOption { return func(o *startOptions) { o.meta = meta } }
 
-// Run is a handle on a workflow instance.
+// Run is a handle on a workflow instance (or on a method run started on
+// one). It is safe for concurrent use: Await, RetryTasks, Cancel... may be
+// called from several goroutines at once, and several handles (Attach, in
+// this process or others) may point to the same instance.
 type Run[O any] struct {
 	c        *Client
 	id       string
 	workflow string
-	key      string       // the waiter's key: the id, or a method run's id
-	w        *conn.Waiter // set when this client already waits for the outcome
-	release  sync.Once
+	key      string // the waiter's key: the id, or a method run's id
+
+	mu       sync.Mutex
+	w        *conn.Waiter // the outcome awaited: set by Start, or asked by Await
+	watching bool         // w is registered in the connection
 }
 
 // ID returns the workflow id.
@@ -146,7 +151,7 @@ func start[O any](ctx context.Context, c *Client, method any, in any, hasInput b
 	if err != nil {
 		return nil, fmt.Errorf("client: %w", err)
 	}
-	return &Run[O]{c: c, id: id, workflow: name, key: id, w: w}, nil
+	return &Run[O]{c: c, id: id, workflow: name, key: id, w: w, watching: true}, nil
 }
 
 // Await waits for the workflow's outcome: its result, or a
@@ -154,23 +159,25 @@ func start[O any](ctx context.Context, c *Client, method any, in any, hasInput b
 // infinitic.ErrInstanceNotFound. It returns ctx.Err() if ctx ends first; the
 // workflow keeps running and Await may be called again. It returns
 // ErrClosed once the client is closed.
+//
+// A successful outcome is final. After a failure (or an unknown id), each
+// later Await asks the engine again, so it returns the new outcome of an
+// instance that RetryTasks or RetryWorkflowTask ran again, whichever handle
+// retried it. Concurrent Awaits share one wait.
 func (r *Run[O]) Await(ctx context.Context) (O, error) {
 	var zero O
-	if r.w == nil {
-		w, err := r.c.conn.AskOutcome(ctx, r.workflow, r.id)
-		if err != nil {
-			return zero, fmt.Errorf("client: await %s %s: %w", r.workflow, r.id, err)
-		}
-		r.w = w
+	w, err := r.waiter(ctx)
+	if err != nil {
+		return zero, fmt.Errorf("client: await %s %s: %w", r.workflow, r.id, err)
 	}
-	res, err := r.c.conn.Wait(ctx, r.w)
+	res, err := r.c.conn.Wait(ctx, w)
 	if errors.Is(err, ErrClosed) {
 		return zero, fmt.Errorf("client: await %s %s: %w", r.workflow, r.id, err)
 	}
 	if err != nil {
 		return zero, err
 	}
-	r.release.Do(func() { r.c.conn.Unwatch(r.key) })
+	r.settled(w)
 	output, err := conn.Outcome(r.workflow, r.id, res)
 	if err != nil {
 		return zero, err
@@ -182,6 +189,42 @@ func (r *Run[O]) Await(ctx context.Context) (O, error) {
 		}
 	}
 	return out, nil
+}
+
+// waiter returns the outcome to wait for: the one pending, or a new one
+// asked from the engine when there is none yet or the last was not a
+// success (the instance may run again). A method run is asked only once:
+// its outcome is final.
+func (r *Run[O]) waiter(ctx context.Context) (*conn.Waiter, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.w != nil {
+		res, done := r.w.Result()
+		if !done || r.key != r.id || (res.Error == nil && !res.Unknown) {
+			return r.w, nil
+		}
+	}
+	if r.watching {
+		r.c.conn.Unwatch(r.key, r.w)
+	}
+	w, err := r.c.conn.AskOutcome(ctx, r.workflow, r.id)
+	if err != nil {
+		r.w, r.watching = nil, false
+		return nil, err
+	}
+	r.w, r.watching = w, true
+	return w, nil
+}
+
+// settled releases w from the connection once it has its outcome (the
+// handle keeps it, to answer the next Await).
+func (r *Run[O]) settled(w *conn.Waiter) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.w == w && r.watching {
+		r.c.conn.Unwatch(r.key, w)
+		r.watching = false
+	}
 }
 
 // Execute0 is Execute for a method without argument.

@@ -249,3 +249,48 @@ func TestCustomIDAfterRetention(t *testing.T) {
 		}
 	})
 }
+
+// Item 10 of issue 11: after RetryTasks from any handle (another handle
+// of the same client, another client), every handle's Await returns the
+// new outcome; a Run is safe for concurrent use (Await racing RetryTasks
+// on one handle, under -race).
+func TestAwaitAfterRetryFromAnyHandle(t *testing.T) {
+	register, on := edgyWorker()
+	onBackends(t, register, func(t *testing.T, d *deployment) {
+		ctx := testCtx(t)
+		other, err := client.New(ctx, client.Config{Transport: d.Transport, Store: d.Store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		run, err := client.Start(ctx, d.Client, Edgy.CheckThenReceive, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same, _ := client.Attach(d.Client, Edgy.CheckThenReceive, run.ID())
+		remote, _ := client.Attach(other, Edgy.CheckThenReceive, run.ID())
+		handles := []*client.Run[string]{run, same, remote}
+		for _, h := range handles {
+			awaitTaskFailure(ctx, t, h)
+		}
+		on.Store(true)
+		defer on.Store(false)
+		racing := make(chan error, 1)
+		go func() { _, err := run.Await(ctx); racing <- err }()
+		if err := same.RetryTasks(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := client.Send(ctx, d.Client, Notes, run.ID(), "again"); err != nil {
+			t.Fatal(err)
+		}
+		for i, h := range handles {
+			if got, err := h.Await(ctx); err != nil || got != "again 50" {
+				t.Fatalf("handle %d after the retry: %q %v", i, got, err)
+			}
+		}
+		var task *infinitic.TaskFailedError
+		if err := <-racing; err != nil && !errors.As(err, &task) {
+			t.Fatalf("Await racing the retry: %v", err)
+		}
+	})
+}

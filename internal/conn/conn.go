@@ -125,12 +125,14 @@ func (c *Conn) deliver(key string, r *wire.Result) {
 }
 
 // Watch registers interest in the outcome of key (an instance id, or a
-// method run id); release it with Unwatch.
+// method run id); release it with Unwatch. Watches of a key share one
+// Waiter until it has a result; a Watch after that gets a fresh one, for
+// a new outcome (an instance run again by RetryTasks).
 func (c *Conn) Watch(key string) *Waiter {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	w, ok := c.waiters[key]
-	if !ok {
+	if !ok || w.result != nil {
 		w = &Waiter{ch: make(chan struct{})}
 		c.waiters[key] = w
 	}
@@ -138,14 +140,22 @@ func (c *Conn) Watch(key string) *Waiter {
 	return w
 }
 
-// Unwatch releases one Watch of key.
-func (c *Conn) Unwatch(key string) {
+// Unwatch releases one Watch of key that returned w.
+func (c *Conn) Unwatch(key string, w *Waiter) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if w, ok := c.waiters[key]; ok {
-		if w.users--; w.users <= 0 {
-			delete(c.waiters, key)
-		}
+	if w.users--; w.users <= 0 && c.waiters[key] == w {
+		delete(c.waiters, key)
+	}
+}
+
+// Result returns w's result if it has one, without waiting.
+func (w *Waiter) Result() (*wire.Result, bool) {
+	select {
+	case <-w.ch:
+		return w.result, true
+	default:
+		return nil, false
 	}
 }
 

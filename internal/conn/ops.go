@@ -24,7 +24,7 @@ type Instance struct {
 }
 
 // StartInstance starts (or joins) an instance and returns its id, waiting
-// for its outcome: call Wait with the returned Waiter, then Unwatch(id).
+// for its outcome: call Wait with the returned Waiter, then Unwatch(id, w).
 // st is needed for a custom id only.
 func (c *Conn) StartInstance(ctx context.Context, st store.Store, in Instance) (string, *Waiter, error) {
 	if in.ID == "" {
@@ -59,7 +59,7 @@ func checkCustomID(customID string) error {
 
 // Start publishes d, a start of instance id of workflow (or, with d.Run
 // set, of a method run on it), waiting for its outcome under key (the id,
-// or d.Run): call Wait with the returned Waiter, then Unwatch(key).
+// or d.Run): call Wait with the returned Waiter, then Unwatch(key, w).
 func (c *Conn) Start(ctx context.Context, workflow, id string, d *wire.Dispatch) (*Waiter, error) {
 	key := id
 	if d.Run != "" {
@@ -71,18 +71,18 @@ func (c *Conn) Start(ctx context.Context, workflow, id string, d *wire.Dispatch)
 	}
 	w := c.Watch(key)
 	if err := c.Publish(ctx, wire.StartMessage(workflow, id, d)); err != nil {
-		c.Unwatch(key)
+		c.Unwatch(key, w)
 		return nil, fmt.Errorf("start %s: %w", workflow, err)
 	}
 	return w, nil
 }
 
 // AskOutcome asks the engine of instance id for its outcome: call Wait
-// with the returned Waiter, then Unwatch(id).
+// with the returned Waiter, then Unwatch(id, w).
 func (c *Conn) AskOutcome(ctx context.Context, workflow, id string) (*Waiter, error) {
 	w := c.Watch(id)
 	if err := c.Publish(ctx, wire.WaitMessage(workflow, id, &wire.Wait{Client: c.id, Request: uuid.NewString()})); err != nil {
-		c.Unwatch(id)
+		c.Unwatch(id, w)
 		return nil, err
 	}
 	return w, nil
