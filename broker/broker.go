@@ -8,8 +8,8 @@
 //	defer b.Close()
 //	w, err := worker.New(worker.Config{Transport: b.Transport, Store: b.Store})
 //
-// Connect fails within Config.ConnectTimeout when no server answers, with
-// an error saying what to start; once connected, the connection reconnects
+// Connect waits up to Config.ConnectTimeout for a server that is not there
+// yet (it may be starting), then fails with an error saying what to start; once connected, the connection reconnects
 // forever, and the transport resumes its consumers when it is back.
 //
 // [embedded.Open]: https://pkg.go.dev/github.com/infinitic-go/infinitic/embedded#Open
@@ -66,8 +66,9 @@ type Config struct {
 	// Name is the connection name shown by the server's monitoring.
 	// Default "infinitic".
 	Name string
-	// ConnectTimeout bounds the first connection: Connect fails after it
-	// when no server answers. Default DefaultConnectTimeout (5s).
+	// ConnectTimeout bounds the first connection: Connect retries a
+	// server that does not answer (it may be starting) and fails after
+	// it. Default DefaultConnectTimeout (5s).
 	ConnectTimeout time.Duration
 	// Transport configures the JetStream streams (replicas on a cluster,
 	// partitions...). Default: natsjs defaults.
@@ -168,7 +169,7 @@ type Backend struct {
 
 // Connect connects to the broker of cfg and opens the transport and the
 // store on it, creating their streams and bucket if needed. It fails
-// within cfg.ConnectTimeout when no server answers, and at once when the
+// after cfg.ConnectTimeout when no server answers, and at once when the
 // server refuses the credentials or has no JetStream.
 func Connect(ctx context.Context, cfg Config) (_ *Backend, err error) {
 	b := &Backend{}
@@ -202,20 +203,34 @@ func Dial(cfg Config) (*nats.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	nc, err := nats.Connect(url, opts...)
-	if err != nil {
-		return nil, explain(url, err)
+	timeout := cfg.ConnectTimeout
+	if timeout == 0 {
+		timeout = DefaultConnectTimeout
 	}
-	return nc, nil
+	// A refused connection is retried until the timeout: the server may be
+	// starting at the same time (docker compose, systemd, a test).
+	deadline := time.Now().Add(timeout)
+	delay := 50 * time.Millisecond
+	for {
+		nc, err := nats.Connect(url, opts...)
+		if err == nil {
+			return nc, nil
+		}
+		if !unreachable(err) || time.Now().Add(delay).After(deadline) {
+			return nil, explain(url, timeout, err)
+		}
+		time.Sleep(delay)
+		delay = min(2*delay, time.Second)
+	}
 }
 
 // explain turns a failed first connection into an error saying what to do.
-func explain(url string, err error) error {
+func explain(url string, timeout time.Duration, err error) error {
 	url = redact(url)
 	switch {
-	case errors.Is(err, nats.ErrNoServers), errors.Is(err, nats.ErrTimeout), isDialError(err):
-		return fmt.Errorf("broker: no NATS server answers at %s (%w): start one with "+
-			"`infinitic server --listen HOST:PORT` (or `nats-server -js`), or fix the URL", url, err)
+	case unreachable(err):
+		return fmt.Errorf("broker: no NATS server answers at %s after %v (%w): start one with "+
+			"`infinitic server --listen HOST:PORT` (or `nats-server -js`), or fix the URL", url, timeout, err)
 	case errors.Is(err, nats.ErrAuthorization), errors.Is(err, nats.ErrAuthExpired), errors.Is(err, nats.ErrAuthRevoked):
 		return fmt.Errorf("broker: %s refused the credentials (%w): check User/Password, Token, CredsFile or NKeyFile", url, err)
 	case strings.Contains(err.Error(), "tls") || strings.Contains(err.Error(), "x509") || strings.Contains(err.Error(), "certificate"):
@@ -224,7 +239,11 @@ func explain(url string, err error) error {
 	return fmt.Errorf("broker: connect to %s: %w", url, err)
 }
 
-func isDialError(err error) bool {
+// unreachable reports whether err means that no server answered.
+func unreachable(err error) bool {
+	if errors.Is(err, nats.ErrNoServers) || errors.Is(err, nats.ErrTimeout) {
+		return true
+	}
 	s := err.Error()
 	return strings.Contains(s, "connection refused") || strings.Contains(s, "no such host") ||
 		strings.Contains(s, "i/o timeout") || strings.Contains(s, "network is unreachable")

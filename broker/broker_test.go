@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"fmt"
 	"math/big"
 	"net"
 	"os"
@@ -126,7 +127,7 @@ func TestConnectUnreachable(t *testing.T) {
 	l.Close() // nobody listens there now
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	_, err = broker.Connect(ctx, broker.Config{URL: "nats://ada:secret@" + addr, ConnectTimeout: 2 * time.Second})
+	_, err = broker.Connect(ctx, broker.Config{URL: "nats://ada:secret@" + addr, ConnectTimeout: time.Second})
 	if err == nil {
 		t.Fatal("Connect succeeded without a server")
 	}
@@ -218,4 +219,31 @@ func writeFile(t *testing.T, dir, name string, data []byte) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// Connect waits for a server that starts after it was called.
+func TestConnectWaitsForAStartingServer(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	type result struct {
+		b   *broker.Backend
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		b, err := broker.Connect(ctx, broker.Config{URL: fmt.Sprintf("nats://127.0.0.1:%d", port), ConnectTimeout: 20 * time.Second})
+		done <- result{b, err}
+	}()
+	startServer(t, func(o *server.Options) { o.Port = port })
+	r := <-done
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	r.b.Close()
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/broker"
 	"github.com/infinitic-go/infinitic/client"
 	"github.com/infinitic-go/infinitic/embedded"
 	"github.com/infinitic-go/infinitic/examples/image"
@@ -22,8 +23,16 @@ import (
 	"golang.org/x/term"
 )
 
+// Roles accepted by --role: which part of a deployment the demo runs.
+const (
+	roleAll    = "all"    // a worker and a client in this process
+	roleWorker = "worker" // the image service and workflow, until stopped
+	roleClient = "client" // starts the workflows on a worker's server
+)
+
 // demoConfig holds the flags of `infinitic demo`.
 type demoConfig struct {
+	Role      string        // --role
 	Workflows int           // --workflows
 	Backend   backendConfig // --backend
 	Timeout   time.Duration // --timeout
@@ -34,17 +43,29 @@ func newDemoCmd() *cobra.Command {
 	cfg := demoConfig{}
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Run the image workflow demo in this process",
-		Long: `demo starts a worker and a client in this process and runs the image
-workflow of Infinitic's README: each workflow downloads a picture, resizes it
-to 3 sizes in parallel, uploads each version and saves the URLs (8 tasks).
-Results are printed as they arrive, then a summary.`,
+		Short: "Run the image workflow demo, in one process or split into a worker and a client",
+		Long: `demo runs the image workflow of Infinitic's README: each workflow downloads a
+picture, resizes it to 3 sizes in parallel, uploads each version and saves
+the URLs (8 tasks). Results are printed as they arrive, then a summary.
+
+--role all (the default) runs a worker and a client in this process. To see
+them as separate processes meeting on the broker, as deployed:
+
+  infinitic demo --role worker   # terminal 1: the worker, and the embedded
+                                 # server listening on --listen
+  infinitic demo --role client   # terminal 2: starts the workflows on
+                                 # nats://127.0.0.1:4222 (--nats)`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cfg.Role == roleClient && !cmd.Flags().Changed("backend") {
+				cfg.Backend.Kind = backendNATS // a client meets its worker on a server
+			}
 			return runDemo(cmd.Context(), cfg, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f := cmd.Flags()
+	f.StringVar(&cfg.Role, "role", roleAll, `what to run: "all" (a worker and a client), "worker" (until Ctrl-C; on the embedded backend its server listens on --listen) or "client" (on the nats backend by default)`)
+	f.StringVar(&cfg.Backend.Listen, "listen", "127.0.0.1:4222", "with --role worker on the embedded backend: host:port on which clients connect (port 0: any free port)")
 	f.IntVar(&cfg.Workflows, "workflows", 20, "number of workflows to run")
 	f.StringVar(&cfg.Backend.Kind, "backend", backendEmbedded, `where messages and state live: "memory" (in-process maps), "embedded" (in-process NATS JetStream server, durable) or "nats" (an external server, see --nats)`)
 	f.StringVar(&cfg.Backend.DataDir, "data-dir", embedded.DefaultDataDir, "data directory of the embedded backend; run again on the same directory to resume interrupted workflows")
@@ -103,30 +124,48 @@ func runDemo(ctx context.Context, cfg demoConfig, out, progress io.Writer) (err 
 	if cfg.Timeout <= 0 {
 		return fmt.Errorf("--timeout must be positive, got %v", cfg.Timeout)
 	}
-	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
-	defer cancel()
+	if err := checkRole(&cfg); err != nil {
+		return err
+	}
+	if cfg.Role != roleWorker { // a worker runs until stopped
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, cfg.Timeout)
+		defer cancel()
+	}
 	logger := slog.New(slog.DiscardHandler)
 	if cfg.Verbose {
 		logger = slog.New(slog.NewTextHandler(progress, &slog.HandlerOptions{Level: slog.LevelWarn}))
 		cfg.Backend.Logger = logger // the embedded NATS server's warnings and errors too
 	}
+	clientURL := cfg.Backend.URL // where clients of a worker role connect
+	cfg.Backend.Listening = func(url string) { clientURL = url }
 	tr, st, closeBackend, err := openBackend(ctx, cfg.Backend)
 	if err != nil {
 		return err
 	}
 	defer func() { keepFirst(&err, closeBackend()) }()
-	svc := image.NewService()
-	if cfg.Backend.Kind == backendEmbedded {
-		// The fake CDN must be as durable as the workflows to resume them.
-		if svc, err = image.NewDiskService(demoCDN(cfg.Backend.DataDir)); err != nil {
+	if cfg.Role != roleClient {
+		svc := image.NewService()
+		if cfg.Backend.Kind == backendEmbedded {
+			// The fake CDN must be as durable as the workflows to resume them.
+			if svc, err = image.NewDiskService(demoCDN(cfg.Backend.DataDir)); err != nil {
+				return err
+			}
+		}
+		stopWorker, err := startWorker(ctx, tr, st, svc, logger)
+		if err != nil {
 			return err
 		}
+		defer func() { keepFirst(&err, stopWorker()) }()
+		if cfg.Role == roleWorker {
+			fmt.Fprintln(out, whereDataLives(cfg.Backend))
+			fmt.Fprintf(out, "Demo worker: running the image service and workflow; start workflows from another terminal "+
+				"with `infinitic demo --role client --nats %s`; Ctrl-C to stop\n", clientURL)
+			<-ctx.Done()
+			fmt.Fprintln(out, "stopping")
+			return nil
+		}
 	}
-	stopWorker, err := startWorker(ctx, tr, st, svc, logger)
-	if err != nil {
-		return err
-	}
-	defer func() { keepFirst(&err, stopWorker()) }()
 	c, err := client.New(ctx, client.Config{Transport: tr, Store: st, Logger: logger})
 	if err != nil {
 		return err
@@ -153,6 +192,33 @@ func runDemo(ctx context.Context, cfg demoConfig, out, progress io.Writer) (err 
 		throughput(cfg.Workflows-done, done, time.Since(start)))
 	if failed > 0 {
 		return fmt.Errorf("%d of %d workflows failed", failed, cfg.Workflows)
+	}
+	return nil
+}
+
+// checkRole validates cfg.Role against the backend, and sets what the
+// role needs: a worker's embedded server listens, a client's URL defaults
+// to the server a worker listens on.
+func checkRole(cfg *demoConfig) error {
+	switch cfg.Role {
+	case roleAll:
+		cfg.Backend.Listen = "" // nobody else needs the server
+	case roleWorker:
+		if cfg.Backend.Kind == backendMemory {
+			return errors.New("--role worker on the memory backend serves no other process: use --backend embedded or nats")
+		}
+		if cfg.Backend.Kind != backendEmbedded {
+			cfg.Backend.Listen = ""
+		}
+	case roleClient:
+		if cfg.Backend.Kind != backendNATS {
+			return fmt.Errorf("--role client meets its worker on a NATS server: use --backend nats (the default for this role), not %q", cfg.Backend.Kind)
+		}
+		if cfg.Backend.URL == "" {
+			cfg.Backend.URL = broker.DefaultURL // `infinitic demo --role worker` and `infinitic server` listen there
+		}
+	default:
+		return fmt.Errorf("unknown --role %q: want %q, %q or %q", cfg.Role, roleAll, roleWorker, roleClient)
 	}
 	return nil
 }
