@@ -14,7 +14,6 @@ import (
 	"errors"
 	"log/slog"
 	"sync/atomic"
-	"testing"
 	"time"
 
 	"github.com/infinitic-go/infinitic"
@@ -33,7 +32,7 @@ type Env struct {
 	Worker    *worker.Worker
 	Client    *client.Client
 
-	t       testing.TB
+	t       TB
 	skip    bool // skip time when idle
 	cancel  context.CancelFunc
 	done    chan struct{}
@@ -68,6 +67,16 @@ func WithAliases(a ...infinitic.Alias) Option { return func(o *options) { o.alia
 // WithLogger sets the logger (default: discard).
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
+// TB is what New needs of a test: *testing.T, *testing.B and *testing.F
+// satisfy it (as does any testing.TB), and so can a harness outside
+// package testing.
+type TB interface {
+	Helper()
+	Cleanup(func())
+	Fatal(args ...any)
+	Errorf(format string, args ...any)
+}
+
 // Start is the fake clock's initial time.
 var Start = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 
@@ -79,7 +88,7 @@ var Start = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 // worker when env.Start was never called) while nothing else happens: it
 // reports the mistake and closes env.Client, so that a pending Await
 // returns client.ErrClosed.
-func New(t testing.TB, opts ...Option) *Env {
+func New(t TB, opts ...Option) *Env {
 	t.Helper()
 	o := options{logger: slog.New(slog.DiscardHandler)}
 	for _, opt := range opts {
