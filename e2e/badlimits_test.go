@@ -34,6 +34,8 @@ type Limited interface {
 	// Parallel sends k task inputs of n bytes at once: each is within the
 	// payload limit, together they outgrow a state the NATS store takes.
 	Parallel(ctx workflow.Context, n int) (int, error)
+	// Loop calls a task n times in sequence (a history of 2n+1 records).
+	Loop(ctx workflow.Context, n int) (int, error)
 }
 
 var LimitedValues = workflow.NewChannel[Limited, string]("values")
@@ -61,6 +63,15 @@ func (limited) Parallel(ctx workflow.Context, n int) (int, error) {
 	}
 	got, err := workflow.All(all...).Await(ctx)
 	return len(got), err
+}
+
+func (limited) Loop(ctx workflow.Context, n int) (int, error) {
+	for i := range n {
+		if _, err := workflow.Call(ctx, Big.Echo, "x"); err != nil {
+			return i, err
+		}
+	}
+	return n, nil
 }
 
 func registerLimited(t *testing.T, w *worker.Worker) {
