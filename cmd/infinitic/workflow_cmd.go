@@ -58,7 +58,7 @@ Output is a human table by default, JSON with --output json. Exit codes:
 	pf.StringVar(&f.dataDir, "data-dir", embedded.DefaultDataDir, "embedded data directory to open when no --server is given")
 	pf.StringVarP(&f.output, "output", "o", "table", `output format: "table" or "json"`)
 	pf.DurationVar(&f.timeout, "timeout", 30*time.Second, "how long a command may take (connecting, waiting for an engine's reply)")
-	cmd.AddCommand(newDescribeCmd(f), newHistoryCmd(f), newCancelCmd(f), newRetryCmd(f), newRetryWorkflowTaskCmd(f),
+	cmd.AddCommand(newListCmd(f), newDescribeCmd(f), newHistoryCmd(f), newRepairIndexCmd(f), newCancelCmd(f), newRetryCmd(f), newRetryWorkflowTaskCmd(f),
 		newCompleteTimersCmd(f), newSignalCmd(f), newStartCmd(f))
 	return cmd
 }

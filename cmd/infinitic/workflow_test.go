@@ -190,6 +190,11 @@ func TestWorkflowCommands(t *testing.T) {
 	if code != exitWorkflowKO || strings.TrimSpace(out) != "ko-1" {
 		t.Fatalf("start --wait of a failing workflow: %d %q", code, out)
 	}
+	var page admin.Page
+	cliJSON(t, url, &page, "workflow", "list", "Shop", "--status", "failed")
+	if len(page.Instances) != 1 || page.Instances[0].ID != "ko-1" || page.Instances[0].Error == nil {
+		t.Fatalf("list --status failed: %+v", page)
+	}
 	out, code = cli(t, url, "workflow", "describe", "Shop", "ko-1")
 	if code != exitOK || !regexp.MustCompile(`Status\s+failed`).MatchString(out) || !strings.Contains(out, "till broken: cannot charge -7") {
 		t.Fatalf("describe failed: %d\n%s", code, out)
@@ -227,6 +232,14 @@ func TestWorkflowCommands(t *testing.T) {
 		t.Fatalf("cancel by tag: %+v", canceled)
 	}
 
+	var count struct{ Count int }
+	cliJSON(t, url, &count, "workflow", "list", "Shop", "--status", "canceled", "--count")
+	if count.Count != 4 {
+		t.Fatalf("canceled: %+v", count)
+	}
+	out, _ = cli(t, url, "workflow", "list", "Shop")
+	t.Logf("infinitic workflow list Shop:\n%s", out)
+
 	// Exit codes.
 	for _, tc := range []struct {
 		args []string
@@ -242,6 +255,8 @@ func TestWorkflowCommands(t *testing.T) {
 		{[]string{"workflow", "nope"}, exitUsage},
 		{[]string{"workflow", "describe", "--nope"}, exitUsage},
 		{[]string{"workflow", "cancel", "Shop", "ok-1"}, exitRefused},
+		{[]string{"workflow", "list", "Shop", "--limit", "0"}, exitUsage},
+		{[]string{"workflow", "list", "Shop", "--started-after", "yesterday"}, exitUsage},
 		{[]string{"version"}, exitOK},
 	} {
 		if _, code := cli(t, url, tc.args...); code != tc.want {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/internal/customid"
 	"github.com/infinitic-go/infinitic/internal/wire"
 	"github.com/infinitic-go/infinitic/store"
 )
@@ -40,7 +41,7 @@ func (c *Conn) StartInstance(ctx context.Context, st store.Store, in Instance) (
 			return "", nil, errors.New("a store is required for custom ids")
 		}
 		var err error
-		if in.ID, err = ClaimCustomID(ctx, st, in.Workflow, in.CustomID, in.ID); err != nil {
+		if in.ID, err = customid.Claim(ctx, st, in.Workflow, in.CustomID, in.ID); err != nil {
 			return "", nil, err
 		}
 		tags = append(slices.Clip(tags), wire.CustomIDTag(in.CustomID))

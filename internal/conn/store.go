@@ -3,48 +3,47 @@ package conn
 import (
 	"context"
 	"fmt"
-	"github.com/infinitic-go/infinitic"
 	"strings"
 
-	"github.com/infinitic-go/infinitic/internal/customid"
+	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/internal/wire"
 	"github.com/infinitic-go/infinitic/store"
 )
 
-// ClaimCustomID returns the id to start or join for a custom id: the id
-// of the instance running under it, or newID once claimed with
-// compare-and-set (so two racing callers agree on one instance).
-func ClaimCustomID(ctx context.Context, st store.Store, workflow, customID, newID string) (string, error) {
-	return customid.Claim(ctx, st, workflow, customID, newID)
+// keyPage is how many keys a listing reads from the store at once.
+const keyPage = 1000
+
+// EachKey calls fn with each key under prefix, in order, a page at a time.
+func EachKey(ctx context.Context, st store.Store, prefix string, fn func(key string) error) error {
+	for after := ""; ; {
+		keys, err := st.Keys(ctx, prefix, after, keyPage)
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if err := fn(k); err != nil {
+				return err
+			}
+		}
+		if len(keys) < keyPage {
+			return nil
+		}
+		after = keys[len(keys)-1]
+	}
 }
 
-// tagPage is how many ids a tag operation reads from the store at once.
-const tagPage = 1000
-
 // EachTagged calls fn with the id of each running instance of workflow
-// tagged tag (from the engines' tag index), a page at a time.
+// tagged tag (from the engines' tag index).
 func EachTagged(ctx context.Context, st store.Store, workflow, tag string, fn func(id string) error) error {
 	if err := wire.CheckID("tag", tag, infinitic.MaxIDLength); err != nil {
 		return err
 	}
 	prefix := wire.TagPrefix(workflow, tag)
-	for after := ""; ; {
-		keys, err := st.Keys(ctx, prefix, after, tagPage)
+	return EachKey(ctx, st, prefix, func(k string) error {
+		id, err := wire.ParseKeyToken(strings.TrimPrefix(k, prefix))
 		if err != nil {
-			return fmt.Errorf("list tag %q of %s: %w", tag, workflow, err)
+			return fmt.Errorf("tag index of %s: %w", workflow, err)
 		}
-		for _, k := range keys {
-			id, err := wire.ParseKeyToken(strings.TrimPrefix(k, prefix))
-			if err != nil {
-				return fmt.Errorf("tag index of %s: %w", workflow, err)
-			}
-			if err := fn(id); err != nil {
-				return err
-			}
-		}
-		if len(keys) < tagPage {
-			return nil
-		}
-		after = keys[len(keys)-1]
-	}
+		return fn(id)
+	})
 }

@@ -34,6 +34,7 @@ type instance struct {
 	addTags    []string        // tags to index before saving
 	dropTags   []string        // tags to unindex after saving
 	expired    bool            // a finished instance to delete (retention)
+	indexed    string          // the instance index key of the stored version ("" none)
 }
 
 // apply applies one envelope at time now.

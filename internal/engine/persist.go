@@ -37,7 +37,7 @@ func (e *WorkflowEngine) decode(ctx context.Context, id string, data []byte, ver
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s %s: %w", ErrCorruptState, e.contract.Name, id, err)
 	}
-	in.state, in.version, in.storedTail = st, version, len(st.Tail)
+	in.state, in.version, in.storedTail, in.indexed = st, version, len(st.Tail), wire.IndexKey(st)
 	if st.Status != wire.StatusRunning {
 		return in, nil
 	}
@@ -106,6 +106,14 @@ func (e *WorkflowEngine) save(ctx context.Context, in *instance) error {
 		}
 	}
 	in.addTags = nil
+	// Likewise, the instance index gets the new entry first and loses the
+	// old one after the write (see admin.List for how readers cope).
+	indexed := wire.IndexKey(st)
+	if indexed != in.indexed && indexed != "" {
+		if _, err := e.Store.Put(ctx, indexed, wire.IndexValue(e.Clock.Now()), 0); err != nil && !errors.Is(err, store.ErrConflict) {
+			return err
+		}
+	}
 	for in.storedTail >= wire.ChunkSize && st.Status == wire.StatusRunning {
 		n := st.Sealed / wire.ChunkSize
 		data, err := wire.Marshal(&wire.Chunk{Records: st.Tail[:wire.ChunkSize]})
@@ -142,7 +150,23 @@ func (e *WorkflowEngine) save(ctx context.Context, in *instance) error {
 		}
 	}
 	in.dropTags = nil
+	if in.indexed != indexed {
+		e.unindex(ctx, st, in.indexed)
+		in.indexed = indexed
+	}
 	return nil
+}
+
+// unindex deletes an instance index key (best effort: readers skip
+// entries that disagree with the state, and admin.RepairIndex removes
+// them).
+func (e *WorkflowEngine) unindex(ctx context.Context, st *wire.State, key string) {
+	if key == "" {
+		return
+	}
+	if err := e.deleteKey(ctx, key); err != nil {
+		e.logger.Warn("cannot unindex instance", "workflow", st.Workflow, "id", st.ID, "key", key, "err", err)
+	}
 }
 
 // putChunk writes a chunk whatever was there (a crashed attempt may have

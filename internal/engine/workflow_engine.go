@@ -232,6 +232,7 @@ func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) s
 				return stepResult{err: err}
 			}
 			e.dropChunks(ctx, in.state, in.dropChunks)
+			e.unindex(ctx, in.state, in.indexed)
 			return stepResult{in: &instance{id: id}}
 		}
 		if in.changed {

@@ -3,14 +3,19 @@ package wire
 import (
 	"encoding/base64"
 	"fmt"
+	"math"
 	"strings"
+	"time"
 )
 
 // Store keys. Workflow names are [A-Za-z0-9_-]; ids and tags are escaped
 // with KeyToken.
 
 // StateKey is the key of a workflow instance's head.
-func StateKey(workflow, id string) string { return "state." + workflow + "." + KeyToken(id) }
+func StateKey(workflow, id string) string { return StatePrefix(workflow) + KeyToken(id) }
+
+// StatePrefix is the prefix of the state keys of workflow's instances.
+func StatePrefix(workflow string) string { return "state." + workflow + "." }
 
 // ChunkKey is the key of the n-th sealed chunk of an instance's log.
 func ChunkKey(workflow, id string, n int) string {
@@ -70,4 +75,52 @@ func CustomIDOf(tags []string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// The instance index lists the instances of a workflow by status, newest
+// first: one key per instance, IndexPrefix(workflow, status) followed by
+// its start time, reversed so that keys ascend from the newest, and its
+// id. The state stays the truth: readers check it (see package admin).
+
+// IndexPrefix is the prefix of the index keys of workflow's instances
+// with status.
+func IndexPrefix(workflow string, status Status) string {
+	return fmt.Sprintf("index.%s.%d.", workflow, status)
+}
+
+// IndexTime is the key token of a start time in the index: newer times
+// give smaller tokens (zero, for instances stored before format v2, sorts
+// last).
+func IndexTime(started time.Time) string {
+	nanos := int64(0)
+	if !started.IsZero() {
+		nanos = max(0, started.UnixNano())
+	}
+	return fmt.Sprintf("%019d", math.MaxInt64-nanos)
+}
+
+// IndexKey is the index key of a stored state; "" for a state that only
+// holds early messages (not started).
+func IndexKey(st *State) string {
+	if st == nil || st.Status == 0 {
+		return ""
+	}
+	return IndexPrefix(st.Workflow, st.Status) + IndexTime(st.Started) + "." + KeyToken(st.ID)
+}
+
+// IndexValue is the value of an index key: when it was written, so that a
+// repair never deletes an entry written just before its state (see
+// admin.RepairIndex).
+func IndexValue(written time.Time) []byte { return []byte(written.UTC().Format(time.RFC3339Nano)) }
+
+// ParseIndexValue reverses IndexValue.
+func ParseIndexValue(v []byte) (time.Time, error) { return time.Parse(time.RFC3339Nano, string(v)) }
+
+// ParseIndexKey returns the instance id of an index key under prefix.
+func ParseIndexKey(prefix, key string) (string, error) {
+	_, tok, ok := strings.Cut(strings.TrimPrefix(key, prefix), ".")
+	if !ok {
+		return "", fmt.Errorf("malformed index key %q", key)
+	}
+	return ParseKeyToken(tok)
 }
