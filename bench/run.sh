@@ -15,8 +15,8 @@
 #   -r R   REPEAT       runs per engine; the median (by workflows/s) is kept (1)
 #   -o DIR OUT          where reports are written              (bench/results/<date>)
 #   OURS   space-separated backends of ours: embedded, embedded-sync, memory,
-#          nats (the server at NATS_URL, or one started with `ours -serve`
-#          in another process),
+#          nats (the server at NATS_URL, or one started with
+#          `infinitic bench -serve` in another process),
 #          embedded+postgres, embedded+mysql, embedded+redis
 #          (default: "embedded embedded-sync"); the first one is the
 #          reference of the ratios
@@ -54,7 +54,8 @@ OUT=${OUT:-$root/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT/bin"
 
 echo "building into $OUT/bin" >&2
-go build -o "$OUT/bin/ours" ./bench/ours
+go build -o "$OUT/bin/infinitic" ./cmd/infinitic
+ours=("$OUT/bin/infinitic" bench)
 (cd bench/peers && go build -o "$OUT/bin/peers" .)
 PEERS=${PEERS-$("$OUT/bin/peers" -list | tr '\n' ' ')}
 
@@ -87,26 +88,26 @@ run() {
 files=()
 for b in $OURS; do
 	case $b in
-	embedded) files+=("$(run "infinitic-go/embedded" "$OUT/bin/ours" -progress=false "${common[@]}" -backend embedded)") ;;
-	embedded-sync) files+=("$(run "infinitic-go/embedded(sync)" "$OUT/bin/ours" -progress=false "${common[@]}" -backend embedded -sync)") ;;
-	memory) files+=("$(run "infinitic-go/memory" "$OUT/bin/ours" -progress=false "${common[@]}" -backend memory)") ;;
+	embedded) files+=("$(run "infinitic-go/embedded" "${ours[@]}" -progress=false "${common[@]}" -backend embedded)") ;;
+	embedded-sync) files+=("$(run "infinitic-go/embedded(sync)" "${ours[@]}" -progress=false "${common[@]}" -backend embedded -sync)") ;;
+	memory) files+=("$(run "infinitic-go/memory" "${ours[@]}" -progress=false "${common[@]}" -backend memory)") ;;
 	nats)
 		url=${NATS_URL:-}
 		if [ -z "$url" ]; then
 			port=${NATS_PORT:-14222}
-			"$OUT/bin/ours" -serve "127.0.0.1:$port" 2>"$OUT/nats-server.err" &
+			"${ours[@]}" -serve "127.0.0.1:$port" 2>"$OUT/nats-server.err" &
 			server=$!
 			sleep 1
 			url=nats://127.0.0.1:$port
 		fi
-		files+=("$(run "infinitic-go/nats" "$OUT/bin/ours" -progress=false "${common[@]}" -backend nats -nats-url "$url")")
+		files+=("$(run "infinitic-go/nats" "${ours[@]}" -progress=false "${common[@]}" -backend nats -nats-url "$url")")
 		if [ -z "${NATS_URL:-}" ]; then
 			kill "$server"
 			wait "$server" || true
 		fi
 		;;
 	embedded+postgres | embedded+mysql | embedded+redis)
-		files+=("$(run "infinitic-go/$b" "$OUT/bin/ours" -progress=false "${common[@]}" -backend embedded -store "${b#embedded+}")")
+		files+=("$(run "infinitic-go/$b" "${ours[@]}" -progress=false "${common[@]}" -backend embedded -store "${b#embedded+}")")
 		;;
 	*) echo "unknown OURS backend $b" >&2; exit 2 ;;
 	esac

@@ -1,6 +1,6 @@
 // Command peers runs the infinitic-go benchmark workload on other durable
 // workflow engines for Go, and prints the same report as infinitic-go's
-// bench (internal/bench, `infinitic bench`): N workflows of K sequential
+// bench (cmd/infinitic/internal/bench, `infinitic bench`): N workflows of K sequential
 // trivial tasks (activities, steps), at most C in flight from the client,
 // then M workflows one at a time for latency.
 //
@@ -23,6 +23,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/infinitic-go/infinitic/internal/memstat"
 )
 
 // peer is one engine with one backend, opened for one run.
@@ -94,9 +96,9 @@ func mainErr() error {
 	defer cancel()
 
 	rep := report{backend: name, workflows: workflows, tasks: tasks, concurrency: concurrency}
-	mem := startMemSampler()
+	mem := memstat.Start()
 	err := measure(ctx, &rep, open, cfg, lones)
-	rep.peakHeap, rep.peakSys, rep.peakRSS = mem.stop()
+	rep.peakHeap, rep.peakSys, rep.peakRSS = mem.Stop()
 	rep.format(os.Stdout)
 	return err
 }
@@ -150,7 +152,7 @@ func execute(ctx context.Context, p peer, tasks int) (time.Duration, error) {
 	return done.Sub(t0), nil
 }
 
-// throughput is internal/bench's: inFlight goroutines each start a
+// throughput is cmd/infinitic/internal/bench's: inFlight goroutines each start a
 // workflow and wait for it before starting the next. The wall time ends
 // at the last completion.
 func throughput(ctx context.Context, p peer, n, tasks, concurrency int) (lat []time.Duration, elapsed time.Duration, failed int, err error) {
@@ -211,7 +213,7 @@ func percentiles(lat []time.Duration) percentileSet {
 	return percentileSet{rank(50), rank(90), rank(99), s[len(s)-1]}
 }
 
-// report prints exactly the keys of internal/bench.Report.Format.
+// report prints exactly the keys of cmd/infinitic/internal/bench.Report.Format.
 type report struct {
 	backend                       string
 	workflows, tasks, concurrency int

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"github.com/infinitic-go/infinitic/internal/bench"
+	"github.com/infinitic-go/infinitic/cmd/infinitic/internal/bench"
 	"github.com/spf13/cobra"
 )
 

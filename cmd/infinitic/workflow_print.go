@@ -135,9 +135,9 @@ func detail(s admin.Step) string {
 
 // clip shortens a payload for a table cell.
 func clip(s string) string {
-	const max = 60
-	if len(s) > max {
-		return s[:max] + "…"
+	const width = 60
+	if len(s) > width {
+		return s[:width] + "…"
 	}
 	return s
 }

@@ -1,4 +1,8 @@
-package bench
+// Package memstat measures the peak memory of a benchmark run: the Go heap
+// in use, the memory obtained from the OS, and the resident set size.
+// `infinitic bench` and the peers' benchmark (bench/peers, a module of its
+// own) both use it, so that they measure alike.
+package memstat
 
 import (
 	"bufio"
@@ -9,24 +13,25 @@ import (
 	"time"
 )
 
-// memSampler tracks the peak heap and the peak memory obtained from the
-// OS while a run lasts.
-type memSampler struct {
+// Sampler tracks the peak heap and the peak memory obtained from the OS
+// while a run lasts.
+type Sampler struct {
 	quit, done     chan struct{}
 	peakHeap, peak uint64
 }
 
-// memSampleEvery is the sampling period (ReadMemStats stops the world
+// sampleEvery is the sampling period (ReadMemStats stops the world
 // briefly; every 50ms costs nothing measurable).
-const memSampleEvery = 50 * time.Millisecond
+const sampleEvery = 50 * time.Millisecond
 
-func startMemSampler() *memSampler {
+// Start resets the peak resident set size and starts sampling.
+func Start() *Sampler {
 	resetPeakRSS()
-	m := &memSampler{quit: make(chan struct{}), done: make(chan struct{})}
+	m := &Sampler{quit: make(chan struct{}), done: make(chan struct{})}
 	m.sample()
 	go func() {
 		defer close(m.done)
-		t := time.NewTicker(memSampleEvery)
+		t := time.NewTicker(sampleEvery)
 		defer t.Stop()
 		for {
 			select {
@@ -40,16 +45,16 @@ func startMemSampler() *memSampler {
 	return m
 }
 
-func (m *memSampler) sample() {
+func (m *Sampler) sample() {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	m.peakHeap = max(m.peakHeap, ms.HeapInuse)
 	m.peak = max(m.peak, ms.Sys)
 }
 
-// stop returns the peak HeapInuse, the peak Sys and the peak resident set
-// size of the process (0 when unknown).
-func (m *memSampler) stop() (heapInuse, sys, rss uint64) {
+// Stop ends sampling and returns the peak HeapInuse, the peak Sys and the
+// peak resident set size of the process, in bytes (rss is 0 when unknown).
+func (m *Sampler) Stop() (heapInuse, sys, rss uint64) {
 	close(m.quit)
 	<-m.done
 	m.sample()

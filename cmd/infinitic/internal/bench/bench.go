@@ -5,7 +5,7 @@
 // line-oriented format (Report.Format) that can be compared between
 // versions and with peers (bench/peers prints the same keys).
 //
-// The `infinitic bench` command and bench/ours are thin shells over Run.
+// The `infinitic bench` command (and bench/run.sh through it) is a thin shell over Run.
 package bench
 
 import (
@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/infinitic-go/infinitic/client"
+	"github.com/infinitic-go/infinitic/internal/memstat"
 	"github.com/infinitic-go/infinitic/worker"
 )
 
@@ -116,8 +117,8 @@ func Run(ctx context.Context, opts Options) (rep Report, err error) {
 		return rep, errors.New("bench: Tasks must not be negative")
 	}
 
-	mem := startMemSampler()
-	defer func() { rep.PeakHeapInuse, rep.PeakSys, rep.PeakRSS = mem.stop() }()
+	mem := memstat.Start()
+	defer func() { rep.PeakHeapInuse, rep.PeakSys, rep.PeakRSS = mem.Stop() }()
 
 	stack, err := opts.Backend.Open(ctx)
 	if err != nil {

@@ -17,7 +17,7 @@ import (
 	"github.com/infinitic-go/infinitic/embedded"
 )
 
-// Command runs the benchmark as `infinitic bench` and bench/ours do: it
+// Command runs the benchmark as `infinitic bench` does: it
 // parses args (see -h), runs, and prints the report on stdout (progress,
 // logs and call counts on stderr).
 func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error {
