@@ -4,11 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/client"
 	"github.com/infinitic-go/infinitic/infinitictest"
 	"github.com/infinitic-go/infinitic/worker"
+	"github.com/infinitic-go/infinitic/workflow"
 )
 
 // A closed client says so: calls after Close, and an Await pending at
@@ -100,4 +103,57 @@ func TestInfinitictestReportsUnhosted(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Spawner's workflow code starts goroutines, which must not call the
+// workflow API.
+type Spawner interface {
+	CallInGoroutine(ctx workflow.Context, n int) (int, error)
+	NowInGoroutine(ctx workflow.Context, n int) (int, error)
+}
+
+type spawner struct{}
+
+func (spawner) CallInGoroutine(ctx workflow.Context, n int) (int, error) {
+	var wg sync.WaitGroup
+	var sum int
+	var err error
+	wg.Go(func() { sum, err = workflow.Call(ctx, Calc.Add, AddInput{n, n}) })
+	wg.Wait()
+	return sum, err
+}
+
+func (spawner) NowInGoroutine(ctx workflow.Context, n int) (int, error) {
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = workflow.Now(ctx) }) // stopped there (runtime.Goexit)
+	wg.Wait()
+	return n, nil
+}
+
+// Workflow code that calls the workflow API from a goroutine of its own
+// fails its instance (not the worker) with a message that says to use
+// workflow.Async; other instances go on.
+func TestGoroutineInWorkflowCodeFailsTheInstance(t *testing.T) {
+	register := func(t *testing.T, w *worker.Worker) {
+		registerSums(t, w)
+		if err := worker.AddWorkflow(w, func() Spawner { return spawner{} }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	onBackends(t, register, func(t *testing.T, d *deployment) {
+		ctx := testCtx(t)
+		for name, method := range map[string]func(Spawner, workflow.Context, int) (int, error){
+			"Call": Spawner.CallInGoroutine, "Now": Spawner.NowInGoroutine,
+		} {
+			_, err := client.Execute(ctx, d.Client, method, 1)
+			var failed *infinitic.WorkflowFailedError
+			if !errors.As(err, &failed) || !errors.Is(err, infinitic.ErrNotInWorkflow) ||
+				!strings.Contains(err.Error(), "run concurrent branches with workflow.Async") {
+				t.Errorf("%s from a goroutine: got %v, want a failed workflow saying to use workflow.Async", name, err)
+			}
+		}
+		if got, err := client.Execute(ctx, d.Client, Sums.Sequential, 3); err != nil || got != 3 {
+			t.Fatalf("another workflow: got %d, %v", got, err)
+		}
+	})
 }

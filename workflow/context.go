@@ -3,6 +3,7 @@ package workflow
 import (
 	"log/slog"
 	"math/rand/v2"
+	"runtime"
 	"time"
 
 	"github.com/google/uuid"
@@ -16,21 +17,32 @@ import (
 // zero Context makes every call fail with infinitic.ErrNotInWorkflow.
 type Context replay.Context
 
-// from returns the coroutine behind ctx, or ErrNotInWorkflow.
+// from returns the coroutine behind ctx, or ErrNotInWorkflow (also when
+// called from a goroutine that workflow code started: the instance then
+// fails).
 func from(ctx Context) (*replay.Coroutine, error) {
 	co := replay.Context(ctx).Coroutine()
 	if co == nil {
 		return nil, infinitic.ErrNotInWorkflow
 	}
+	if err := co.CheckGoroutine(); err != nil {
+		return nil, err
+	}
 	return co, nil
 }
 
 // mustFrom is for API calls that cannot return an error: outside a
-// workflow they panic with ErrNotInWorkflow (a programming error).
+// workflow they panic with ErrNotInWorkflow (a programming error). Called
+// from a goroutine that workflow code started, they stop that goroutine
+// (runtime.Goexit: a panic there would crash the worker) and the instance
+// fails.
 func mustFrom(ctx Context) *replay.Coroutine {
-	co, err := from(ctx)
-	if err != nil {
-		panic(err)
+	co := replay.Context(ctx).Coroutine()
+	if co == nil {
+		panic(infinitic.ErrNotInWorkflow)
+	}
+	if co.CheckGoroutine() != nil {
+		runtime.Goexit()
 	}
 	return co
 }

@@ -14,11 +14,11 @@ var logLevels = map[string]slog.Level{
 	"error": slog.LevelError,
 }
 
-// newLogger returns a text logger writing to w at level ("off": nil, no
-// logs).
+// newLogger returns a text logger writing to w at level ("off": a logger
+// that discards everything).
 func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 	if level == "off" {
-		return nil, nil
+		return slog.New(slog.DiscardHandler), nil
 	}
 	l, ok := logLevels[level]
 	if !ok {

@@ -273,7 +273,7 @@ func (e *WorkflowEngine) drain(in *instance, now time.Time) {
 		}
 	}
 	if err := in.rt.Failure(); err != nil {
-		e.logger.Error("workflow failed: code does not match its history", "workflow", st.Workflow, "id", st.ID, "err", err)
+		e.logger.Error("workflow failed: its code broke a rule of workflow code", "workflow", st.Workflow, "id", st.ID, "err", err)
 		e.finish(in, nil, err)
 		return
 	}

@@ -20,8 +20,9 @@ type Coroutine struct {
 	wait   func() bool
 	done   bool
 	future *Future
-	query  bool // runs a getter: must not change the instance
-	inline bool // runs an Inline function: must not call the workflow API
+	query  bool   // runs a getter: must not change the instance
+	inline bool   // runs an Inline function: must not call the workflow API
+	goid   uint64 // the goroutine running it (see CheckGoroutine)
 }
 
 // Runtime returns the runtime the coroutine belongs to.
@@ -37,6 +38,7 @@ func (rt *Runtime) Spawn(fn func(co *Coroutine) (any, error)) *Future {
 }
 
 func (co *Coroutine) main(fn func(co *Coroutine) (any, error)) {
+	co.goid = goid()
 	defer func() { co.rt.yielded <- struct{}{} }()
 	if !<-co.resume {
 		co.done = true
@@ -95,7 +97,9 @@ func (co *Coroutine) block(cond func() bool) {
 // run resumes runnable coroutines in creation order until all are blocked
 // or done.
 func (rt *Runtime) run() {
+	defer rt.takeForeign()
 	for progress := true; progress && rt.failure == nil; {
+		rt.takeForeign()
 		progress = false
 		for i := 0; i < len(rt.cos) && rt.failure == nil; i++ {
 			co := rt.cos[i]

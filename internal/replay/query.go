@@ -32,7 +32,7 @@ func (co *Coroutine) mutating() {
 // Query runs method on the instance's object, as it is after the last
 // event, without recording anything: the method must only read fields.
 func (rt *Runtime) Query(method string) (out []byte, err error) {
-	co := &Coroutine{rt: rt, query: true}
+	co := &Coroutine{rt: rt, query: true, goid: goid()}
 	defer func() {
 		switch r := recover(); r.(type) {
 		case nil:

@@ -15,6 +15,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"github.com/infinitic-go/infinitic"
@@ -77,6 +78,7 @@ type Runtime struct {
 	rand      *rand.Rand
 	replaying bool
 	failure   error
+	foreign   atomic.Pointer[error] // a workflow API call from a foreign goroutine (CheckGoroutine)
 	main      *Future
 	runs      []*methodRun // method runs started in parallel, not taken yet
 	quiet     *slog.Logger

@@ -19,6 +19,7 @@ const (
 	DefaultAckWait             = 30 * time.Second
 	DefaultMaxAckPending       = 10000
 	DefaultMaxPendingPublishes = 4096
+	DefaultUnconsumedWarning   = 5 * time.Second
 )
 
 // TimerMode selects how messages with a future DeliverAt are delayed.
@@ -83,6 +84,10 @@ type Config struct {
 	// to a workflow or service that no worker consumes. Default:
 	// slog.Default().
 	Logger *slog.Logger
+	// UnconsumedWarning is how long messages may wait on a workflow's or
+	// service's subject that no worker ever consumed before the transport
+	// logs a warning. Default DefaultUnconsumedWarning (5s).
+	UnconsumedWarning time.Duration
 }
 
 // withDefaults validates cfg and fills in the defaults.
@@ -92,6 +97,9 @@ func (cfg Config) withDefaults() (Config, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.UnconsumedWarning == 0 {
+		cfg.UnconsumedWarning = DefaultUnconsumedWarning
 	}
 	if cfg.DeadLetterStream == "" {
 		cfg.DeadLetterStream = cfg.Stream + "_DLQ"

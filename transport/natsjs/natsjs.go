@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -32,6 +33,8 @@ type Transport struct {
 	mu        sync.Mutex
 	closed    bool
 	consumers map[*consumer]struct{}
+	checks    map[*time.Timer]struct{} // pending warnIfUnconsumed checks
+	checking  sync.WaitGroup           // running ones
 }
 
 var _ transport.Transport = (*Transport)(nil)
@@ -54,6 +57,7 @@ func New(ctx context.Context, nc *nats.Conn, cfg Config) (*Transport, error) {
 		cfg: cfg, nc: nc, js: js,
 		subj:      subjects{prefix: cfg.Prefix, partitions: cfg.Partitions, schedules: schedules},
 		consumers: make(map[*consumer]struct{}),
+		checks:    make(map[*time.Timer]struct{}),
 	}
 	if err := t.setup(ctx); err != nil {
 		return nil, err
@@ -171,7 +175,11 @@ func (t *Transport) Close() error {
 	for c := range t.consumers {
 		cs = append(cs, c)
 	}
+	for timer := range t.checks {
+		timer.Stop()
+	}
 	t.mu.Unlock()
+	t.checking.Wait()
 	var errs []error
 	for _, c := range cs {
 		errs = append(errs, c.Close())

@@ -123,11 +123,46 @@ func (t *Transport) ensureInterest(ctx context.Context, subject string) error {
 		return fmt.Errorf("transport/natsjs: ensure consumer for %s: %w", subject, err)
 	}
 	if unclaimed && hostedByWorkers(subject) {
-		t.cfg.Logger.Warn("transport/natsjs: no worker has ever consumed this subject: its messages wait "+
-			"until a worker hosting its workflow or service starts (is it registered on a running worker?)", "subject", subject)
+		t.warnIfUnconsumed(subject)
 	}
 	t.ensured.Store(subject, struct{}{})
 	return nil
+}
+
+// warnIfUnconsumed logs a warning if, Config.UnconsumedWarning from now,
+// messages still wait on subject and no worker ever consumed it: its
+// workflow or service is probably registered on no worker. Workers that
+// start a moment after the first publish do not cause a warning.
+func (t *Transport) warnIfUnconsumed(subject string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return
+	}
+	var timer *time.Timer
+	timer = time.AfterFunc(t.cfg.UnconsumedWarning, func() {
+		t.mu.Lock()
+		delete(t.checks, timer)
+		closed := t.closed
+		if !closed {
+			t.checking.Add(1)
+		}
+		t.mu.Unlock()
+		if closed {
+			return
+		}
+		defer t.checking.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		jc, err := t.js.Consumer(ctx, t.cfg.Stream, primaryName(subject))
+		if err != nil || !isUnclaimed(jc, subject) || jc.CachedInfo().NumPending == 0 {
+			return
+		}
+		t.cfg.Logger.Warn("transport/natsjs: messages wait on a subject that no worker has ever consumed: "+
+			"is its workflow or service registered on a running worker?", "subject", subject,
+			"waiting", jc.CachedInfo().NumPending, "since", t.cfg.UnconsumedWarning)
+	})
+	t.checks[timer] = struct{}{}
 }
 
 // isUnclaimed reports whether no group ever consumed the subject of jc, a

@@ -2,6 +2,7 @@ package natsjs_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -20,30 +21,36 @@ func (l syncLog) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// Publishing to a workflow or service subject that no worker ever
-// consumed logs a warning (once per subject); consumed subjects do not.
+// Messages waiting on a workflow or service subject that no worker ever
+// consumed cause a warning (once per subject); subjects consumed in time
+// do not.
 func TestWarnsWhenNoWorkerConsumes(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	logs := syncLog{lines: make(chan string, 16)}
 	cfg := uniqueConfig()
 	cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	cfg.UnconsumedWarning = 2 * time.Second // the consumer below claims wf.Hosted well within it
 	tr := newTransport(t, connect(t, startServer(t, t.TempDir())), cfg)
-	c, err := tr.Consume(ctx, "wf.Hosted", "engine")
+	for i, subject := range []string{"wf.Hosted", "svc.Nobody", "svc.Nobody", "client.someone"} {
+		if err := tr.Publish(ctx, transport.Message{ID: fmt.Sprint(i), Subject: subject, Data: []byte("x")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := tr.Consume(ctx, "wf.Hosted", "engine") // a worker starting just after the publish
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	for _, subject := range []string{"wf.Hosted", "svc.Nobody", "svc.Nobody", "client.someone"} {
-		if err := tr.Publish(ctx, transport.Message{ID: subject + "-1", Subject: subject, Data: []byte("x")}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if len(logs.lines) != 1 {
-		t.Fatalf("want one warning, got %d", len(logs.lines))
-	}
-	if line := <-logs.lines; !strings.Contains(line, "level=WARN") || !strings.Contains(line, "no worker has ever consumed this subject") ||
-		!strings.Contains(line, "subject=svc.Nobody") {
+	line := <-logs.lines
+	if !strings.Contains(line, "level=WARN") || !strings.Contains(line, "no worker has ever consumed") ||
+		!strings.Contains(line, "subject=svc.Nobody") || !strings.Contains(line, "waiting=2") {
 		t.Fatalf("warning: %s", line)
+	}
+	if err := tr.Close(); err != nil { // no check left running
+		t.Fatal(err)
+	}
+	if len(logs.lines) != 0 {
+		t.Fatalf("more warnings: %s", <-logs.lines)
 	}
 }

@@ -1,4 +1,4 @@
-//go:build unix
+//go:build linux || darwin
 
 package embedded
 
@@ -11,5 +11,5 @@ func freeBytes(dir string) (uint64, bool) {
 	if err := syscall.Statfs(dir, &st); err != nil {
 		return 0, false
 	}
-	return uint64(st.Bavail) * uint64(st.Bsize), true
+	return st.Bavail * uint64(st.Bsize), true
 }
