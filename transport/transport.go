@@ -93,6 +93,16 @@ const EphemeralGroup = "ephemeral-"
 // ErrClosed is returned by operations on a closed transport or consumer.
 var ErrClosed = errors.New("transport: closed")
 
+// Limited is implemented by transports that cap the size of a message
+// (natsjs: the NATS server's maximum message size). The engine checks the
+// messages a workflow step makes against it before saving the step: a
+// message too large fails its instance with a clear error, instead of
+// failing to publish on every redelivery.
+type Limited interface {
+	// MaxMessageSize is the largest Message.Data Publish accepts, in bytes.
+	MaxMessageSize() int
+}
+
 // ErrInvalidMessage is wrapped by Publish errors that publishing again
 // cannot fix: an invalid subject, ID or Key, or a message over the
 // transport's size limit. The engine dead-letters what caused such a

@@ -60,10 +60,25 @@ func (e *WorkflowEngine) checkStateSize(st *wire.State, what string, data []byte
 	return nil
 }
 
+// checkOutbox refuses a message of the step that the transport would not
+// take.
+func (e *WorkflowEngine) checkOutbox(st *wire.State) error {
+	l, ok := e.Transport.(transport.Limited)
+	if !ok {
+		return nil
+	}
+	for _, m := range st.Outbox {
+		if max := l.MaxMessageSize(); len(m.Data) > max {
+			return &infinitic.LimitError{Limit: "MaxMessageSize", What: fmt.Sprintf("message %s of %s %s", m.Subject, st.Workflow, st.ID), Size: len(m.Data), Max: max}
+		}
+	}
+	return nil
+}
+
 // failTooLarge fails a running instance whose state grew over the store's
-// limit. Its history and the messages of this step (what made it too
-// large) are dropped: the failed instance keeps only its error, and cannot
-// be retried.
+// limit, or whose step made a message over the transport's. Its history
+// and the messages of this step (what made it too large) are dropped: the
+// failed instance keeps only its error, and cannot be retried.
 func (e *WorkflowEngine) failTooLarge(in *instance, err error) {
 	st := in.state
 	e.logger.Error("workflow failed: its state is too large for the store", "workflow", st.Workflow, "id", st.ID, "err", err)

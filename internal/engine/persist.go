@@ -97,6 +97,9 @@ func (e *WorkflowEngine) replay(in *instance, log []wire.Record) error {
 // same version write identical chunks, whoever wins the head.
 func (e *WorkflowEngine) save(ctx context.Context, in *instance) error {
 	st := in.state
+	if err := e.checkOutbox(st); err != nil {
+		return err
+	}
 	// Index tags first: an index entry without a running instance is
 	// harmless (operations on finished instances are refused), a running
 	// instance missing from the index would not be.

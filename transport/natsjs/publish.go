@@ -177,3 +177,11 @@ func isUnclaimed(jc jetstream.Consumer, subject string) bool {
 func hostedByWorkers(subject string) bool {
 	return strings.HasPrefix(subject, wire.WorkflowSubject("")) || strings.HasPrefix(subject, wire.ServiceSubject(""))
 }
+
+// headroom is what a message carries besides its data (subject, headers),
+// kept free under the server's maximum message size.
+const headroom = 4 << 10
+
+// MaxMessageSize is the largest Message.Data Publish accepts: the
+// server's maximum message size (1 MiB by default) less room for headers.
+func (t *Transport) MaxMessageSize() int { return int(t.nc.MaxPayload()) - headroom }
