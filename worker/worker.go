@@ -21,6 +21,7 @@ import (
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/clock"
 	"github.com/infinitic-go/infinitic/internal/engine"
+	"github.com/infinitic-go/infinitic/internal/health"
 	"github.com/infinitic-go/infinitic/internal/naming"
 	"github.com/infinitic-go/infinitic/store"
 	"github.com/infinitic-go/infinitic/transport"
@@ -54,6 +55,11 @@ type Config struct {
 	// Workflows tunes workflows by wire name, like Services, after the
 	// options given to AddWorkflow. Default: none.
 	Workflows map[string][]WorkflowOption
+	// HealthAddr, if set, is the host:port where Run serves HTTP probes:
+	// /healthz (200 while running) and /readyz (200 once the consumers of
+	// every service and workflow are bound, 503 before and while shutting
+	// down; see Ready). Default: none.
+	HealthAddr string
 }
 
 // Worker hosts service executors and workflow engines.
@@ -63,8 +69,11 @@ type Worker struct {
 	components []component
 	seen       map[string]bool
 	workflows  map[string]*engine.WorkflowConfig // by name, to add versions
+	consumers  *consumers // the transport, tracking bound consumers (Ready)
 	mu         sync.Mutex
 	running    bool
+	stopping   bool   // Run's context ended: shutting down, or stopped
+	health     string // the address probes are served on, once serving
 }
 
 type component interface {
@@ -92,7 +101,9 @@ func New(cfg Config) (*Worker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("worker: %w: %w", infinitic.ErrInvalidContract, err)
 	}
-	return &Worker{cfg: cfg, names: names, seen: map[string]bool{}, workflows: map[string]*engine.WorkflowConfig{}}, nil
+	tracked := &consumers{Transport: cfg.Transport, open: map[string]int{}}
+	cfg.Transport = tracked
+	return &Worker{cfg: cfg, names: names, consumers: tracked, seen: map[string]bool{}, workflows: map[string]*engine.WorkflowConfig{}}, nil
 }
 
 func (w *Worker) env() engine.Env {
@@ -190,6 +201,14 @@ func (w *Worker) add(name string, c component) error {
 	return nil
 }
 
+// HealthAddr is the address where Run serves the HTTP probes
+// (Config.HealthAddr, with its port resolved), "" until it serves them.
+func (w *Worker) HealthAddr() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.health
+}
+
 // Run runs every component until ctx is canceled, then shuts down
 // gracefully. It returns nil after a clean shutdown.
 func (w *Worker) Run(ctx context.Context) error {
@@ -208,6 +227,17 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 	w.running = true
 	w.mu.Unlock()
+	if w.cfg.HealthAddr != "" {
+		probes, err := health.Listen(w.cfg.HealthAddr, w.Ready)
+		if err != nil {
+			return fmt.Errorf("worker: health probes: %w", err)
+		}
+		defer func() { _ = probes.Close() }()
+		w.mu.Lock()
+		w.health = probes.Addr()
+		w.mu.Unlock()
+		w.cfg.Logger.Info("health probes served", "addr", probes.Addr())
+	}
 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -224,6 +254,9 @@ func (w *Worker) Run(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
 	<-runCtx.Done()
+	w.mu.Lock()
+	w.stopping = true
+	w.mu.Unlock()
 	select {
 	case <-done:
 	case <-time.After(w.cfg.ShutdownGrace):

@@ -1,16 +1,18 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/infinitic-go/infinitic/embedded"
+	"github.com/infinitic-go/infinitic/internal/health"
 	"github.com/spf13/cobra"
 )
 
 func newServerCmd() *cobra.Command {
 	cfg := embedded.Config{}
-	var logLevel string
+	var logLevel, healthAddr string
 	cmd := &cobra.Command{
 		Use:   "server",
 		Short: "Run the embedded NATS JetStream broker with a TCP port",
@@ -31,6 +33,14 @@ standard error from --log-level on (warnings and errors by default).`,
 				return err
 			}
 			defer srv.Shutdown()
+			if healthAddr != "" {
+				probes, err := health.Listen(healthAddr, func() error { return serverReady(srv) })
+				if err != nil {
+					return fmt.Errorf("health probes: %w", err)
+				}
+				defer func() { _ = probes.Close() }()
+				fmt.Fprintf(cmd.OutOrStdout(), "health probes on http://%s (/healthz, /readyz)\n", probes.Addr())
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "infinitic server listening on %s (data in %s); Ctrl-C to stop\n", srv.ClientURL(), srv.DataDir())
 			<-cmd.Context().Done()
 			fmt.Fprintln(cmd.OutOrStdout(), "stopping")
@@ -42,6 +52,19 @@ standard error from --log-level on (warnings and errors by default).`,
 	f.StringVar(&cfg.DataDir, "data-dir", embedded.DefaultDataDir, "JetStream data directory")
 	f.BoolVar(&cfg.SyncAlways, "sync-always", false, "fsync every write before acknowledging it (power-loss safety, much slower)")
 	f.StringVar(&logLevel, "log-level", "warn", "NATS server logs to show on stderr: debug, info, warn, error or off")
+	f.StringVar(&healthAddr, "health", "", "host:port to serve the HTTP probes /healthz and /readyz on (default: none)")
 	f.DurationVar(&cfg.StartTimeout, "start-timeout", 10*time.Second, "how long to wait for the server to be ready")
 	return cmd
+}
+
+// serverReady tells whether the server accepts clients with JetStream on.
+func serverReady(srv *embedded.Server) error {
+	ns := srv.NATSServer()
+	switch {
+	case !ns.Running() || !ns.ReadyForConnections(100*time.Millisecond):
+		return errors.New("NATS server not accepting connections")
+	case !ns.JetStreamEnabled():
+		return errors.New("JetStream not enabled")
+	}
+	return nil
 }
