@@ -69,7 +69,7 @@ type Worker struct {
 	components []component
 	seen       map[string]bool
 	workflows  map[string]*engine.WorkflowConfig // by name, to add versions
-	consumers  *consumers // the transport, tracking bound consumers (Ready)
+	consumers  *consumers                        // the transport, tracking bound consumers (Ready)
 	mu         sync.Mutex
 	running    bool
 	stopping   bool   // Run's context ended: shutting down, or stopped
