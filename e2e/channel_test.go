@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
@@ -84,7 +85,14 @@ func TestAbandonedReceiveDoesNotSwallowValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(ctx, t, env, func() bool { return !env.Clock.Now().Before(infinitictest.Start.Add(time.Minute)) })
+	// Send once the timer won and the workflow sleeps: its third command
+	// (the fake clock passing the timer's time is not enough: the engine
+	// may not have applied the timer yet).
+	waitFor(ctx, t, env, func() bool {
+		raw, err := run.Inspect(ctx)
+		var view struct{ Commands int }
+		return err == nil && json.Unmarshal(raw, &view) == nil && view.Commands >= 3
+	})
 	if err := client.Send(ctx, env.Client, Approvals, run.ID(), Approval{By: "eve"}); err != nil {
 		t.Fatal(err)
 	}
