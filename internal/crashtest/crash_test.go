@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/infinitic-go/infinitic/admin"
+	"github.com/infinitic-go/infinitic/internal/conn"
 	"github.com/infinitic-go/infinitic/internal/wire"
 	"github.com/infinitic-go/infinitic/store"
 	"github.com/infinitic-go/infinitic/transport"
@@ -190,6 +192,7 @@ func TestKill9WorkersAndServer(t *testing.T) {
 	elapsed := time.Since(start)
 	verify(ctx, t, res, n)
 	verifyStates(ctx, t, st, res)
+	verifyIndex(ctx, t, tr, st)
 	total, distinct := executions(t, execLog)
 	report := fmt.Sprintf("crash test: %d workflows completed exactly once in %v; kill -9: %d workers, %d servers; task executions: %d for %d tasks (%d repeated)",
 		n, elapsed.Round(time.Millisecond), kills.workers, kills.servers, total, distinct, total-distinct)
@@ -333,6 +336,69 @@ func verifyStates(ctx context.Context, t *testing.T, st store.Store, res *result
 			}
 		}
 	}
+}
+
+// verifyIndex checks the instance index against the stored states, after
+// the kills: List and Count (which check each entry against its state)
+// agree with the states; entries left over by the kills are counted, then
+// removed by RepairIndex, after which the raw index matches too.
+func verifyIndex(ctx context.Context, t *testing.T, tr transport.Transport, st store.Store) {
+	statuses := map[wire.Status]int{}
+	err := conn.EachKey(ctx, st, wire.StatePrefix("Flows"), func(key string) error {
+		data, _, err := st.Get(ctx, key)
+		if err != nil {
+			return err
+		}
+		s, err := wire.DecodeState(data)
+		if err != nil {
+			return err
+		}
+		statuses[s.Status]++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := admin.New(ctx, admin.Config{Transport: tr, Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	rawKeys := func() int {
+		keys, err := st.Keys(ctx, "index.Flows.", "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(keys)
+	}
+	completed, err := a.Count(ctx, "Flows", admin.Filter{Status: []admin.Status{admin.StatusCompleted}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := a.Count(ctx, "Flows", admin.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if completed != statuses[wire.StatusCompleted] || all != sum(statuses)-statuses[0] { // pending entries are not indexed
+		t.Errorf("index counts %d completed, %d in all; stored states: %v", completed, all, statuses)
+	}
+	leftovers := rawKeys() - all
+	r, err := a.RepairIndex(ctx, "Flows", time.Nanosecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Removed != leftovers || r.Added != 0 || rawKeys() != all {
+		t.Errorf("repair: %+v, with %d leftover entries; %d index keys for %d instances", r, leftovers, rawKeys(), all)
+	}
+	t.Logf("instance index: %d instances (%v by status), %d entries left over by the kills, removed by RepairIndex", all, statuses, leftovers)
+}
+
+func sum(m map[wire.Status]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
 }
 
 // executions counts task executions in the log: total and distinct tasks.
