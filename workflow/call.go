@@ -100,11 +100,12 @@ func dispatch[O any](ctx Context, kind wire.CommandKind, method any, in any, has
 	if kind == wire.CommandChild {
 		req.ChildID = wire.ChildID(rt.Info().ID, rt.Issued())
 	}
-	f := co.Issue(req, decoder[O](rt.Codec()))
+	cmd := co.Issue(req, decoder[O](rt.Codec()))
+	f := cmd
 	if o.timeout > 0 {
-		f = withTimeout(co, f, o.timeout, req.Command.Target)
+		f = withTimeout(co, cmd, o.timeout, req.Command.Target)
 	}
-	return Deferred[O]{f: f}
+	return Deferred[O]{f: f, cmd: cmd}
 }
 
 // request resolves the wire names of method and encodes its input.

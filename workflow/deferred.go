@@ -58,8 +58,20 @@ func statusOf(s replay.Status) Status {
 // combination of them. Await it to get the result.
 type Deferred[T any] struct {
 	f   *replay.Future
-	err error // set when the Deferred could not even be created
+	cmd *replay.Future // the task or child workflow it waits for, if any (f may race it with a timeout)
+	err error          // set when the Deferred could not even be created
 }
+
+// TaskID returns the id of the task the Deferred waits for (a Deferred of
+// Dispatch): the id its service method gets in infinitic.TaskInfo, and
+// that client.WithTaskID and client.CompleteDelegatedTask take. It is ""
+// for other Deferreds.
+func (d Deferred[T]) TaskID() string { return d.cmd.TaskID() }
+
+// ChildID returns the instance id of the child workflow the Deferred
+// waits for (a Deferred of DispatchChild), to find it with client.Attach
+// or send to it with Channel.Send. It is "" for other Deferreds.
+func (d Deferred[T]) ChildID() string { return d.cmd.ChildID() }
 
 // Await blocks the workflow code until the Deferred finishes and returns
 // its result. Waiting costs nothing: the engine persists the instance and

@@ -77,7 +77,7 @@ func (x *Executor) Run(ctx context.Context) error {
 	for range x.cfg.Concurrency {
 		wg.Go(func() {
 			for it := range tasks {
-				out, err := x.run(runCtx, it.env.Execute)
+				out, err := x.run(runCtx, it.env.Execute, it.d.Attempt())
 				x.conclude(runCtx, it, out, err)
 			}
 		})
@@ -184,13 +184,13 @@ func (x *Executor) conclude(ctx context.Context, it item, out []byte, runErr err
 // run invokes the method with the attempt's timeout. A timed-out attempt
 // is a failed attempt, whatever the method returns late; one that ignores
 // its context gets Grace more time (holding its slot), then is abandoned.
-func (x *Executor) run(ctx context.Context, ex *wire.Execute) ([]byte, error) {
+func (x *Executor) run(ctx context.Context, ex *wire.Execute, delivery int) ([]byte, error) {
 	m, err := x.cfg.Contract.Method(ex.Method)
 	if err != nil {
 		return nil, infinitic.NonRetryable(err)
 	}
 	ctx = infinitic.WithTask(ctx, infinitic.TaskInfo{ID: ex.TaskID, Service: ex.Service, Method: ex.Method, Attempt: ex.Attempt,
-		WorkflowID: ex.Parent.WorkflowID, Workflow: ex.Parent.Workflow, Meta: ex.Meta})
+		Delivery: delivery, Generation: ex.Generation, WorkflowID: ex.Parent.WorkflowID, Workflow: ex.Parent.Workflow, Meta: ex.Meta})
 	// A cancel of the task (its workflow was canceled) cancels ctx.
 	ctx, release := x.cancels.start(ctx, ex.TaskID)
 	defer release()

@@ -348,7 +348,7 @@ func (e *WorkflowEngine) commandMessage(st *wire.State, req replay.Request) (wir
 	case wire.CommandTask:
 		return outgoing(wire.ExecuteMessage(&wire.Execute{
 			TaskID: wire.TaskID(st.Workflow, st.ID, req.Position, req.Command.Gen), Service: req.Service, Method: req.Method,
-			Input: req.Input, Attempt: 1, Parent: parent, Meta: req.Meta, BatchKey: req.BatchKey,
+			Input: req.Input, Attempt: 1, Parent: parent, Meta: req.Meta, BatchKey: req.BatchKey, Generation: st.Generation,
 		}, time.Time{})), true
 	case wire.CommandTimer:
 		at, _ := req.At.MarshalText()

@@ -103,6 +103,10 @@ type Execute struct {
 	Meta     map[string]string `cbor:"7,keyasint,omitempty"`
 	Previous []*Error          `cbor:"8,keyasint,omitempty"` // failures of earlier attempts
 	BatchKey string            `cbor:"9,keyasint,omitempty"` // batched methods: calls batched together share it
+	// Generation is the instance's generation when it asked for the task:
+	// above Parent.Gen when a manual retry asked again for a task issued
+	// before it.
+	Generation int `cbor:"10,keyasint,omitempty"`
 }
 
 // Completed resolves a position of a workflow: a task result, a fired
