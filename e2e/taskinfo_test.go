@@ -39,7 +39,9 @@ type Probed interface {
 
 type probed struct{}
 
-func (probed) Run(ctx workflow.Context, n int) (int, error) { return workflow.Call(ctx, Probe.Check, n) }
+func (probed) Run(ctx workflow.Context, n int) (int, error) {
+	return workflow.Call(ctx, Probe.Check, n)
+}
 
 // TaskInfo tells automatic attempts, deliveries and manual retries apart.
 func TestTaskInfoTellsRetriesApart(t *testing.T) {
