@@ -130,12 +130,29 @@ func (a *Admin) Cancel(ctx context.Context, workflow, id, reason string) error {
 // CancelByTag cancels every running instance of workflow tagged tag and
 // returns how many it canceled (those that ended meanwhile are skipped).
 func (a *Admin) CancelByTag(ctx context.Context, workflow, tag, reason string) (int, error) {
+	return a.eachTagged(ctx, workflow, tag, func(id string) error { return a.conn.Cancel(ctx, workflow, id, reason) })
+}
+
+// SignalByTag sends value to channel of every running instance of
+// workflow tagged tag (see SignalVariant) and returns how many accepted it
+// (those that ended meanwhile are skipped).
+func (a *Admin) SignalByTag(ctx context.Context, workflow, tag, channel, variant string, value json.RawMessage) (int, error) {
+	payload, err := channelValue(channel, variant, value)
+	if err != nil {
+		return 0, err
+	}
+	return a.eachTagged(ctx, workflow, tag, func(id string) error { return a.conn.Signal(ctx, workflow, id, channel, payload) })
+}
+
+// eachTagged calls op on each running instance tagged tag and counts the
+// successes; instances that finished meanwhile are skipped.
+func (a *Admin) eachTagged(ctx context.Context, workflow, tag string, op func(id string) error) (int, error) {
 	if err := names(workflow); err != nil {
 		return 0, err
 	}
 	n := 0
 	err := conn.EachTagged(ctx, a.st, workflow, tag, func(id string) error {
-		err := a.conn.Cancel(ctx, workflow, id, reason)
+		err := op(id)
 		if err == nil {
 			n++
 		}
@@ -206,14 +223,22 @@ func (a *Admin) SignalVariant(ctx context.Context, workflow, id, channel, varian
 	if err := names(workflow); err != nil {
 		return err
 	}
-	if !json.Valid(value) {
-		return fmt.Errorf("admin: %w: value for channel %s", ErrInvalidJSON, channel)
-	}
-	payload := []byte(value)
-	if variant != "" {
-		payload = wire.MarkVariant(variant, value)
+	payload, err := channelValue(channel, variant, value)
+	if err != nil {
+		return err
 	}
 	return a.conn.Signal(ctx, workflow, id, channel, payload)
+}
+
+// channelValue checks a JSON value and marks its variant, if any.
+func channelValue(channel, variant string, value json.RawMessage) ([]byte, error) {
+	if !json.Valid(value) {
+		return nil, fmt.Errorf("admin: %w: value for channel %s", ErrInvalidJSON, channel)
+	}
+	if variant != "" {
+		return wire.MarkVariant(variant, value), nil
+	}
+	return value, nil
 }
 
 // names checks wire names before they go into subjects and keys.

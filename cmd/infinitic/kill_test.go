@@ -16,6 +16,9 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
+	if url := os.Getenv(shopWorkerEnv); url != "" {
+		os.Exit(runShopWorkerProcess(url))
+	}
 	os.Exit(m.Run())
 }
 

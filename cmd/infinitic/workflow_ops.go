@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/infinitic-go/infinitic/admin"
@@ -55,28 +56,27 @@ completed or canceled instance keeps only its outcome (see describe).`,
 func newCancelCmd(f *opsFlags) *cobra.Command {
 	var tag, reason string
 	cmd := &cobra.Command{
-		Use:   "cancel WORKFLOW [ID] [--tag TAG]",
-		Short: "Cancel an instance (and its running children), or every running instance with a tag",
-		Args:  rangeArgs(1, 2, "WORKFLOW [ID]"),
+		Use:   "cancel WORKFLOW [ID...] [--tag TAG]",
+		Short: "Cancel instances (and their running children), or every running instance with a tag",
+		Args:  rangeArgs(1, math.MaxInt, "WORKFLOW [ID...]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if (len(args) == 2) == (tag != "") {
-				return usagef("give either an ID or --tag")
+			if (len(args) > 1) == (tag != "") {
+				return usagef("give either IDs or --tag")
+			}
+			if tag == "" {
+				return f.each(cmd, args, "canceled", func(ctx context.Context, a *admin.Admin, id string) error {
+					return a.Cancel(ctx, args[0], id, reason)
+				})
 			}
 			return f.run(cmd, func(ctx context.Context, a *admin.Admin) error {
-				if tag != "" {
-					n, err := a.CancelByTag(ctx, args[0], tag, reason)
-					if err != nil {
-						return err
-					}
-					return f.print(cmd.OutOrStdout(), map[string]any{"workflow": args[0], "tag": tag, "canceled": n}, func(w io.Writer) error {
-						_, err := fmt.Fprintf(w, "canceled %d instance(s) of %s tagged %s\n", n, args[0], tag)
-						return err
-					})
-				}
-				if err := a.Cancel(ctx, args[0], args[1], reason); err != nil {
+				n, err := a.CancelByTag(ctx, args[0], tag, reason)
+				if err != nil {
 					return err
 				}
-				return f.done(cmd, args, "canceled")
+				return f.print(cmd.OutOrStdout(), map[string]any{"workflow": args[0], "tag": tag, "canceled": n}, func(w io.Writer) error {
+					_, err := fmt.Fprintf(w, "canceled %d instance(s) of %s tagged %s\n", n, args[0], tag)
+					return err
+				})
 			})
 		},
 	}
@@ -88,15 +88,12 @@ func newCancelCmd(f *opsFlags) *cobra.Command {
 func newRetryCmd(f *opsFlags) *cobra.Command {
 	var sel admin.TaskSelection
 	cmd := &cobra.Command{
-		Use:   "retry WORKFLOW ID",
-		Short: "Retry a failed instance from its failed task: the task runs again, the workflow continues",
-		Args:  rangeArgs(2, 2, "WORKFLOW ID"),
+		Use:   "retry WORKFLOW ID...",
+		Short: "Retry failed instances from their failed task: the task runs again, the workflow continues",
+		Args:  rangeArgs(2, math.MaxInt, "WORKFLOW ID..."),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return f.run(cmd, func(ctx context.Context, a *admin.Admin) error {
-				if err := a.RetryTasks(ctx, args[0], args[1], sel); err != nil {
-					return err
-				}
-				return f.done(cmd, args, "retried")
+			return f.each(cmd, args, "retried", func(ctx context.Context, a *admin.Admin, id string) error {
+				return a.RetryTasks(ctx, args[0], id, sel)
 			})
 		},
 	}
@@ -107,15 +104,12 @@ func newRetryCmd(f *opsFlags) *cobra.Command {
 
 func newRetryWorkflowTaskCmd(f *opsFlags) *cobra.Command {
 	return &cobra.Command{
-		Use:   "retry-workflow-task WORKFLOW ID",
-		Short: "Replay a failed instance with the workers' current code (after a fix) and let it continue",
-		Args:  rangeArgs(2, 2, "WORKFLOW ID"),
+		Use:   "retry-workflow-task WORKFLOW ID...",
+		Short: "Replay failed instances with the workers' current code (after a fix) and let them continue",
+		Args:  rangeArgs(2, math.MaxInt, "WORKFLOW ID..."),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return f.run(cmd, func(ctx context.Context, a *admin.Admin) error {
-				if err := a.RetryWorkflowTask(ctx, args[0], args[1]); err != nil {
-					return err
-				}
-				return f.done(cmd, args, "replayed")
+			return f.each(cmd, args, "replayed", func(ctx context.Context, a *admin.Admin, id string) error {
+				return a.RetryWorkflowTask(ctx, args[0], id)
 			})
 		},
 	}
@@ -123,37 +117,48 @@ func newRetryWorkflowTaskCmd(f *opsFlags) *cobra.Command {
 
 func newCompleteTimersCmd(f *opsFlags) *cobra.Command {
 	return &cobra.Command{
-		Use:   "complete-timers WORKFLOW ID",
-		Short: "Fire the pending timers of a running instance now",
-		Args:  rangeArgs(2, 2, "WORKFLOW ID"),
+		Use:   "complete-timers WORKFLOW ID...",
+		Short: "Fire the pending timers of running instances now",
+		Args:  rangeArgs(2, math.MaxInt, "WORKFLOW ID..."),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return f.run(cmd, func(ctx context.Context, a *admin.Admin) error {
-				if err := a.CompleteTimers(ctx, args[0], args[1]); err != nil {
-					return err
-				}
-				return f.done(cmd, args, "timers completed")
+			return f.each(cmd, args, "timers completed", func(ctx context.Context, a *admin.Admin, id string) error {
+				return a.CompleteTimers(ctx, args[0], id)
 			})
 		},
 	}
 }
 
 func newSignalCmd(f *opsFlags) *cobra.Command {
-	var variant string
+	var variant, tag string
 	cmd := &cobra.Command{
-		Use:     "signal WORKFLOW ID CHANNEL JSON",
-		Short:   "Send a JSON value to a channel of a running instance",
-		Example: `  infinitic workflow signal Expense expense-42 approvals '{"By":"boss","OK":true}'`,
-		Args:    rangeArgs(4, 4, "WORKFLOW ID CHANNEL JSON"),
+		Use:   "signal WORKFLOW [ID] CHANNEL JSON [--tag TAG]",
+		Short: "Send a JSON value to a channel of a running instance, or of every running instance with a tag",
+		Example: `  infinitic workflow signal Expense expense-42 approvals '{"By":"boss","OK":true}'
+  infinitic workflow signal Expense approvals '{"By":"boss","OK":true}' --tag team:blue`,
+		Args: rangeArgs(3, 4, "WORKFLOW [ID] CHANNEL JSON"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if (len(args) == 4) == (tag != "") {
+				return usagef("give either an ID or --tag")
+			}
+			if tag == "" {
+				return f.each(cmd, args[:2], "sent to "+args[2], func(ctx context.Context, a *admin.Admin, id string) error {
+					return a.SignalVariant(ctx, args[0], id, args[2], variant, json.RawMessage(args[3]))
+				})
+			}
 			return f.run(cmd, func(ctx context.Context, a *admin.Admin) error {
-				if err := a.SignalVariant(ctx, args[0], args[1], args[2], variant, json.RawMessage(args[3])); err != nil {
+				n, err := a.SignalByTag(ctx, args[0], tag, args[1], variant, json.RawMessage(args[2]))
+				if err != nil {
 					return err
 				}
-				return f.done(cmd, args[:2], "sent to "+args[2])
+				return f.print(cmd.OutOrStdout(), map[string]any{"workflow": args[0], "tag": tag, "sent": n}, func(w io.Writer) error {
+					_, err := fmt.Fprintf(w, "sent to %s of %d instance(s) of %s tagged %s\n", args[1], n, args[0], tag)
+					return err
+				})
 			})
 		},
 	}
 	cmd.Flags().StringVar(&variant, "variant", "", "type of the value, for a channel declared with Variants")
+	cmd.Flags().StringVar(&tag, "tag", "", "send to every running instance with this tag")
 	return cmd
 }
 
@@ -215,10 +220,41 @@ func newStartCmd(f *opsFlags) *cobra.Command {
 	return cmd
 }
 
-// done reports a successful operation on instance args[1] of args[0].
-func (f *opsFlags) done(cmd *cobra.Command, args []string, what string) error {
-	return f.print(cmd.OutOrStdout(), map[string]string{"workflow": args[0], "id": args[1], "done": what}, func(w io.Writer) error {
-		_, err := fmt.Fprintf(w, "%s %s: %s\n", args[0], args[1], what)
+// each runs op on instances args[1:] of workflow args[0], one after the
+// other, and reports each outcome; it returns the first error, after
+// trying them all.
+func (f *opsFlags) each(cmd *cobra.Command, args []string, what string, op func(ctx context.Context, a *admin.Admin, id string) error) error {
+	return f.run(cmd, func(ctx context.Context, a *admin.Admin) error {
+		type outcome struct {
+			Workflow string `json:"workflow"`
+			ID       string `json:"id"`
+			Done     string `json:"done,omitempty"`
+			Error    string `json:"error,omitempty"`
+		}
+		var first error
+		var outcomes []outcome
+		for _, id := range args[1:] {
+			o := outcome{Workflow: args[0], ID: id, Done: what}
+			if err := op(ctx, a, id); err != nil {
+				o.Done, o.Error = "", err.Error()
+				if first == nil {
+					first = err
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s %s: %v\n", args[0], id, err)
+			}
+			outcomes = append(outcomes, o)
+		}
+		err := f.print(cmd.OutOrStdout(), outcomes, func(w io.Writer) error {
+			for _, o := range outcomes {
+				if o.Error == "" {
+					fmt.Fprintf(w, "%s %s: %s\n", o.Workflow, o.ID, o.Done)
+				}
+			}
+			return nil
+		})
+		if first != nil {
+			return first
+		}
 		return err
 	})
 }

@@ -17,6 +17,8 @@ import (
 
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/admin"
+	"github.com/infinitic-go/infinitic/store"
+	"github.com/infinitic-go/infinitic/transport"
 	"github.com/infinitic-go/infinitic/worker"
 	"github.com/infinitic-go/infinitic/workflow"
 )
@@ -25,6 +27,8 @@ import (
 type Shop interface {
 	// Order charges the amount, then waits for a confirmation.
 	Order(ctx workflow.Context, amount int) (string, error)
+	// Hold waits for a timer.
+	Hold(ctx workflow.Context, d time.Duration) (string, error)
 }
 
 type shopConfirmation struct{ By string }
@@ -36,10 +40,10 @@ type Till interface {
 	Charge(ctx context.Context, amount int) (int, error)
 }
 
-type till struct{ broken *atomic.Bool }
+type till struct{ broken func() bool }
 
 func (t till) Charge(_ context.Context, amount int) (int, error) {
-	if amount < 0 && t.broken.Load() {
+	if amount < 0 && t.broken() {
 		return 0, fmt.Errorf("till broken: cannot charge %d", amount)
 	}
 	return amount, nil
@@ -59,6 +63,13 @@ func (shop) Order(ctx workflow.Context, amount int) (string, error) {
 	return fmt.Sprintf("%d confirmed by %s", charged, c.By), nil
 }
 
+func (shop) Hold(ctx workflow.Context, d time.Duration) (string, error) {
+	if err := workflow.Sleep(ctx, d); err != nil {
+		return "", err
+	}
+	return "released", nil
+}
+
 // startServer runs `infinitic server` as a process and returns its URL.
 func startServer(t *testing.T) string {
 	t.Helper()
@@ -73,6 +84,17 @@ func startServer(t *testing.T) string {
 	return url
 }
 
+// newShopWorker returns a worker of Shop on tr and st.
+func newShopWorker(tr transport.Transport, st store.Store, broken func() bool, healthAddr string) (*worker.Worker, error) {
+	w, err := worker.New(worker.Config{Transport: tr, Store: st, Logger: slog.New(slog.DiscardHandler), HealthAddr: healthAddr})
+	if err != nil {
+		return nil, err
+	}
+	return w, errors.Join(
+		worker.AddService[Till](w, till{broken}, worker.WithRetry(infinitic.RetryPolicy{MaxRetries: 1, MinDelay: time.Millisecond})),
+		worker.AddWorkflow(w, func() Shop { return shop{} }))
+}
+
 // runShopWorker runs a worker of Shop on the server until the test ends.
 func runShopWorker(t *testing.T, url string, broken *atomic.Bool) {
 	t.Helper()
@@ -81,13 +103,7 @@ func runShopWorker(t *testing.T, url string, broken *atomic.Bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := worker.New(worker.Config{Transport: tr, Store: st, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = errors.Join(
-		worker.AddService[Till](w, till{broken}, worker.WithRetry(infinitic.RetryPolicy{MaxRetries: 1, MinDelay: time.Millisecond})),
-		worker.AddWorkflow(w, func() Shop { return shop{} }))
+	w, err := newShopWorker(tr, st, broken.Load, "")
 	if err != nil {
 		t.Fatal(err)
 	}
