@@ -119,7 +119,8 @@ func (a *Admin) Await(ctx context.Context, workflow, id string) (json.RawMessage
 // Cancel cancels running instance id and, recursively, its running
 // children, and returns once its engine applied it; it fails with
 // infinitic.ErrWorkflowFinished if the instance already ended. For an id
-// not started yet it waits, bounded by ctx.
+// not started yet it waits, bounded by ctx, until the instance starts or
+// the engine's early message life ends (then infinitic.ErrInstanceNotFound).
 func (a *Admin) Cancel(ctx context.Context, workflow, id, reason string) error {
 	if err := names(workflow); err != nil {
 		return err
@@ -209,7 +210,8 @@ func (a *Admin) operate(ctx context.Context, workflow, id string, op *wire.Admin
 // Signal sends value (JSON) to channel of running instance id and returns
 // once its engine stored it in the history; it fails with
 // infinitic.ErrWorkflowFinished if the instance already ended. For an id
-// not started yet it waits, bounded by ctx.
+// not started yet it waits, bounded by ctx, until the instance starts or
+// the engine's early message life ends (then infinitic.ErrInstanceNotFound).
 func (a *Admin) Signal(ctx context.Context, workflow, id, channel string, value json.RawMessage) error {
 	return a.SignalVariant(ctx, workflow, id, channel, "", value)
 }

@@ -241,7 +241,10 @@ func Execute0[W, O any](ctx context.Context, c *Client, method func(W, workflow.
 // workflows, and waits until its engine applied it. Callers awaiting it get
 // a *infinitic.WorkflowFailedError matching infinitic.ErrCanceled. It fails
 // with infinitic.ErrWorkflowFinished when the instance already ended; for
-// an id that has not started yet it waits (like Send), bounded by ctx.
+// an id that has not started yet it waits like Send: the cancel applies if
+// the instance starts within the engine's early message life
+// (worker.WithEarlyMessageLife, default 1 minute), else it fails with
+// infinitic.ErrInstanceNotFound.
 func (r *Run[O]) Cancel(ctx context.Context, reason string) error {
 	return r.c.conn.Cancel(ctx, r.workflow, r.id, reason)
 }

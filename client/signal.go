@@ -15,8 +15,11 @@ import (
 // instance's history (received now or kept for a later Receive). It fails
 // with infinitic.ErrWorkflowFinished when the instance already ended. A
 // value sent to an id that has not started yet is kept until it starts
-// (its dispatch may still be on its way): bound the wait with ctx, which
-// Send returns as ctx.Err() (the value may then still be delivered).
+// (its dispatch may still be on its way), for the engine's early message
+// life (worker.WithEarlyMessageLife, default 1 minute): if the instance
+// has not started by then, Send fails with infinitic.ErrInstanceNotFound
+// and the value is dropped. When ctx ends first, Send returns ctx.Err()
+// (the value may then still be delivered).
 func Send[W, T any](ctx context.Context, c *Client, ch workflow.Channel[W, T], id string, v T) error {
 	if err := ch.Err(); err != nil {
 		return err

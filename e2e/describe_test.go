@@ -7,11 +7,19 @@ import (
 
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/client"
+	"github.com/infinitic-go/infinitic/infinitictest"
+	"github.com/infinitic-go/infinitic/worker"
 )
 
 func TestDescribeLifecycle(t *testing.T) {
 	ctx := testCtx(t)
-	env := newExpenseEnv(t)
+	// The clock stands still: time skipping would end the life of the
+	// value sent before the start (worker.WithEarlyMessageLife) at once.
+	env := infinitictest.New(t, infinitictest.WithoutTimeSkipping())
+	if err := worker.AddWorkflow(env.Worker, func() Expense { return expense{} }); err != nil {
+		t.Fatal(err)
+	}
+	env.Start()
 	run, err := client.Attach(env.Client, Expense.Review, "expense-1")
 	if err != nil {
 		t.Fatal(err)

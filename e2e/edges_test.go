@@ -294,3 +294,43 @@ func TestAwaitAfterRetryFromAnyHandle(t *testing.T) {
 		}
 	})
 }
+
+// Item 11 of issue 11: messages for an id that never starts have a
+// bounded life (worker.WithEarlyMessageLife): then their senders get
+// ErrInstanceNotFound and nothing is left in the store.
+func TestMessagesForAnIDThatNeverStarts(t *testing.T) {
+	register, on := edgyWorker(worker.WithEarlyMessageLife(200 * time.Millisecond))
+	on.Store(true)
+	onBackends(t, register, func(t *testing.T, d *deployment) {
+		ctx := testCtx(t)
+		if err := client.Send(ctx, d.Client, Notes, "never-1", "lost"); !errors.Is(err, infinitic.ErrInstanceNotFound) {
+			t.Fatalf("Send: want ErrInstanceNotFound, got %v", err)
+		}
+		never, _ := client.Attach(d.Client, Edgy.CheckThenReceive, "never-2")
+		if err := never.Cancel(ctx, "why"); !errors.Is(err, infinitic.ErrInstanceNotFound) {
+			t.Fatalf("Cancel: want ErrInstanceNotFound, got %v", err)
+		}
+		method, err := client.StartMethod(ctx, d.Client, Edgy.CheckThenReceive, "never-3", 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := method.Await(ctx); !errors.Is(err, infinitic.ErrInstanceNotFound) {
+			t.Fatalf("method run: want ErrInstanceNotFound, got %v", err)
+		}
+		d.waitFor(ctx, t, "no state left", func() bool {
+			keys, err := d.Store.Keys(ctx, "state.", "", 0)
+			return err == nil && len(keys) == 0
+		})
+		// The id is free: starting it later works as usual.
+		run, err := client.Start(ctx, d.Client, Edgy.CheckThenReceive, 1, client.WithID("never-1"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := client.Send(ctx, d.Client, Notes, run.ID(), "late"); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := run.Await(ctx); err != nil || got != "late 10" {
+			t.Fatalf("%q %v", got, err)
+		}
+	})
+}

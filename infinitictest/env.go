@@ -52,7 +52,9 @@ type options struct {
 
 // WithoutTimeSkipping keeps the clock still: it moves only when the test
 // calls env.Clock.Advance or Set. Use it to act while a workflow waits on
-// a timer.
+// a timer, or to send to an instance before starting it: with time
+// skipping, messages for an instance not started yet expire
+// (worker.WithEarlyMessageLife) as soon as everything is idle.
 func WithoutTimeSkipping() Option { return func(o *options) { o.holdClock = true } }
 
 // WithTransportOptions passes options to the in-memory transport, for

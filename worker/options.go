@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/internal/engine"
 )
 
 // ServiceOption tunes a service registered with AddService.
@@ -42,6 +43,7 @@ type workflowOptions struct {
 	cacheSize   int
 	version     int
 	retention   time.Duration
+	earlyLife   time.Duration
 }
 
 type serviceOption func(*serviceOptions)
@@ -116,6 +118,16 @@ func WithRetention(d time.Duration) WorkflowOption {
 	return workflowOption(func(o *workflowOptions) { o.retention = d })
 }
 
+// WithEarlyMessageLife sets how long a workflow engine keeps the messages
+// (channel values, cancels, method runs) sent to an instance that has not
+// started: its start may still be on its way, as the transport does not
+// order messages. If the instance has not started when it elapses, the
+// messages are dropped and their senders (client.Send, Run.Cancel...) get
+// infinitic.ErrInstanceNotFound. Default 1 minute.
+func WithEarlyMessageLife(d time.Duration) WorkflowOption {
+	return workflowOption(func(o *workflowOptions) { o.earlyLife = d })
+}
+
 // WithVersion registers a workflow implementation as version v (default
 // 0). Register several versions of one workflow, each with AddWorkflow:
 // new instances start on the highest version, running instances keep the
@@ -142,7 +154,7 @@ func buildServiceOptions(opts []ServiceOption) (serviceOptions, error) {
 }
 
 func buildWorkflowOptions(opts []WorkflowOption) (workflowOptions, error) {
-	o := workflowOptions{concurrency: 16, fetchSize: 128, cacheSize: 8192}
+	o := workflowOptions{concurrency: 16, fetchSize: 128, cacheSize: 8192, earlyLife: engine.DefaultEarlyMessageLife}
 	for _, opt := range opts {
 		opt.applyToWorkflow(&o)
 	}
@@ -155,6 +167,8 @@ func buildWorkflowOptions(opts []WorkflowOption) (workflowOptions, error) {
 		return o, fmt.Errorf("worker: cache size must not be negative, got %d", o.cacheSize)
 	case o.retention < 0:
 		return o, errors.New("worker: retention must not be negative")
+	case o.earlyLife <= 0:
+		return o, fmt.Errorf("worker: early message life must be positive, got %v", o.earlyLife)
 	}
 	return o, nil
 }

@@ -132,8 +132,10 @@ func receive[V any](ctx Context, name string, declErr error, opts []ReceiveOptio
 // Send sends v to the channel of the running instance id of workflow W,
 // from workflow code. It is recorded like any command: replays do not send
 // again. Delivery is asynchronous: a value sent to an instance that has
-// not started yet is kept until it starts; one sent to a finished
-// instance is dropped by its engine (and logged).
+// not started yet is kept until it starts (for the receiving engine's
+// early message life, worker.WithEarlyMessageLife); one sent to a
+// finished instance, or to one that did not start in time, is dropped by
+// its engine (and logged).
 func (c Channel[W, T]) Send(ctx Context, id string, v T) error {
 	if c.err != nil {
 		return c.err

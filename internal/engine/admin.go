@@ -21,7 +21,9 @@ func (e *WorkflowEngine) applyAdmin(in *instance, a *wire.Admin, now time.Time) 
 		in.retry = a // carried out by process, with the whole history
 		return
 	case wire.AdminExpire:
-		if in.state != nil && in.state.Status != 0 && in.state.Status != wire.StatusRunning {
+		// A finished instance at the end of its retention, or an entry of
+		// early messages for an instance that never started.
+		if in.state != nil && in.state.Status != wire.StatusRunning {
 			in.expired = true
 		}
 	default:

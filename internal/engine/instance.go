@@ -232,7 +232,11 @@ func (e *WorkflowEngine) buffer(in *instance, env *wire.Envelope) {
 			return
 		}
 	}
-	in.state.Buffered = append(in.state.Buffered, env)
+	if in.state.Status == 0 {
+		e.bufferEarly(in, env)
+	} else {
+		in.state.Buffered = append(in.state.Buffered, env)
+	}
 	in.changed = true
 }
 

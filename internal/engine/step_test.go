@@ -88,6 +88,12 @@ func signalEnv(replyTo string) *wire.Envelope {
 		Signal: &wire.Signal{ID: "sig-1", Channel: "nobody-listens", Payload: []byte(`1`), ReplyTo: replyTo}}
 }
 
+// expireEnv ends the retention of a finished instance, or the life of an
+// entry of early messages.
+func expireEnv() *wire.Envelope {
+	return wire.ExpireMessage("StepFlow", stepID, "x", stepStart).Envelope
+}
+
 func waitEnv(client string) *wire.Envelope {
 	return &wire.Envelope{Kind: wire.KindWait, WorkflowID: stepID, Workflow: "StepFlow", Wait: &wire.Wait{Client: client}}
 }
@@ -130,6 +136,7 @@ func TestStep(t *testing.T) {
 		direct   []string // replies that need no state change
 		buffered int
 		changed  bool
+		expired  bool // to be deleted by process
 	}{{
 		name:    "a dispatch starts the instance and issues the task",
 		batches: [][]*wire.Envelope{{dispatchEnv("c1")}},
@@ -159,9 +166,10 @@ func TestStep(t *testing.T) {
 		batches: [][]*wire.Envelope{{dispatchEnv("c1")}, {dispatchEnv("c2")}},
 		status:  wire.StatusRunning, changed: true,
 	}, {
-		name:     "a completion before the dispatch is buffered",
+		name:     "a completion before the dispatch is buffered, for a minute",
 		batches:  [][]*wire.Envelope{{completedEnv(0, `"hi ada"`)}},
 		buffered: 1, changed: true,
+		outbox: []string{"admin wf.StepFlow at +1m0s"},
 	}, {
 		name:    "a buffered completion applies once its command is issued",
 		batches: [][]*wire.Envelope{{completedEnv(0, `"hi ada"`)}, {dispatchEnv("c1")}},
@@ -188,9 +196,20 @@ func TestStep(t *testing.T) {
 		status:  wire.StatusFailed,
 		direct:  []string{"reply client.c2 refused"},
 	}, {
-		name:     "a signal before the dispatch is buffered",
+		name:     "a signal before the dispatch is buffered, for a minute",
 		batches:  [][]*wire.Envelope{{signalEnv("c2")}},
 		buffered: 1, changed: true,
+		outbox: []string{"admin wf.StepFlow at +1m0s"},
+	}, {
+		name:     "an early entry that expires before the dispatch is to be deleted",
+		batches:  [][]*wire.Envelope{{signalEnv("c2")}, {expireEnv()}},
+		buffered: 1, expired: true,
+	}, {
+		name:    "an early entry whose dispatch came is not deleted",
+		batches: [][]*wire.Envelope{{signalEnv("c2")}, {dispatchEnv("c1"), expireEnv()}},
+		status:  wire.StatusRunning, changed: true,
+		outbox: []string{`execute svc.StepGreeter "ada"`},
+		direct: []string{"reply client.c2"},
 	}, {
 		name:    "a signal is recorded and confirmed",
 		batches: [][]*wire.Envelope{{dispatchEnv("c1")}, {signalEnv("c2")}},
@@ -231,8 +250,9 @@ func TestStep(t *testing.T) {
 			if in.state != nil {
 				status, outbox, buffered = in.state.Status, in.state.Outbox, len(in.state.Buffered)
 			}
-			if status != tt.status || buffered != tt.buffered || in.changed != tt.changed {
-				t.Errorf("status %d, buffered %d, changed %v; want %d, %d, %v", status, buffered, in.changed, tt.status, tt.buffered, tt.changed)
+			if status != tt.status || buffered != tt.buffered || in.changed != tt.changed || in.expired != tt.expired {
+				t.Errorf("status %d, buffered %d, changed %v, expired %v; want %d, %d, %v, %v",
+					status, buffered, in.changed, in.expired, tt.status, tt.buffered, tt.changed, tt.expired)
 			}
 			if got := summary(t, outbox); !slices.Equal(got, tt.outbox) {
 				t.Errorf("outbox:\n got %q\nwant %q", got, tt.outbox)

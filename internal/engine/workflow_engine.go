@@ -40,6 +40,9 @@ type WorkflowConfig struct {
 	// Retention is how long a finished instance's outcome is kept before
 	// it is deleted; 0 keeps it forever.
 	Retention time.Duration
+	// EarlyMessageLife is how long messages for an instance that has not
+	// started are kept (default DefaultEarlyMessageLife).
+	EarlyMessageLife time.Duration
 }
 
 // WorkflowEngine consumes a workflow's messages and runs its instances.
@@ -63,6 +66,9 @@ func (c WorkflowConfig) Newest() int { return slices.Max(slices.Collect(maps.Key
 func NewWorkflowEngine(env Env, cfg WorkflowConfig) *WorkflowEngine {
 	cfg.Concurrency = max(cfg.Concurrency, 1)
 	cfg.BatchSize = max(cfg.BatchSize, 1)
+	if cfg.EarlyMessageLife <= 0 {
+		cfg.EarlyMessageLife = DefaultEarlyMessageLife
+	}
 	return &WorkflowEngine{
 		Env: env, cfg: cfg, contract: cfg.Contract,
 		logger: env.Logger.With("workflow", cfg.Contract.Name),
@@ -222,7 +228,14 @@ func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) s
 				return stepResult{err: err}
 			}
 		}
-		if in.expired {
+		// A message of the same job (a dispatch, a retry) may have run it
+		// meanwhile.
+		expire := in.expired && in.state.Status != wire.StatusRunning
+		in.expired = false
+		if expire {
+			if in.state.Status == 0 {
+				e.refuseEarly(in)
+			}
 			in.dropChunks = in.state.Sealed / wire.ChunkSize
 			if err := e.deleteExpired(ctx, in); err != nil {
 				closeInstance(in)
@@ -233,7 +246,7 @@ func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) s
 			}
 			e.dropChunks(ctx, in.state, in.dropChunks)
 			e.unindex(ctx, in.state, in.indexed)
-			return stepResult{in: &instance{id: id}}
+			return stepResult{in: &instance{id: id}, out: append(out, in.direct...)}
 		}
 		if in.changed {
 			err := e.save(ctx, in)
