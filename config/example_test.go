@@ -42,8 +42,8 @@ services:
 	// Output:
 	// config: invalid configuration:
 	// infinitic.yml:4: transport.nats.urls: unknown key (known here: connectTimeout, credsFile, nkeyFile, password, replicas, tls, token, url, user)
-	// infinitic.yml:8: services.ImageUtil.timeout: want a duration such as 30s or 1h30m, got "30"
 	// infinitic.yml:7: services.ImageUtil.concurrency: must be at least 1, got 0
+	// infinitic.yml:8: services.ImageUtil.timeout: want a duration such as 30s or 1h30m, got "30"
 }
 
 // A worker and a client from a file: here an embedded server whose data

@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -31,6 +34,21 @@ func Load(path string) (*Config, error) {
 	return parse(path, data, os.Environ())
 }
 
+// lineOf returns the line of file that err is about, or a line after all
+// others for errors about the environment.
+func lineOf(file string, err error) int {
+	rest, ok := strings.CutPrefix(err.Error(), file+":")
+	if !ok {
+		return math.MaxInt32
+	}
+	digits, _, _ := strings.Cut(rest, ":")
+	n, err := strconv.Atoi(digits)
+	if err != nil {
+		return math.MaxInt32
+	}
+	return n
+}
+
 // yamlLine is how the YAML parser locates its errors.
 var yamlLine = regexp.MustCompile(`^line (\d+):`)
 
@@ -44,7 +62,11 @@ func parse(file string, data []byte, environ []string) (*Config, error) {
 	case errors.Is(err, io.EOF): // an empty file: defaults
 	case err != nil:
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		d.errs = append(d.errs, fmt.Errorf("%s:%s", file, yamlLine.ReplaceAllString(msg, "$1:")))
+		if yamlLine.MatchString(msg) {
+			d.errs = append(d.errs, fmt.Errorf("%s:%s", file, yamlLine.ReplaceAllString(msg, "$1:")))
+		} else {
+			d.errs = append(d.errs, fmt.Errorf("%s: %s", file, msg))
+		}
 	default:
 		if len(doc.Content) == 1 {
 			d.decode(doc.Content[0], reflect.ValueOf(c).Elem(), "", 0)
@@ -57,6 +79,7 @@ func parse(file string, data []byte, environ []string) (*Config, error) {
 	}
 	d.errs = append(d.errs, c.applyEnv(environ)...)
 	d.errs = append(d.errs, c.validate()...)
+	slices.SortStableFunc(d.errs, func(a, b error) int { return lineOf(file, a) - lineOf(file, b) })
 	if err := errors.Join(d.errs...); err != nil {
 		return nil, fmt.Errorf("config: invalid configuration:\n%w", err)
 	}

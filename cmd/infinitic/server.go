@@ -19,8 +19,9 @@ func newServerCmd() *cobra.Command {
 		Long: `server runs the embedded NATS JetStream server that infinitic-go uses by
 default, listening on --listen, so that several processes (clients,
 workers) can share it: point them at nats://<listen> (for the demo:
-infinitic demo --backend nats --nats nats://127.0.0.1:4222). Data lives in
---data-dir; stop with Ctrl-C or SIGTERM. The NATS server's logs go to
+infinitic demo --role worker --backend nats --nats nats://127.0.0.1:4222 and
+infinitic demo --role client; for your own programs: broker.Connect or
+package config). Data lives in --data-dir; stop with Ctrl-C or SIGTERM. The NATS server's logs go to
 standard error from --log-level on (warnings and errors by default).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
