@@ -80,7 +80,7 @@ func Get[W, O any](ctx context.Context, c *Client, getter func(W, workflow.Conte
 		return zero, err
 	}
 	var out O
-	if err := c.cfg.Codec.Unmarshal(output, &out); err != nil {
+	if err := wire.DecodeValue(c.cfg.Codec, c.names, output, &out); err != nil {
 		return zero, fmt.Errorf("%w: result of getter %s.%s into %T: %w", infinitic.ErrDecode, name, methodName, out, err)
 	}
 	return out, nil

@@ -9,6 +9,7 @@ import (
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/internal/conn"
 	"github.com/infinitic-go/infinitic/internal/naming"
+	"github.com/infinitic-go/infinitic/internal/wire"
 	"github.com/infinitic-go/infinitic/workflow"
 )
 
@@ -184,7 +185,7 @@ func (r *Run[O]) Await(ctx context.Context) (O, error) {
 	}
 	var out O
 	if len(output) > 0 {
-		if err := r.c.cfg.Codec.Unmarshal(output, &out); err != nil {
+		if err := wire.DecodeValue(r.c.cfg.Codec, r.c.names, output, &out); err != nil {
 			return zero, fmt.Errorf("%w: result of %s %s into %T: %w", infinitic.ErrDecode, r.workflow, r.id, out, err)
 		}
 	}

@@ -100,7 +100,7 @@ func dispatch[O any](ctx Context, kind wire.CommandKind, method any, in any, has
 	if kind == wire.CommandChild {
 		req.ChildID = wire.ChildID(rt.Info().ID, rt.Issued())
 	}
-	cmd := co.Issue(req, decoder[O](rt.Codec()))
+	cmd := co.Issue(req, decoder[O](rt.Codec(), rt.Names()))
 	f := cmd
 	if o.timeout > 0 {
 		f = withTimeout(co, cmd, o.timeout, req.Command.Target)

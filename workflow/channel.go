@@ -84,7 +84,9 @@ func Where(path string, value any) ReceiveOption {
 // Filters apply to the JSON form of the value: with a codec other than
 // JSON, use Receive without options.
 func (c Channel[W, T]) Receive(ctx Context, opts ...ReceiveOption) Deferred[T] {
-	decode := func(_ *naming.Table, codec infinitic.Codec) func([]byte) (any, error) { return decoder[T](codec) }
+	decode := func(names *naming.Table, codec infinitic.Codec) func([]byte) (any, error) {
+		return decoder[T](codec, names)
+	}
 	if c.variants != nil {
 		decode = c.decodeVariant
 	}

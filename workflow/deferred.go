@@ -4,7 +4,9 @@ import (
 	"fmt"
 
 	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/internal/naming"
 	"github.com/infinitic-go/infinitic/internal/replay"
+	"github.com/infinitic-go/infinitic/internal/wire"
 )
 
 // Status is the state of a Deferred.
@@ -125,13 +127,13 @@ func (d Deferred[T]) Cancel(ctx Context) error {
 func failed[T any](err error) Deferred[T] { return Deferred[T]{err: err} }
 
 // decoder decodes a raw output into T with the instance's codec.
-func decoder[T any](codec infinitic.Codec) func([]byte) (any, error) {
+func decoder[T any](codec infinitic.Codec, names *naming.Table) func([]byte) (any, error) {
 	return func(b []byte) (any, error) {
 		var t T
 		if len(b) == 0 {
 			return t, nil
 		}
-		if err := codec.Unmarshal(b, &t); err != nil {
+		if err := wire.DecodeValue(codec, names, b, &t); err != nil {
 			return nil, fmt.Errorf("%w: into %T: %w", infinitic.ErrDecode, t, err)
 		}
 		return t, nil

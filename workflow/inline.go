@@ -32,7 +32,7 @@ func Inline[T any](ctx Context, fn func() (T, error)) (T, error) {
 	if err != nil {
 		return zero, err
 	}
-	v, err := decoder[T](codec)(out)
+	v, err := decoder[T](codec, nil)(out)
 	if err != nil {
 		return zero, err
 	}

@@ -86,7 +86,7 @@ func ReceiveOf[V, W, T any](ctx Context, c Channel[W, T], opts ...ReceiveOption)
 	}, func(_ *naming.Table, codec infinitic.Codec) func([]byte) (any, error) {
 		return func(payload []byte) (any, error) {
 			_, value := wire.SplitVariant(payload)
-			return decoder[V](codec)(value)
+			return decoder[V](codec, nil)(value)
 		}
 	})
 }

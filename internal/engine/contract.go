@@ -11,6 +11,7 @@ import (
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/internal/errsafe"
 	"github.com/infinitic-go/infinitic/internal/naming"
+	"github.com/infinitic-go/infinitic/internal/wire"
 )
 
 var errorType = reflect.TypeFor[error]()
@@ -22,6 +23,8 @@ type Method struct {
 	index  int          // index in the interface's method set
 	ctx    reflect.Type // the context parameter's type
 	in     reflect.Type // nil for a method without argument
+	out    reflect.Type // the result's static type
+	names  *naming.Table
 }
 
 // Contract is a service or workflow interface with its wire names.
@@ -61,7 +64,7 @@ func NewContract(t reflect.Type, ctxType reflect.Type, names *naming.Table) (*Co
 		if _, dup := c.Methods[wire]; dup {
 			return nil, fmt.Errorf("%w: two methods of %s are named %q", infinitic.ErrInvalidContract, t.Name(), wire)
 		}
-		meth := &Method{GoName: m.Name, Wire: wire, index: i, ctx: ctxType}
+		meth := &Method{GoName: m.Name, Wire: wire, index: i, ctx: ctxType, out: ft.Out(0), names: names}
 		if ft.NumIn() == 2 {
 			meth.in = ft.In(1)
 		}
@@ -118,7 +121,7 @@ func (m *Method) Invoke(recv reflect.Value, ctx any, input []byte, codec infinit
 		}
 		return nil, err
 	}
-	out, err := codec.Marshal(res[0].Interface())
+	out, err := wire.EncodeValue(codec, m.names, m.out, res[0].Interface())
 	if err != nil {
 		return nil, infinitic.NonRetryable(fmt.Errorf("encode result of %s: %w", m.GoName, err))
 	}

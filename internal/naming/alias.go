@@ -12,6 +12,7 @@ type Alias interface {
 	Contract() reflect.Type
 	Method() any
 	Wire() string
+	Family() (reflect.Type, []reflect.Type)
 }
 
 // NewTable builds the table of aliases. An alias with neither a contract
@@ -19,7 +20,12 @@ type Alias interface {
 func NewTable[A Alias](aliases []A) (*Table, error) {
 	t := &Table{}
 	for _, a := range aliases {
+		family, variants := a.Family()
 		switch {
+		case family != nil:
+			if err := t.SetSealed(family, variants); err != nil {
+				return nil, err
+			}
 		case a.Contract() != nil:
 			if err := t.SetType(a.Contract(), a.Wire()); err != nil {
 				return nil, err

@@ -70,6 +70,7 @@ func parse(v reflect.Value) (Method, error) {
 type Table struct {
 	types   map[reflect.Type]string // contracts and channel variants
 	methods map[Method]string
+	sealed  map[reflect.Type][]reflect.Type // sealed families: interface → concrete types
 }
 
 // SetType overrides the wire name of a type: a contract interface or a
