@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"sync"
@@ -47,7 +48,8 @@ func (w *Worker) Ready() error {
 }
 
 // consumers wraps the worker's transport to know which subjects have an
-// open consumer.
+// open consumer. It keeps the optional interfaces of the transport that
+// the engine uses (transport.Limited).
 type consumers struct {
 	transport.Transport
 	mu   sync.Mutex
@@ -67,6 +69,15 @@ func (c *consumers) Consume(ctx context.Context, subject, group string) (transpo
 		c.open[subject]--
 		c.mu.Unlock()
 	}}, nil
+}
+
+// MaxMessageSize forwards transport.Limited (no limit if the transport
+// has none).
+func (c *consumers) MaxMessageSize() int {
+	if l, ok := c.Transport.(transport.Limited); ok {
+		return l.MaxMessageSize()
+	}
+	return math.MaxInt
 }
 
 func (c *consumers) bound(subject string) bool {
