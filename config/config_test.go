@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/internal/testserver"
 	"github.com/infinitic-go/infinitic/store"
 )
 
@@ -154,15 +155,18 @@ func TestReferenceFile(t *testing.T) {
 }
 
 // Open opens each kind of store, on the real servers of the test machine
-// (and of CI).
+// (and of CI; see testserver.Unreachable).
 func TestOpenStores(t *testing.T) {
-	for _, tc := range []struct{ name, yaml string }{
-		{"embedded and natsKV", "transport:\n  embedded: {dataDir: DIR}\n"},
-		{"postgres", "transport:\n  embedded: {dataDir: DIR}\nstorage:\n  postgres: {url: 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable', maxConns: 2, table: config_test}\n"},
-		{"mysql", "transport:\n  embedded: {dataDir: DIR}\nstorage:\n  mysql: {dsn: 'root@tcp(127.0.0.1:3306)/test', maxOpenConns: 2, table: config_test}\n"},
-		{"redis", "transport:\n  embedded: {dataDir: DIR}\nstorage:\n  redis: {url: 'redis://127.0.0.1:6379/0', poolSize: 2, prefix: config-test}\n"},
+	for _, tc := range []struct{ name, server, yaml string }{
+		{"embedded and natsKV", "", "transport:\n  embedded: {dataDir: DIR}\n"},
+		{"postgres", "127.0.0.1:5432", "transport:\n  embedded: {dataDir: DIR}\nstorage:\n  postgres: {url: 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable', maxConns: 2, table: config_test}\n"},
+		{"mysql", "127.0.0.1:3306", "transport:\n  embedded: {dataDir: DIR}\nstorage:\n  mysql: {dsn: 'root@tcp(127.0.0.1:3306)/test', maxOpenConns: 2, table: config_test}\n"},
+		{"redis", "127.0.0.1:6379", "transport:\n  embedded: {dataDir: DIR}\nstorage:\n  redis: {url: 'redis://127.0.0.1:6379/0', poolSize: 2, prefix: config-test}\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.server != "" {
+				testserver.Listening(t, tc.name, tc.server)
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			c, err := parse("infinitic.yml", []byte(strings.ReplaceAll(tc.yaml, "DIR", t.TempDir())), nil)

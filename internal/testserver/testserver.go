@@ -5,6 +5,7 @@
 package testserver
 
 import (
+	"net"
 	"os"
 	"testing"
 	"time"
@@ -39,4 +40,16 @@ func NATS(t testing.TB) *nats.Conn {
 	}
 	t.Cleanup(nc.Close)
 	return nc
+}
+
+// Listening checks that a server accepts TCP connections at addr
+// (host:port), for tests that reach it through a URL (see Unreachable).
+func Listening(t testing.TB, what, addr string) {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		Unreachable(t, what+" at "+addr, err)
+		return
+	}
+	_ = c.Close()
 }
