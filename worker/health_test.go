@@ -70,7 +70,8 @@ func TestHealthProbes(t *testing.T) {
 	if err := w.Ready(); err == nil {
 		t.Fatal("ready after Run returned")
 	}
-	if _, err := http.Get("http://" + addr + "/healthz"); err == nil {
+	if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+		resp.Body.Close()
 		t.Fatal("probes still served after Run returned")
 	}
 }
