@@ -14,11 +14,6 @@ var (
 	// ErrNotInWorkflow is returned by workflow API calls made outside
 	// workflow code (with a nil or foreign context).
 	ErrNotInWorkflow = errors.New("infinitic: workflow API called outside a workflow")
-	// ErrUnknownService is returned for a service no worker registered.
-	ErrUnknownService = errors.New("infinitic: unknown service")
-	// ErrUnknownWorkflow is returned for a workflow type (contract) no
-	// worker registered; compare ErrInstanceNotFound, for an instance id.
-	ErrUnknownWorkflow = errors.New("infinitic: unknown workflow")
 	// ErrUnknownMethod is returned for a method the contract does not have.
 	ErrUnknownMethod = errors.New("infinitic: unknown method")
 	// ErrInvalidContract is returned when a type cannot serve as a service
@@ -85,7 +80,8 @@ func (e *RemoteError) Is(target error) bool {
 }
 
 // sentinels gives each sentinel error a stable code for the wire, in the
-// order SentinelCode tries them.
+// order SentinelCode tries them. Retired codes, never to be reused:
+// "unknown-service", "unknown-workflow".
 var sentinels = []struct {
 	code string
 	err  error
@@ -97,8 +93,6 @@ var sentinels = []struct {
 	{"not-failed", ErrNotFailed},
 	{"workflow-unknown", ErrInstanceNotFound},
 	{"not-in-workflow", ErrNotInWorkflow},
-	{"unknown-service", ErrUnknownService},
-	{"unknown-workflow", ErrUnknownWorkflow},
 	{"unknown-method", ErrUnknownMethod},
 	{"invalid-contract", ErrInvalidContract},
 	{"decode", ErrDecode},
