@@ -15,7 +15,7 @@ import (
 
 func TestCompleteTimersAndInspect(t *testing.T) {
 	ctx := testCtx(t)
-	waiter := infinitictest.New(t, infinitictest.WithoutTimeSkipping())
+	waiter := infinitictest.New(t, infinitictest.WithoutTimeSkipping(), infinitictest.WithUnhosted("Nobody"))
 	if err := worker.AddWorkflow(waiter.Worker, func() Waiter { return waiterWF{} }); err != nil {
 		t.Fatal(err)
 	}

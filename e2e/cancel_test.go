@@ -49,7 +49,7 @@ func (tree) CancelChild(ctx workflow.Context, _ int) (string, error) {
 }
 
 func newTreeEnv(t *testing.T) *infinitictest.Env {
-	env := infinitictest.New(t)
+	env := infinitictest.New(t, infinitictest.WithUnhosted("Nobody"))
 	if err := worker.AddWorkflow(env.Worker, func() Tree { return tree{} }); err != nil {
 		t.Fatal(err)
 	}

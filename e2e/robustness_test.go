@@ -40,7 +40,7 @@ func (s shifty) Run(ctx workflow.Context, n int) (int, error) {
 // then deploys the changed code (variant 1), and returns a handle on it.
 // The engine has no cache: the next message replays with the new code.
 func divergedShifty(t *testing.T) (*infinitictest.Env, *client.Run[int], *atomic.Int32) {
-	env := infinitictest.New(t)
+	env := infinitictest.New(t, infinitictest.WithUnhosted("Nobody"))
 	variant := &atomic.Int32{}
 	if err := worker.AddService[Calc](env.Worker, &calc{}); err != nil {
 		t.Fatal(err)

@@ -32,12 +32,13 @@ type Env struct {
 	Worker    *worker.Worker
 	Client    *client.Client
 
-	t       TB
-	skip    bool // skip time when idle
-	cancel  context.CancelFunc
-	done    chan struct{}
-	started atomic.Bool
-	unwatch func() // stops watchUnhosted
+	t          TB
+	skip       bool // skip time when idle
+	cancel     context.CancelFunc
+	done       chan struct{}
+	started    atomic.Bool
+	unhostedOK []string // WithUnhosted
+	unwatch    func()   // stops watchUnhosted
 }
 
 // Option tunes New.
@@ -48,6 +49,7 @@ type options struct {
 	aliases       []infinitic.Alias
 	logger        *slog.Logger
 	holdClock     bool
+	unhosted      []string
 }
 
 // WithoutTimeSkipping keeps the clock still: it moves only when the test
@@ -65,6 +67,13 @@ func WithTransportOptions(opts ...memory.Option) Option {
 
 // WithAliases sets wire-name overrides on the worker and the client.
 func WithAliases(a ...infinitic.Alias) Option { return func(o *options) { o.aliases = a } }
+
+// WithUnhosted names services and workflows that no worker hosts on
+// purpose (a test blocking on a task that never runs): messages waiting
+// for them do not fail the test.
+func WithUnhosted(names ...string) Option {
+	return func(o *options) { o.unhosted = append(o.unhosted, names...) }
+}
 
 // WithLogger sets the logger (default: discard).
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
@@ -89,7 +98,7 @@ var Start = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 // messages wait for a service or workflow that no worker hosts (or for a
 // worker when env.Start was never called) while nothing else happens: it
 // reports the mistake and closes env.Client, so that a pending Await
-// returns client.ErrClosed.
+// returns client.ErrClosed. WithUnhosted lists the exceptions.
 func New(t TB, opts ...Option) *Env {
 	t.Helper()
 	o := options{logger: slog.New(slog.DiscardHandler)}
@@ -107,7 +116,7 @@ func New(t TB, opts ...Option) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := &Env{Clock: clk, Transport: tr, Store: st, Worker: w, Client: c, t: t, skip: !o.holdClock}
+	env := &Env{Clock: clk, Transport: tr, Store: st, Worker: w, Client: c, t: t, skip: !o.holdClock, unhostedOK: o.unhosted}
 	watchCtx, cancel := context.WithCancel(context.Background())
 	watched := make(chan struct{})
 	go func() { defer close(watched); env.watchUnhosted(watchCtx) }()
@@ -117,7 +126,8 @@ func New(t TB, opts ...Option) *Env {
 }
 
 // Start runs the worker and (unless WithoutTimeSkipping) the time skipper
-// in the background.
+// in the background. It returns once the worker consumes the subjects of
+// its services and workflows.
 func (e *Env) Start() {
 	e.started.Store(true)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -130,6 +140,13 @@ func (e *Env) Start() {
 			e.t.Errorf("infinitictest: worker: %v", err)
 		}
 	}()
+	for e.Worker.Ready() != nil { // the worker consumes every subject before the test goes on
+		select {
+		case <-e.done:
+			return
+		case <-time.After(time.Millisecond):
+		}
+	}
 	if e.skip {
 		go e.skipTime(ctx)
 	}
