@@ -1,11 +1,28 @@
 // Package client starts workflows and talks to running ones.
 //
 // A Client publishes to the transport and receives workflow outcomes on
-// its own subject; it needs no store. Starting is typed by the workflow
+// its own subject; it needs the workers' store (Config.Store) only for
+// tags, custom ids and Describe. Starting is typed by the workflow
 // contract's method expression:
 //
 //	run, err := client.Start(ctx, c, ImageWorkflow.Handle, in)
 //	url, err := run.Await(ctx)
+//
+// # Naming the workflow
+//
+// Every function names the workflow the same way: with a method expression
+// when it starts or awaits a method (Start, Attach, StartMethod,
+// StartMethodByTag: the method's result types the Run), with a channel when
+// it sends (Send, SendByTag), and with the type parameter W otherwise
+// (FindByTag[W], CancelByTag[W], CompleteTimersByTag[W]). Arguments come in
+// one order: ctx (when the call does I/O), the client, what names the
+// workflow, the instance id or tag, then the rest. Each function taking a
+// method has a twin for methods without argument, named with a 0 (Start0,
+// Attach0, StartMethod0...).
+//
+// Operations on one instance are methods of its Run (Await, Cancel,
+// Describe, CompleteTimers, RetryTasks...); by-tag functions apply them to
+// every running instance with a tag and return how many took it.
 package client
 
 import (
