@@ -104,10 +104,13 @@ func payload(b []byte) any {
 // RetryTasks retries a failed instance from its first failed task that
 // the filters select (all failed tasks without filter): the history is cut
 // just before that failure, the task runs again, and the workflow
-// continues as if it had never failed. Await the instance again, on this
-// handle or any other, for its new outcome. It fails with infinitic.ErrNotFailed when the instance has
-// not failed or has no such failed task. Only failed tasks are retried:
-// the tasks of a running instance retry by themselves, per their policy.
+// continues as if it had never failed. Without filter, a failed child
+// workflow counts as a failed task: its own failed tasks are retried, and
+// its new outcome reaches the parent. Await the instance again, on this
+// handle or any other, for its new outcome. It fails with
+// infinitic.ErrNotFailed when the instance has not failed or has no such
+// failed task. Only failed tasks are retried: the tasks of a running
+// instance retry by themselves, per their policy.
 func (r *Run[O]) RetryTasks(ctx context.Context, filters ...TaskFilter) error {
 	a := &wire.Admin{Op: wire.AdminRetryTasks}
 	for _, f := range filters {

@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,6 +29,22 @@ type deployment struct {
 	Mem *infinitictest.Env
 	// Server is the embedded server, nil on memory.
 	Server *embedded.Server
+
+	dir      string                           // embedded: the data directory
+	register func(*testing.T, *worker.Worker) // embedded: for restarts
+	stop     func()                           // embedded: stops everything, once
+}
+
+// restarted stops the worker, the client and the embedded server, and
+// starts them again on the same data, as after a crash and a redeploy. On
+// memory (nothing would survive) it returns d unchanged.
+func (d *deployment) restarted(t *testing.T) *deployment {
+	t.Helper()
+	if d.Mem != nil {
+		return d
+	}
+	d.stop()
+	return startEmbeddedIn(t, d.dir, d.register)
 }
 
 // waitFor waits until cond holds: at each transport change on memory
@@ -103,7 +120,7 @@ func startEmbeddedIn(t *testing.T, dir string, register func(*testing.T, *worker
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- w.Run(ctx) }()
-	t.Cleanup(func() {
+	stop := sync.OnceFunc(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("worker: %v", err)
@@ -113,7 +130,9 @@ func startEmbeddedIn(t *testing.T, dir string, register func(*testing.T, *worker
 			t.Errorf("close backend: %v", err)
 		}
 	})
+	t.Cleanup(stop)
 	return &deployment{Worker: w, Client: c, Transport: b.Transport, Store: b.Store, Server: b.Server,
+		dir: dir, register: register, stop: stop,
 		DeadLetters: func(ctx context.Context) []string {
 			dls, err := b.Transport.DeadLetters(ctx, "", 1000)
 			if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -23,6 +24,9 @@ type Edgy interface {
 	CheckWhileReceiving(ctx workflow.Context, n int) (string, error)
 	// CheckThenReceive checks, then receives a note.
 	CheckThenReceive(ctx workflow.Context, n int) (string, error)
+	// CheckInChild checks in a child workflow (Check).
+	CheckInChild(ctx workflow.Context, n int) (string, error)
+	Check(ctx workflow.Context, n int) (int, error)
 }
 
 var Notes = workflow.NewChannel[Edgy, string]("notes")
@@ -46,6 +50,15 @@ func (edgy) CheckThenReceive(ctx workflow.Context, n int) (string, error) {
 	}
 	note, err := Notes.Receive(ctx).Await(ctx)
 	return fmt.Sprintf("%s %d", note, v), err
+}
+
+func (edgy) CheckInChild(ctx workflow.Context, n int) (string, error) {
+	v, err := workflow.CallChild(ctx, Edgy.Check, n)
+	return fmt.Sprint("child ", v), err
+}
+
+func (edgy) Check(ctx workflow.Context, n int) (int, error) {
+	return workflow.Call(ctx, Switch.Check, n)
 }
 
 // edgyWorker registers Edgy and a Switch without retries; the returned
@@ -83,6 +96,20 @@ func historyHasFailure(ctx context.Context, run *client.Run[string]) bool {
 		return false
 	}
 	return slices.ContainsFunc(view.History, func(r struct{ Error string }) bool { return r.Error != "" })
+}
+
+// historyHas tells whether the instance's recent history holds a command
+// of that kind.
+func historyHas(ctx context.Context, run *client.Run[string], kind string) bool {
+	raw, err := run.Inspect(ctx)
+	if err != nil {
+		return false
+	}
+	var view struct{ History []struct{ Command string } }
+	if err := jsonUnmarshal(raw, &view); err != nil {
+		return false
+	}
+	return slices.ContainsFunc(view.History, func(r struct{ Command string }) bool { return strings.HasPrefix(r.Command, kind+" ") })
 }
 
 // Item 1 of issue 11: a value that Send acknowledged after a task failed
@@ -331,6 +358,79 @@ func TestMessagesForAnIDThatNeverStarts(t *testing.T) {
 		}
 		if got, err := run.Await(ctx); err != nil || got != "late 10" {
 			t.Fatalf("%q %v", got, err)
+		}
+	})
+}
+
+// A restart (everything stopped, then started again on the same data)
+// meets tags, custom ids, channels and a retry: the running instance is
+// still indexed, its custom id is joined, it receives a value; a failed
+// instance is retried after the restart.
+func TestRestartMeetsTagsCustomIDsChannelsAndRetries(t *testing.T) {
+	register, on := edgyWorker()
+	onBackends(t, register, func(t *testing.T, d *deployment) {
+		ctx := testCtx(t)
+		on.Store(true)
+		run, err := client.Start(ctx, d.Client, Edgy.CheckThenReceive, 4, client.WithTags("restart"), client.WithCustomID("rcid"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.waitFor(ctx, t, "the first instance past its check", func() bool { return historyHas(ctx, run, "receive") })
+		on.Store(false)
+		failed, err := client.Start(ctx, d.Client, Edgy.CheckThenReceive, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		awaitTaskFailure(ctx, t, failed)
+		d = d.restarted(t)
+		on.Store(true)
+		defer on.Store(false)
+		if ids, err := client.FindByTag[Edgy](ctx, d.Client, "restart"); err != nil || !slices.Equal(ids, []string{run.ID()}) {
+			t.Fatalf("after restart: FindByTag %v %v", ids, err)
+		}
+		joined, err := client.Start(ctx, d.Client, Edgy.CheckThenReceive, 9, client.WithCustomID("rcid"))
+		if err != nil || joined.ID() != run.ID() {
+			t.Fatalf("after restart: custom id gave %v %v, want %s", joined, err, run.ID())
+		}
+		if err := client.Send(ctx, d.Client, Notes, run.ID(), "after"); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := joined.Await(ctx); err != nil || got != "after 40" {
+			t.Fatalf("%q %v", got, err)
+		}
+		again, _ := client.Attach(d.Client, Edgy.CheckThenReceive, failed.ID())
+		if err := again.RetryTasks(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := client.Send(ctx, d.Client, Notes, failed.ID(), "retried"); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := again.Await(ctx); err != nil || got != "retried 30" {
+			t.Fatalf("%q %v", got, err)
+		}
+	})
+}
+
+// A retry meets a child workflow: RetryTasks on a parent that failed
+// because its child failed on a task retries the child's tasks too, and
+// the parent gets the child's new outcome (the message of a retried
+// child's outcome is not a duplicate of its first).
+func TestRetryTasksRetriesAFailedChild(t *testing.T) {
+	register, on := edgyWorker()
+	onBackends(t, register, func(t *testing.T, d *deployment) {
+		ctx := testCtx(t)
+		run, err := client.Start(ctx, d.Client, Edgy.CheckInChild, 6)
+		if err != nil {
+			t.Fatal(err)
+		}
+		awaitTaskFailure(ctx, t, run)
+		on.Store(true)
+		defer on.Store(false)
+		if err := run.RetryTasks(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := run.Await(ctx); err != nil || got != "child 60" {
+			t.Fatalf("after retry: %q %v", got, err)
 		}
 	})
 }

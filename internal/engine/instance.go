@@ -321,7 +321,7 @@ func (e *WorkflowEngine) finish(in *instance, output []byte, err error) {
 		st.Outbox = append(st.Outbox, outgoing(wire.ResultMessage(st.Workflow, st.ID, w, id, &wire.Result{Output: st.Output, Error: st.Error})))
 	}
 	if p := st.Parent; p != nil {
-		st.Outbox = append(st.Outbox, outgoing(wire.CompletedMessage(*p, st.Output, st.Error)))
+		st.Outbox = append(st.Outbox, outgoing(wire.ChildOutcomeMessage(*p, st.Generation, st.Output, st.Error)))
 	}
 	for _, r := range slices.Clone(st.Runs) {
 		e.finishRun(in, r.Run, nil, fmt.Errorf("%w: the main method ended first", infinitic.ErrWorkflowFinished))

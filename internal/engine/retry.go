@@ -7,6 +7,7 @@ import (
 
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/internal/customid"
+	"github.com/infinitic-go/infinitic/internal/errsafe"
 	"github.com/infinitic-go/infinitic/internal/wire"
 )
 
@@ -44,11 +45,15 @@ func (e *WorkflowEngine) retryFailed(ctx context.Context, in *instance, now time
 		return nil
 	}
 	var inputs []*wire.Event
+	failedChild := -1 // the position of a failed child to retry with its parent
 	if a.Op == wire.AdminRetryTasks {
-		cut := failedTask(log, a)
+		cut, child := failedStep(log, a)
 		if cut < 0 {
 			refuse(fmt.Errorf("%w: %s %s has no failed task to retry (task id %q, service %q)", infinitic.ErrNotFailed, st.Workflow, st.ID, a.TaskID, a.Service))
 			return nil
+		}
+		if child {
+			failedChild = log[cut].Event.Position
 		}
 		log, inputs = log[:cut], externalInputs(log[cut:])
 	}
@@ -82,6 +87,12 @@ func (e *WorkflowEngine) retryFailed(ctx context.Context, in *instance, now time
 	in.storedTail = 0 // the stored tail is not a prefix of the new one: seal nothing now
 	// Ask again for what the failed instance ignored meanwhile.
 	for _, p := range in.rt.Pending() {
+		if p.Position == failedChild {
+			// Asked again, the failed child would answer its failure:
+			// retry its tasks instead; its new outcome comes to p.
+			st.Outbox = append(st.Outbox, outgoing(wire.ChildRetryMessage(p.Request.Service, p.Request.ChildID, st.Generation)))
+			continue
+		}
 		if msg, ok := e.commandMessage(st, p.Request); ok {
 			msg.ID = wire.RetryID(msg.ID, st.Generation)
 			st.Outbox = append(st.Outbox, msg)
@@ -123,17 +134,31 @@ func externalInputs(records []wire.Record) []*wire.Event {
 	return out
 }
 
-// failedTask returns the index in log of the first failed task event that
-// a selects (its task id and service, when set), or -1.
-func failedTask(log []wire.Record, a *wire.Admin) int {
+// failedStep returns the index in log of the first failed task event that
+// a selects (its task id and service, when set), or -1. Without selection,
+// a child workflow that failed (not canceled) counts too (child is then
+// true): the parent's retry retries the child's tasks.
+func failedStep(log []wire.Record, a *wire.Admin) (index int, child bool) {
+	var kinds []wire.CommandKind // by position
 	for i, r := range log {
-		ev := r.Event
-		if ev == nil || ev.Position < 0 || ev.Error == nil || ev.Error.Kind != wire.ErrorTask {
+		if r.Command != nil {
+			kinds = append(kinds, r.Command.Kind)
 			continue
 		}
-		if (a.TaskID == "" || ev.Error.TaskID == a.TaskID) && (a.Service == "" || ev.Error.Service == a.Service) {
-			return i
+		ev := r.Event
+		if ev == nil || ev.Position < 0 || ev.Error == nil {
+			continue
+		}
+		switch {
+		case ev.Error.Kind == wire.ErrorTask:
+			if (a.TaskID == "" || ev.Error.TaskID == a.TaskID) && (a.Service == "" || ev.Error.Service == a.Service) {
+				return i, false
+			}
+		case a.TaskID == "" && a.Service == "" && ev.Error.Kind == wire.ErrorWorkflow &&
+			ev.Position < len(kinds) && kinds[ev.Position] == wire.CommandChild &&
+			!errsafe.Is(wire.ToError(ev.Error), infinitic.ErrCanceled):
+			return i, true
 		}
 	}
-	return -1
+	return -1, false
 }

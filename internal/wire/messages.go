@@ -84,6 +84,23 @@ func ExpireMessage(workflow, id, finish string, at time.Time) Message {
 	return m
 }
 
+// ChildRetryMessage retries the failed tasks of the failed child workflow
+// childID, for the retry of its parent that made generation gen.
+func ChildRetryMessage(workflow, childID string, gen int) Message {
+	return AdminMessage(workflow, childID, &Admin{ID: RetryID("child:"+childID, gen), Op: AdminRetryTasks})
+}
+
+// ChildOutcomeMessage is how a child workflow of generation gen ended,
+// for its parent's position p: a child that RetryTasks ran again (gen >
+// 0) sends a new message, not a duplicate of its first outcome.
+func ChildOutcomeMessage(p ParentRef, gen int, output []byte, err *Error) Message {
+	m := CompletedMessage(p, output, err)
+	if gen > 0 {
+		m.ID = RetryID(m.ID, gen)
+	}
+	return m
+}
+
 // CompletedMessage resolves position p of a workflow: a timer (delivered
 // at a later time), a child's outcome, a delegated task's result, a task
 // outcome (see OutcomeMessage).
