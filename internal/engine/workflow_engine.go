@@ -225,7 +225,7 @@ func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) s
 		if in.retry != nil {
 			if err := e.retryFailed(ctx, in, now); err != nil {
 				closeInstance(in)
-				return stepResult{err: err}
+				return unapplied(items, err) // a corrupt history: the caller is told
 			}
 		}
 		// A message of the same job (a dispatch, a retry) may have run it
