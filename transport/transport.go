@@ -99,7 +99,8 @@ var ErrClosed = errors.New("transport: closed")
 // message too large fails its instance with a clear error, instead of
 // failing to publish on every redelivery.
 type Limited interface {
-	// MaxMessageSize is the largest Message.Data Publish accepts, in bytes.
+	// MaxMessageSize is the largest Message.Data Publish accepts, in
+	// bytes; 0 means no limit.
 	MaxMessageSize() int
 }
 

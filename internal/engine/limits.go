@@ -68,7 +68,7 @@ func (e *WorkflowEngine) checkOutbox(st *wire.State) error {
 		return nil
 	}
 	for _, m := range st.Outbox {
-		if max := l.MaxMessageSize(); len(m.Data) > max {
+		if max := l.MaxMessageSize(); max > 0 && len(m.Data) > max {
 			return &infinitic.LimitError{Limit: "MaxMessageSize", What: fmt.Sprintf("message %s of %s %s", m.Subject, st.Workflow, st.ID), Size: len(m.Data), Max: max}
 		}
 	}
