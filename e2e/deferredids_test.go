@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -29,6 +30,8 @@ func (recorder) Record(ctx context.Context, _ int) (string, error) {
 type Lineage interface {
 	Parent(ctx workflow.Context, _ int) (string, error)
 	Child(ctx workflow.Context, _ int) (string, error)
+	Abandon(ctx workflow.Context, _ int) (string, error)
+	Hang(ctx workflow.Context, _ int) (string, error)
 }
 
 type lineage struct{}
@@ -53,6 +56,23 @@ func (lineage) Parent(ctx workflow.Context, _ int) (string, error) {
 
 func (lineage) Child(ctx workflow.Context, _ int) (string, error) {
 	return workflow.GetInfo(ctx).ID, nil
+}
+
+// Abandon starts a child with a caller-side timeout, cancels it through
+// its Deferred, and returns the child's id.
+func (lineage) Abandon(ctx workflow.Context, _ int) (string, error) {
+	child := workflow.DispatchChild(ctx, Lineage.Hang, 0, workflow.WithTimeout(time.Hour))
+	if err := child.Cancel(ctx); err != nil {
+		return "", err
+	}
+	if _, err := child.Await(ctx); !errors.Is(err, infinitic.ErrCanceled) || child.Status() != workflow.StatusCanceled {
+		return "", fmt.Errorf("awaiting the canceled child: %w (%v)", err, child.Status())
+	}
+	return child.ChildID(), nil
+}
+
+func (lineage) Hang(ctx workflow.Context, _ int) (string, error) {
+	return "", workflow.Sleep(ctx, 1000*time.Hour)
 }
 
 func TestDeferredIdentifiesItsTarget(t *testing.T) {
@@ -85,4 +105,16 @@ func TestDeferredIdentifiesItsTarget(t *testing.T) {
 	if err != nil || d.ParentID != run.ID() || d.ParentWorkflow != "Lineage" || d.Status != client.StatusCompleted {
 		t.Fatalf("child described as %+v, %v", d, err)
 	}
+
+	// A child started with a caller-side timeout is canceled through its
+	// Deferred, and found by its id.
+	abandoned, err := client.Execute(ctx, env.Client, Lineage.Abandon, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hung, err := client.Attach(env.Client, Lineage.Hang, abandoned)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, env, func() bool { d, err := hung.Describe(ctx); return err == nil && d.Status == client.StatusCanceled })
 }

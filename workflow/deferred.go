@@ -111,7 +111,8 @@ func (d Deferred[T]) Status() Status {
 // ongoing: the Deferred ends with StatusCanceled and an error matching
 // infinitic.ErrCanceled, a child workflow is canceled (with its own
 // children), a task's or timer's outcome is ignored. Only the Deferred of a
-// task, timer or child workflow can be canceled.
+// task, timer or child workflow (with or without WithTimeout) can be
+// canceled.
 func (d Deferred[T]) Cancel(ctx Context) error {
 	if d.err != nil {
 		return d.err
@@ -119,6 +120,9 @@ func (d Deferred[T]) Cancel(ctx Context) error {
 	co, err := from(ctx)
 	if err != nil {
 		return err
+	}
+	if d.cmd != nil {
+		return co.Cancel(d.cmd) // the caller-side timeout follows it
 	}
 	return co.Cancel(d.f)
 }
