@@ -180,9 +180,25 @@ type NonDeterminismError struct {
 }
 
 func (e *NonDeterminismError) Error() string {
-	return fmt.Sprintf("non-deterministic workflow %s.%s (id %s) at position %d: history has %s, code issued %s",
-		e.Workflow, e.Method, e.ID, e.Position, e.Want, e.Got)
+	return fmt.Sprintf("non-deterministic workflow %s.%s (id %s) at position %d: history has %s, code issued %s (%s)",
+		e.Workflow, e.Method, e.ID, e.Position, e.Want, e.Got, e.hint())
 }
+
+// hint says what usually causes the mismatch.
+func (e *NonDeterminismError) hint() string {
+	const fix = "deploy changed code as a new version (worker.WithVersion) so that running instances keep theirs; " +
+		"to resume this instance, deploy code that matches its history and use RetryWorkflowTask"
+	if e.Got == NoCommandIssued {
+		return "the code ended, or waits on something else, before the point its history reached: " +
+			"usually a call was removed or moved, or a condition now takes another branch; " + fix
+	}
+	return "usually the workflow's code changed while this instance ran, or depends on something else than its history " +
+		"(time.Now, rand, map order, goroutines: use workflow.Now, workflow.Rand, sorted keys, workflow.Async); " + fix
+}
+
+// NoCommandIssued is NonDeterminismError.Got when the history resolves a
+// position for which the code issued no command.
+const NoCommandIssued = "no command at this position"
 
 // Is makes errors.Is(err, ErrNonDeterministic) true.
 func (e *NonDeterminismError) Is(target error) bool { return target == ErrNonDeterministic }
@@ -255,8 +271,15 @@ func ErrorChain(err error) string {
 			fmt.Fprintf(&b, "%s... (chain cut after %d causes)\n", strings.Repeat("  ", i), i)
 			break
 		}
-		fmt.Fprintf(&b, "%s%v\n", strings.Repeat("  ", i), err)
-		err = errsafe.Unwrap(err)
+		msg, cause := errsafe.Message(err), errsafe.Unwrap(err)
+		switch err.(type) {
+		case *WorkflowFailedError, *TaskFailedError:
+			// Their messages end with their cause's, which the next line
+			// prints: keep their own part, so nothing prints twice.
+			msg = strings.TrimSuffix(msg, ": "+errsafe.Message(cause))
+		}
+		fmt.Fprintf(&b, "%s%s\n", strings.Repeat("  ", i), msg)
+		err = cause
 	}
 	return b.String()
 }

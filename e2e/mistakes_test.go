@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/infinitic-go/infinitic"
@@ -156,4 +157,60 @@ func TestGoroutineInWorkflowCodeFailsTheInstance(t *testing.T) {
 			t.Fatalf("another workflow: got %d, %v", got, err)
 		}
 	})
+}
+
+// Shrinking's code loses its calls when variant is set: a deployment
+// that removed code while instances ran.
+type Shrinking interface {
+	Run(ctx workflow.Context, n int) (int, error)
+}
+
+type shrinking struct{ variant *atomic.Int32 }
+
+func (s shrinking) Run(ctx workflow.Context, n int) (int, error) {
+	if s.variant.Load() == 1 {
+		return n, nil
+	}
+	if _, err := workflow.Call(ctx, Calc.Add, AddInput{n, n}); err != nil {
+		return 0, err
+	}
+	return workflow.Call(ctx, Nobody.Never, n) // waits forever
+}
+
+// Code that ends before the point its history reached fails with a
+// message that says what usually causes it, and ErrorChain prints it once.
+func TestNonDeterminismWhenCodeEndsBeforeItsHistory(t *testing.T) {
+	env := infinitictest.New(t, infinitictest.WithUnhosted("Nobody"))
+	variant := &atomic.Int32{}
+	err := errors.Join(worker.AddService[Calc](env.Worker, &calc{}),
+		worker.AddWorkflow(env.Worker, func() Shrinking { return shrinking{variant} }, worker.WithCacheSize(0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Start()
+	ctx := testCtx(t)
+	run, err := client.Start(ctx, env.Client, Shrinking.Run, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, env, func() bool { return env.Transport.Pending("svc.Nobody") == 1 })
+	variant.Store(1) // the new deployment
+	again, err := client.Attach(env.Client, Shrinking.Run, run.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = again.Await(ctx) // replays with the new code
+	var nd *infinitic.NonDeterminismError
+	if !errors.As(err, &nd) || nd.Got != infinitic.NoCommandIssued {
+		t.Fatalf("want a NonDeterminismError for code that issued no command, got %v", err)
+	}
+	if !strings.Contains(err.Error(), "the code ended, or waits on something else, before the point its history reached") ||
+		!strings.Contains(err.Error(), "worker.WithVersion") {
+		t.Fatalf("no hint in: %v", err)
+	}
+	chain := infinitic.ErrorChain(err)
+	if n := strings.Count(chain, "non-deterministic workflow"); n != 1 {
+		t.Fatalf("the chain prints the non-determinism %d times:\n%s", n, chain)
+	}
+	t.Logf("chain:\n%s", chain)
 }

@@ -161,7 +161,7 @@ func (rt *Runtime) Apply(ev *wire.Event) {
 	rt.now = ev.At
 	f, ok := rt.pending[ev.Position]
 	if !ok {
-		rt.fail(ev.Position, "a resolution", "no command at this position")
+		rt.fail(ev.Position, "a resolution", infinitic.NoCommandIssued)
 		return
 	}
 	delete(rt.pending, ev.Position)
