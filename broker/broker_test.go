@@ -21,6 +21,7 @@ import (
 	"github.com/nats-io/nkeys"
 
 	"github.com/infinitic-go/infinitic/broker"
+	"github.com/infinitic-go/infinitic/embedded"
 )
 
 // startServer runs a JetStream server on a free loopback port, with the
@@ -246,4 +247,65 @@ func TestConnectWaitsForAStartingServer(t *testing.T) {
 		t.Fatal(r.err)
 	}
 	r.b.Close()
+}
+
+// The embedded server (`infinitic server`) authenticates its users by
+// password or nkey over TLS, optionally mutual; its own in-process
+// connections need neither.
+func TestEmbeddedServerAuthentication(t *testing.T) {
+	dir := t.TempDir()
+	pki := newPKI(t, dir)
+	user, err := nkeys.CreateUser()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := user.PublicKey()
+	seed, _ := user.Seed()
+	seedFile := writeFile(t, dir, "user.nk", seed)
+	users := []embedded.User{
+		{Name: "ada", Password: "secret", Role: broker.RoleWorker},
+		{Name: "bob", NKey: pub, Role: broker.RoleClient},
+	}
+	serverTLS := embedded.TLS{CertFile: pki.serverCert, KeyFile: pki.serverKey, CAFile: pki.caFile}
+	mutual := serverTLS
+	mutual.VerifyClients = true
+	clientTLS := broker.TLS{CAFile: pki.caFile, CertFile: pki.clientCert, KeyFile: pki.clientKey}
+	tests := []struct {
+		name    string
+		tls     embedded.TLS
+		cfg     broker.Config
+		wantErr string
+	}{
+		{name: "password", cfg: broker.Config{User: "ada", Password: "secret"}},
+		{name: "wrong password", cfg: broker.Config{User: "ada", Password: "nope"}, wantErr: "refused the credentials"},
+		{name: "no credentials", wantErr: "refused the credentials"},
+		{name: "nkey over TLS", tls: serverTLS, cfg: broker.Config{NKeyFile: seedFile, TLS: broker.TLS{CAFile: pki.caFile}}},
+		{name: "mutual TLS", tls: mutual, cfg: broker.Config{User: "ada", Password: "secret", TLS: clientTLS}},
+		{name: "mutual TLS without a client certificate", tls: mutual,
+			cfg: broker.Config{User: "ada", Password: "secret", TLS: broker.TLS{CAFile: pki.caFile}}, wantErr: "broker"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			own, err := embedded.Open(ctx, embedded.Config{DataDir: t.TempDir(), Listen: "127.0.0.1:0", Users: users, TLS: tc.tls})
+			if err != nil {
+				t.Fatalf("the server and its own connection: %v", err)
+			}
+			defer own.Close()
+			cfg := tc.cfg
+			cfg.URL, cfg.ConnectTimeout = own.Server.ClientURL(), time.Second
+			b, err := broker.Connect(ctx, cfg)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("Connect: got %v, want an error containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = b.Close()
+		})
+	}
 }

@@ -62,6 +62,14 @@ type Config struct {
 	// StartTimeout bounds the wait for the server to be ready.
 	// Default DefaultStartTimeout (10s).
 	StartTimeout time.Duration
+	// Users may connect, each with a password or an nkey and the rights
+	// of its role (see broker.RolePermissions). Default none: anyone who
+	// reaches Listen may do anything (see Exposed); the server's own
+	// connections (Connect) need no credentials either way.
+	Users []User
+	// TLS makes the client port require TLS, and optionally client
+	// certificates (mutual TLS). Default: no TLS.
+	TLS TLS
 	// Logger receives the server's logs: notices at Info, warnings,
 	// errors, and at Debug the server's debug logs. Default nil: the server
 	// is silent.
@@ -75,6 +83,8 @@ type Server struct {
 	dir    string
 	unlock func() // releases the data directory
 
+	internalPassword string // of Connect's connections, when cfg.Users is set
+
 	restarting sync.Mutex // serializes restarts and Shutdown
 	mu         sync.Mutex
 	ns         *server.Server
@@ -83,8 +93,9 @@ type Server struct {
 	stopped    bool
 }
 
-// options validates cfg and builds the server options.
-func (cfg Config) options() (*server.Options, error) {
+// options validates cfg and builds the server options; internalPassword
+// is the password of the server's own connections when there are Users.
+func (cfg Config) options(internalPassword string) (*server.Options, error) {
 	dir := cfg.DataDir
 	if dir == "" {
 		dir = DefaultDataDir
@@ -107,6 +118,9 @@ func (cfg Config) options() (*server.Options, error) {
 		NoSigs:             true,
 		NoLog:              true, // Start sets the logger
 		DontListen:         cfg.Listen == "",
+	}
+	if err := cfg.auth(opts, internalPassword); err != nil {
+		return nil, err
 	}
 	if cfg.MaxStore < 0 || cfg.MaxMemory < 0 {
 		return nil, errors.New("embedded: MaxStore and MaxMemory must not be negative")
@@ -133,7 +147,8 @@ func (cfg Config) options() (*server.Options, error) {
 // locked by one server at a time (released by Shutdown, or when the
 // process dies).
 func Start(cfg Config) (*Server, error) {
-	opts, err := cfg.options()
+	password := randomPassword()
+	opts, err := cfg.options(password)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +156,8 @@ func Start(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, listen: cfg.Listen != "", dir: opts.StoreDir, unlock: unlock, stop: make(chan struct{})}
+	s := &Server{cfg: cfg, listen: cfg.Listen != "", dir: opts.StoreDir, unlock: unlock, stop: make(chan struct{}),
+		internalPassword: password}
 	if s.ns, err = s.startNATS(); err != nil {
 		unlock()
 		return nil, err
@@ -154,7 +170,7 @@ func Start(cfg Config) (*Server, error) {
 
 // startNATS starts a NATS server with s.cfg and waits until it is ready.
 func (s *Server) startNATS() (*server.Server, error) {
-	opts, err := s.cfg.options()
+	opts, err := s.cfg.options(s.internalPassword)
 	if err != nil {
 		return nil, err
 	}
@@ -210,13 +226,17 @@ func (s *Server) DataDir() string { return s.dir }
 // server, its clients are back within about this long.
 const ReconnectWait = 250 * time.Millisecond
 
-// Connect returns a new connection to the server: in-process when the
-// server does not listen, over TCP otherwise. opts are applied after the
-// defaults (client name "infinitic", reconnecting forever, every
-// ReconnectWait).
+// Connect returns a new connection to the server, with every right:
+// in-process when the server does not listen or requires TLS, over TCP
+// otherwise. opts are applied after the defaults (client name
+// "infinitic", reconnecting forever, every ReconnectWait).
 func (s *Server) Connect(opts ...nats.Option) (*nats.Conn, error) {
 	all := []nats.Option{nats.Name("infinitic"), nats.MaxReconnects(-1), nats.ReconnectWait(ReconnectWait)}
+	all = append(all, s.internalAuth()...)
 	url := s.ClientURL()
+	if s.cfg.TLS != (TLS{}) {
+		url = ""
+	}
 	if url == "" {
 		all = append(all, nats.InProcessServer(inProcess{s}))
 	}

@@ -51,6 +51,9 @@ func (e *Env) unhosted() string {
 		if name == subject {
 			kind, name, add = "workflow", strings.TrimPrefix(subject, wire.WorkflowSubject("")), "worker.AddWorkflow"
 			if name == subject {
+				name = strings.TrimPrefix(subject, wire.WorkflowInternalSubject(""))
+			}
+			if name == subject {
 				continue // clients and task cancels: nobody must host them
 			}
 		}

@@ -12,7 +12,7 @@ import (
 
 func newServerCmd() *cobra.Command {
 	cfg := embedded.Config{}
-	var logLevel, healthAddr string
+	var logLevel, healthAddr, usersPath string
 	cmd := &cobra.Command{
 		Use:   "server",
 		Short: "Run the embedded NATS JetStream broker with a TCP port",
@@ -22,12 +22,32 @@ workers) can share it: point them at nats://<listen> (for the demo:
 infinitic demo --role worker --backend nats --nats nats://127.0.0.1:4222 and
 infinitic demo --role client; for your own programs: broker.Connect or
 package config). Data lives in --data-dir; stop with Ctrl-C or SIGTERM. The NATS server's logs go to
-standard error from --log-level on (warnings and errors by default).`,
+standard error from --log-level on (warnings and errors by default).
+
+--users FILE lists who may connect, each with a role (client, service or
+worker: see the README's "Deploying"), as YAML:
+
+  users:
+    - {name: shop, password: change-me, role: client}
+    - {name: greeter, nkey: UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4, role: service, services: [Greeter]}
+    - {name: engines, password: change-me-too, role: worker}
+
+--tls-cert and --tls-key make clients use TLS; --tls-verify also requires
+client certificates signed by --tls-ca (mutual TLS). Without --users on
+an address other than loopback, the server warns: anyone can connect.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
 			if cfg.Logger, err = newLogger(cmd.ErrOrStderr(), logLevel); err != nil {
 				return err
+			}
+			if usersPath != "" {
+				if cfg.Users, err = readUsers(usersPath); err != nil {
+					return err
+				}
+			}
+			if cfg.Exposed() {
+				fmt.Fprintf(cmd.ErrOrStderr(), exposedWarning, cfg.Listen)
 			}
 			srv, err := embedded.Start(cfg)
 			if err != nil {
@@ -54,6 +74,11 @@ standard error from --log-level on (warnings and errors by default).`,
 	f.BoolVar(&cfg.SyncAlways, "sync-always", false, "fsync every write before acknowledging it (power-loss safety, much slower)")
 	f.StringVar(&logLevel, "log-level", "warn", "NATS server logs to show on stderr: debug, info, warn, error or off")
 	f.StringVar(&healthAddr, "health", "", "host:port to serve the HTTP probes /healthz and /readyz on (default: none)")
+	f.StringVar(&usersPath, "users", "", "YAML file of the users who may connect, with their roles (default: anyone, with every right)")
+	f.StringVar(&cfg.TLS.CertFile, "tls-cert", "", "server certificate (PEM): clients must use TLS")
+	f.StringVar(&cfg.TLS.KeyFile, "tls-key", "", "key of --tls-cert (PEM)")
+	f.StringVar(&cfg.TLS.CAFile, "tls-ca", "", "certificate authorities of client certificates (PEM), for --tls-verify")
+	f.BoolVar(&cfg.TLS.VerifyClients, "tls-verify", false, "require client certificates signed by --tls-ca (mutual TLS)")
 	f.DurationVar(&cfg.StartTimeout, "start-timeout", 10*time.Second, "how long to wait for the server to be ready")
 	return cmd
 }

@@ -63,10 +63,11 @@ func newScheduler(ctx context.Context, e *WorkflowEngine, n, window int) *schedu
 	return s
 }
 
-// add queues the jobs of a fetched batch, then waits until fewer than
+// add queues the jobs of a batch fetched from the public subject or the
+// internal one (see group), then waits until fewer than
 // window deliveries are in flight (or ctx ends).
-func (s *scheduler) add(ctx context.Context, ds []transport.Delivery) {
-	groups, order := s.e.group(ds)
+func (s *scheduler) add(ctx context.Context, ds []transport.Delivery, public bool) {
+	groups, order := s.e.group(ds, public)
 	s.mu.Lock()
 	for _, id := range order {
 		items := groups[id]

@@ -146,7 +146,7 @@ func TestStep(t *testing.T) {
 		name:    "the task's completion issues the timer, delivered an hour later",
 		batches: [][]*wire.Envelope{{dispatchEnv("c1")}, {completedEnv(0, `"hi ada"`)}},
 		status:  wire.StatusRunning, changed: true,
-		outbox: []string{"completed wf.StepFlow at +1h0m0s"},
+		outbox: []string{"completed wfi.StepFlow at +1h0m0s"},
 	}, {
 		name:    "the timer ends the instance and answers its waiter",
 		batches: [][]*wire.Envelope{{dispatchEnv("c1")}, {completedEnv(0, `"hi ada"`)}, {timerEnv(1)}},
@@ -156,7 +156,7 @@ func TestStep(t *testing.T) {
 		name:    "all in one batch",
 		batches: [][]*wire.Envelope{{dispatchEnv("c1"), completedEnv(0, `"hi ada"`), timerEnv(1)}},
 		status:  wire.StatusCompleted, changed: true,
-		outbox: []string{`execute svc.StepGreeter "ada"`, "completed wf.StepFlow at +1h0m0s", `result client.c1 "hi ada!"`},
+		outbox: []string{`execute svc.StepGreeter "ada"`, "completed wfi.StepFlow at +1h0m0s", `result client.c1 "hi ada!"`},
 	}, {
 		name:    "a duplicate completion changes nothing",
 		batches: [][]*wire.Envelope{{dispatchEnv("c1")}, {completedEnv(0, `"hi ada"`)}, {completedEnv(0, `"hi ada"`)}},
@@ -174,7 +174,7 @@ func TestStep(t *testing.T) {
 		name:    "a buffered completion applies once its command is issued",
 		batches: [][]*wire.Envelope{{completedEnv(0, `"hi ada"`)}, {dispatchEnv("c1")}},
 		status:  wire.StatusRunning, changed: true,
-		outbox: []string{`execute svc.StepGreeter "ada"`, "completed wf.StepFlow at +1h0m0s"},
+		outbox: []string{`execute svc.StepGreeter "ada"`, "completed wfi.StepFlow at +1h0m0s"},
 	}, {
 		name:    "a completion for a position not issued yet waits",
 		batches: [][]*wire.Envelope{{dispatchEnv("c1")}, {timerEnv(1)}},

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/infinitic-go/infinitic"
@@ -78,31 +79,60 @@ func NewWorkflowEngine(env Env, cfg WorkflowConfig) *WorkflowEngine {
 
 // Run consumes until ctx is done. In-flight batches finish first.
 func (e *WorkflowEngine) Run(ctx context.Context) error {
-	c, err := e.Transport.Consume(ctx, wire.WorkflowSubject(e.contract.Name), wire.EngineGroup)
+	// Clients' requests and workers' messages come on two subjects, so
+	// that a broker can let clients publish on the first only.
+	public, err := e.Transport.Consume(ctx, wire.WorkflowSubject(e.contract.Name), wire.EngineGroup)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil // stopped before it started: a clean shutdown
 		}
 		return fmt.Errorf("workflow engine %s: %w", e.contract.Name, err)
 	}
-	defer c.Close()
+	defer public.Close()
+	internal, err := e.Transport.Consume(ctx, wire.WorkflowInternalSubject(e.contract.Name), wire.EngineGroup)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("workflow engine %s: %w", e.contract.Name, err)
+	}
+	defer internal.Close()
 	defer e.cache.clear()
 	// Fetch while earlier messages are applied and committed, so that both
 	// cores have work and a slow instance delays no other (scheduler).
 	s := newScheduler(context.WithoutCancel(ctx), e, e.cfg.Concurrency, 2*e.cfg.BatchSize)
-	consumeLoop(ctx, c, e.cfg.BatchSize, e.logger, func(ds []transport.Delivery) { s.add(ctx, ds) })
+	var adding sync.Mutex // the scheduler takes one batch at a time
+	var loops sync.WaitGroup
+	for _, c := range []struct {
+		consumer transport.Consumer
+		public   bool
+	}{{public, true}, {internal, false}} {
+		loops.Go(func() {
+			consumeLoop(ctx, c.consumer, e.cfg.BatchSize, e.logger, func(ds []transport.Delivery) {
+				adding.Lock()
+				defer adding.Unlock()
+				s.add(ctx, ds, c.public)
+			})
+		})
+	}
+	loops.Wait()
 	s.close()
 	return nil
 }
 
 // group decodes fetched messages and groups them by instance, in order of
-// first message; undecodable messages are dead-lettered.
-func (e *WorkflowEngine) group(ds []transport.Delivery) (map[string][]item, []string) {
+// first message; undecodable messages, and messages that only workers may
+// send fetched from the public subject (forged), are dead-lettered.
+func (e *WorkflowEngine) group(ds []transport.Delivery, public bool) (map[string][]item, []string) {
 	groups, order := make(map[string][]item, len(ds)), make([]string, 0, len(ds))
 	for _, d := range ds {
 		env, err := wire.DecodeEnvelope(d.Message().Data)
 		if err == nil && env.Workflow != e.contract.Name {
 			err = fmt.Errorf("envelope for workflow %q reached %q", env.Workflow, e.contract.Name)
+		}
+		if err == nil && public && !wire.ClientMayPublish(env) {
+			err = fmt.Errorf("%s envelope on %s, where only clients' requests are accepted (workers send it on %s)",
+				env.Kind, wire.WorkflowSubject(e.contract.Name), wire.WorkflowInternalSubject(e.contract.Name))
 		}
 		if err == nil {
 			err = env.CheckLimits()

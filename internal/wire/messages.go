@@ -25,9 +25,31 @@ func (m Message) Encode() (Outgoing, error) {
 	return Outgoing{ID: m.ID, Subject: m.Subject, Key: m.Key, Data: data, DeliverAt: m.DeliverAt}, nil
 }
 
-// toWorkflow addresses env to instance id of workflow.
+// toWorkflow addresses env to instance id of workflow, on the subject
+// that ClientMayPublish says.
 func toWorkflow(id string, env *Envelope) Message {
-	return Message{ID: id, Subject: WorkflowSubject(env.Workflow), Key: env.WorkflowID, Envelope: env}
+	subject := WorkflowInternalSubject(env.Workflow)
+	if ClientMayPublish(env) {
+		subject = WorkflowSubject(env.Workflow)
+	}
+	return Message{ID: id, Subject: subject, Key: env.WorkflowID, Envelope: env}
+}
+
+// ClientMayPublish reports whether env is a request that a client may
+// send to a workflow (on WorkflowSubject): a start without parent, a
+// wait, a query, a signal, a cancel or an admin operation other than
+// expiry. The rest (outcomes, child dispatches, expiry) only workers
+// send, on WorkflowInternalSubject.
+func ClientMayPublish(env *Envelope) bool {
+	switch env.Kind {
+	case KindDispatch:
+		return env.Dispatch == nil || env.Dispatch.Parent == nil
+	case KindWait, KindQuery, KindSignal, KindCancel:
+		return true
+	case KindAdmin:
+		return env.Admin == nil || env.Admin.Op != AdminExpire
+	}
+	return false
 }
 
 // StartMessage is a client's Start (or StartMethod, with d.Run set) of

@@ -5,8 +5,17 @@ package wire
 // (NATS subjects, partitions) is the transport's business. Names are
 // validated (naming.Validate) before subjects are built from them.
 
-// WorkflowSubject is where a workflow's engines consume its messages.
+// WorkflowSubject is where a workflow's engines consume the requests of
+// clients (and of workflows acting like clients: signals, cancels):
+// the envelopes that ClientMayPublish allows. Engines dead-letter any
+// other envelope arriving there, so that a client's credential, which
+// may publish only here, cannot forge a task's or a child's outcome.
 func WorkflowSubject(workflow string) string { return "wf." + workflow }
+
+// WorkflowInternalSubject is where a workflow's engines consume what only
+// workers send: task outcomes, timers, child dispatches and outcomes,
+// retention. Brokers with roles let only workers publish there.
+func WorkflowInternalSubject(workflow string) string { return "wfi." + workflow }
 
 // ServiceSubject is where a service's executors consume task messages.
 func ServiceSubject(service string) string { return "svc." + service }

@@ -175,7 +175,12 @@ func isUnclaimed(jc jetstream.Consumer, subject string) bool {
 // hostedByWorkers reports whether subject is one that a worker must
 // consume: a workflow's or a service's.
 func hostedByWorkers(subject string) bool {
-	return strings.HasPrefix(subject, wire.WorkflowSubject("")) || strings.HasPrefix(subject, wire.ServiceSubject(""))
+	for _, prefix := range []string{wire.WorkflowSubject(""), wire.WorkflowInternalSubject(""), wire.ServiceSubject("")} {
+		if strings.HasPrefix(subject, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // headroom is what a message carries besides its data (subject, headers),
