@@ -38,6 +38,32 @@ type Embedded struct {
 	Listen string `yaml:"listen"`
 	// SyncAlways fsyncs each write before acknowledging it. Default false.
 	SyncAlways bool `yaml:"syncAlways"`
+	// Users who may connect to Listen, with their roles. Default: anyone,
+	// with every right.
+	Users []User `yaml:"users"`
+	// TLS of Listen. Default: none.
+	TLS ServerTLS `yaml:"tls"`
+}
+
+// User may connect to the embedded server (embedded.User).
+type User struct {
+	// Name of the user. Required.
+	Name string `yaml:"name"`
+	// Password, or NKey (a public user nkey, "U..."): one of them.
+	Password string `yaml:"password"`
+	NKey     string `yaml:"nkey"`
+	// Role: client, service or worker. Default: every right.
+	Role string `yaml:"role"`
+	// Services that a service user runs.
+	Services []string `yaml:"services"`
+}
+
+// ServerTLS holds the files of the embedded server's TLS (embedded.TLS).
+type ServerTLS struct {
+	CertFile      string `yaml:"certFile"`
+	KeyFile       string `yaml:"keyFile"`
+	CAFile        string `yaml:"caFile"`
+	VerifyClients bool   `yaml:"verifyClients"`
 }
 
 // NATS configures the connection to a server of another process

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/broker"
 	"github.com/infinitic-go/infinitic/internal/testserver"
 	"github.com/infinitic-go/infinitic/store"
 )
@@ -195,5 +196,32 @@ func TestOpenStores(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// The embedded section protects its port with users and roles: the
+// process itself connects, a client with the user's password too, a
+// stranger does not.
+func TestEmbeddedUsers(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	yml := "transport:\n  embedded:\n    dataDir: DIR\n    listen: 127.0.0.1:0\n    users:\n      - {name: shop, password: s3cret, role: client}\n"
+	c, err := parse("infinitic.yml", []byte(strings.ReplaceAll(yml, "DIR", t.TempDir())), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := c.Open(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	url := b.Server.ClientURL()
+	shop, err := broker.Connect(ctx, broker.Config{URL: url, User: "shop", Password: "s3cret"})
+	if err != nil {
+		t.Fatalf("the user: %v", err)
+	}
+	_ = shop.Close()
+	if _, err := broker.Dial(broker.Config{URL: url}); err == nil || !strings.Contains(err.Error(), "refused the credentials") {
+		t.Fatalf("a stranger: %v", err)
 	}
 }

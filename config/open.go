@@ -55,7 +55,12 @@ func (c *Config) Open(ctx context.Context) (_ *Backend, err error) {
 			TLS: broker.TLS{CAFile: n.TLS.CAFile, CertFile: n.TLS.CertFile, KeyFile: n.TLS.KeyFile}})
 	} else {
 		e := c.Transport.Embedded
-		if b.Server, err = embedded.Start(embedded.Config{DataDir: e.DataDir, Listen: e.Listen, SyncAlways: e.SyncAlways}); err != nil {
+		users := make([]embedded.User, len(e.Users))
+		for i, u := range e.Users {
+			users[i] = embedded.User{Name: u.Name, Password: u.Password, NKey: u.NKey, Role: broker.Role(u.Role), Services: u.Services}
+		}
+		if b.Server, err = embedded.Start(embedded.Config{DataDir: e.DataDir, Listen: e.Listen, SyncAlways: e.SyncAlways, Users: users,
+			TLS: embedded.TLS{CertFile: e.TLS.CertFile, KeyFile: e.TLS.KeyFile, CAFile: e.TLS.CAFile, VerifyClients: e.TLS.VerifyClients}}); err != nil {
 			return nil, err
 		}
 		b.onClose(func() error { b.Server.Shutdown(); return nil })
