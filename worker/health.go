@@ -24,7 +24,7 @@ func (w *Worker) Ready() error {
 		if kind == "service" {
 			subjects = append(subjects, wire.ServiceSubject(n))
 		} else {
-			subjects = append(subjects, wire.WorkflowSubject(n))
+			subjects = append(subjects, wire.WorkflowSubject(n), wire.WorkflowInternalSubject(n))
 		}
 	}
 	w.mu.Unlock()

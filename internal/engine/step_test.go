@@ -169,7 +169,7 @@ func TestStep(t *testing.T) {
 		name:     "a completion before the dispatch is buffered, for a minute",
 		batches:  [][]*wire.Envelope{{completedEnv(0, `"hi ada"`)}},
 		buffered: 1, changed: true,
-		outbox: []string{"admin wf.StepFlow at +1m0s"},
+		outbox: []string{"admin wfi.StepFlow at +1m0s"},
 	}, {
 		name:    "a buffered completion applies once its command is issued",
 		batches: [][]*wire.Envelope{{completedEnv(0, `"hi ada"`)}, {dispatchEnv("c1")}},
@@ -199,7 +199,7 @@ func TestStep(t *testing.T) {
 		name:     "a signal before the dispatch is buffered, for a minute",
 		batches:  [][]*wire.Envelope{{signalEnv("c2")}},
 		buffered: 1, changed: true,
-		outbox: []string{"admin wf.StepFlow at +1m0s"},
+		outbox: []string{"admin wfi.StepFlow at +1m0s"},
 	}, {
 		name:     "an early entry that expires before the dispatch is to be deleted",
 		batches:  [][]*wire.Envelope{{signalEnv("c2")}, {expireEnv()}},
