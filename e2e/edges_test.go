@@ -434,3 +434,75 @@ func TestRetryTasksRetriesAFailedChild(t *testing.T) {
 		}
 	})
 }
+
+// Tally's main method checks (Switch) while receiving a note; Bump, run
+// in parallel, adds to the shared total.
+type Tally interface {
+	Run(ctx workflow.Context, n int) (int, error)
+	Bump(ctx workflow.Context, by int) (int, error)
+}
+
+var TallyNotes = workflow.NewChannel[Tally, string]("notes")
+
+type tally struct{ total int }
+
+func (t *tally) Run(ctx workflow.Context, n int) (int, error) {
+	check := workflow.Dispatch(ctx, Switch.Check, n)
+	if _, err := TallyNotes.Receive(ctx).Await(ctx); err != nil {
+		return 0, err
+	}
+	v, err := check.Await(ctx)
+	return t.total + v, err
+}
+
+func (t *tally) Bump(ctx workflow.Context, by int) (int, error) {
+	t.total += by
+	return t.total, nil
+}
+
+// A retry meets a parallel method run: a method run started after the
+// failed task is run again after the cut, like an acknowledged signal.
+func TestRetryTasksKeepsMethodRuns(t *testing.T) {
+	on := &atomic.Bool{}
+	register := func(t *testing.T, w *worker.Worker) {
+		if err := errors.Join(
+			worker.AddService[Switch](w, switchImpl{on, &atomic.Int64{}}, worker.WithRetry(infinitic.NoRetry)),
+			worker.AddWorkflow(w, func() Tally { return &tally{} }),
+		); err != nil {
+			t.Fatal(err)
+		}
+	}
+	onBackends(t, register, func(t *testing.T, d *deployment) {
+		ctx := testCtx(t)
+		run, err := client.Start(ctx, d.Client, Tally.Run, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.waitFor(ctx, t, "the check's failure in the history", func() bool {
+			raw, err := run.Inspect(ctx)
+			return err == nil && strings.Contains(string(raw), "switched off")
+		})
+		bump, err := client.StartMethod(ctx, d.Client, Tally.Bump, run.ID(), 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := bump.Await(ctx); err != nil || got != 7 {
+			t.Fatalf("Bump: %d %v", got, err)
+		}
+		if err := client.Send(ctx, d.Client, TallyNotes, run.ID(), "go"); err != nil {
+			t.Fatal(err)
+		}
+		var task *infinitic.TaskFailedError
+		if _, err := run.Await(ctx); !errors.As(err, &task) {
+			t.Fatalf("want the check's failure, got %v", err)
+		}
+		on.Store(true)
+		if err := run.RetryTasks(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := run.Await(ctx); err != nil || got != 57 {
+			t.Fatalf("after retry: %d %v, want 57 (the bump kept)", got, err)
+		}
+		on.Store(false)
+	})
+}
