@@ -106,8 +106,9 @@ var sentinels = []struct {
 // that err matches, or "": err itself if it is one, else the first that
 // errors.Is matches, trying ErrCanceled, ErrTimeout, ErrNonDeterministic,
 // ErrWorkflowFinished, ErrNotFailed, ErrInstanceNotFound, then the
-// others. The wire encoding uses it so that errors.Is still matches after
-// the trip (see RemoteError.Code); users rarely need it.
+// others; else the first sentinel registered with RegisterError that it
+// matches, by name. The wire encoding uses it so that errors.Is still
+// matches after the trip (see RemoteError.Code); users rarely need it.
 func SentinelCode(err error) string {
 	for _, s := range sentinels {
 		if err == s.err {
@@ -119,7 +120,7 @@ func SentinelCode(err error) string {
 			return s.code
 		}
 	}
-	return ""
+	return userSentinelCode(err)
 }
 
 // DecodeFields unmarshals the original error's fields into target, for

@@ -53,7 +53,7 @@ func fromError(err error, depth int) *Error {
 	if infinitic.IsNonRetryable(err) && errsafe.Unwrap(err) != nil && !infinitic.IsNonRetryable(errsafe.Unwrap(err)) {
 		return fromError(errsafe.Unwrap(err), depth) // drop the NonRetryable marker itself
 	}
-	return &Error{Kind: ErrorRemote, Type: fmt.Sprintf("%T", err), Message: errsafe.Message(err), Fields: fields(err),
+	return &Error{Kind: ErrorRemote, Type: infinitic.ErrorTypeName(err), Message: errsafe.Message(err), Fields: fields(err),
 		Code: infinitic.SentinelCode(err), Cause: cause(errsafe.Unwrap(err))}
 }
 
