@@ -51,7 +51,8 @@ type receiveOptions struct {
 
 // Where accepts only values whose field at path (dot-separated JSON field
 // names, like "order.status") equals value, compared as JSON: Infinitic's
-// receive(jsonPath, criteria) for the common case.
+// receive(jsonPath, criteria) for the common case. Values are decoded with
+// the configured codec, then seen as JSON.
 func Where(path string, value any) ReceiveOption {
 	want, err := json.Marshal(value)
 	return func(o *receiveOptions) {
@@ -81,8 +82,8 @@ func Where(path string, value any) ReceiveOption {
 // checks it), so a Receive that lost a race against a timer does not
 // swallow a later value: the next Receive gets it.
 //
-// Filters apply to the JSON form of the value: with a codec other than
-// JSON, use Receive without options.
+// Filters apply to the JSON form of the value, decoded with the
+// instance's codec first (any codec works).
 func (c Channel[W, T]) Receive(ctx Context, opts ...ReceiveOption) Deferred[T] {
 	decode := func(names *naming.Table, codec infinitic.Codec) func([]byte) (any, error) {
 		return decoder[T](codec, names)
@@ -108,6 +109,8 @@ func receive[V any](ctx Context, name string, declErr error, opts []ReceiveOptio
 	for _, opt := range opts {
 		opt(&o)
 	}
+	rt := co.Runtime()
+	dec := decode(rt.Names(), rt.Codec())
 	filtered := func(payload []byte) bool {
 		if !accept(payload) {
 			return false
@@ -115,9 +118,8 @@ func receive[V any](ctx Context, name string, declErr error, opts []ReceiveOptio
 		if len(o.filters) == 0 {
 			return true
 		}
-		_, value := wire.SplitVariant(payload)
-		var doc any
-		if err := json.Unmarshal(value, &doc); err != nil {
+		doc, ok := jsonDoc(dec, payload)
+		if !ok {
 			return false
 		}
 		for _, f := range o.filters {
@@ -127,8 +129,23 @@ func receive[V any](ctx Context, name string, declErr error, opts []ReceiveOptio
 		}
 		return true
 	}
-	rt := co.Runtime()
-	return Deferred[V]{f: co.Receive(name, filtered, decode(rt.Names(), rt.Codec()))}
+	return Deferred[V]{f: co.Receive(name, filtered, dec)}
+}
+
+// jsonDoc decodes a channel payload with the instance's codec, then gives
+// its JSON form as maps, for Where filters: they see JSON field names
+// whatever the codec.
+func jsonDoc(dec func([]byte) (any, error), payload []byte) (any, bool) {
+	v, err := dec(payload)
+	if err != nil {
+		return nil, false
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, false
+	}
+	var doc any
+	return doc, json.Unmarshal(b, &doc) == nil
 }
 
 // Send sends v to the channel of the running instance id of workflow W,
