@@ -1,12 +1,15 @@
 package e2e_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/client"
@@ -213,4 +216,43 @@ func TestNonDeterminismWhenCodeEndsBeforeItsHistory(t *testing.T) {
 		t.Fatalf("the chain prints the non-determinism %d times:\n%s", n, chain)
 	}
 	t.Logf("chain:\n%s", chain)
+}
+
+// logLines is a log destination that hands each line to the test.
+type logLines chan string
+
+func (l logLines) Write(b []byte) (int, error) {
+	select {
+	case l <- string(b):
+	default: // the test reads only the first lines
+	}
+	return len(b), nil
+}
+
+// Send to an id with no instance (a wrong id, or a channel declared for
+// another workflow) logs a warning at once; the sender gets
+// ErrInstanceNotFound when the early message life elapses.
+func TestSendToUnknownInstanceWarns(t *testing.T) {
+	logs := make(logLines, 16)
+	env := infinitictest.New(t, infinitictest.WithLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))))
+	if err := worker.AddWorkflow(env.Worker, func() Expense { return expense{} }); err != nil {
+		t.Fatal(err)
+	}
+	env.Start()
+	ctx := testCtx(t)
+	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	if err := client.Send(short, env.Client, Approvals, "no-such-id", Approval{}); err == nil {
+		t.Fatal("Send to an unknown id: want an error")
+	}
+	for {
+		select {
+		case line := <-logs:
+			if strings.Contains(line, "a client sent to an instance that has not started") && strings.Contains(line, "id=no-such-id") {
+				return
+			}
+		case <-ctx.Done():
+			t.Fatal("no warning logged")
+		}
+	}
 }

@@ -23,6 +23,13 @@ func (e *WorkflowEngine) bufferEarly(in *instance, env *wire.Envelope) {
 		expire := wire.ExpireMessage(st.Workflow, st.ID, uuid.NewString(), e.Clock.Now().Add(e.cfg.EarlyMessageLife))
 		st.Outbox = append(st.Outbox, outgoing(expire))
 	}
+	if fromClient := env.Signal != nil && env.Signal.ReplyTo != "" || env.Cancel != nil && env.Cancel.ReplyTo != ""; fromClient {
+		// Usually a mistake (a wrong id, a channel declared for another
+		// workflow), which the sender learns only when the life elapses.
+		e.logger.Warn("a client sent to an instance that has not started: kept until it starts, "+
+			"refused with ErrInstanceNotFound after the early message life; is the id right, and the channel's workflow?",
+			"id", st.ID, "life", e.cfg.EarlyMessageLife)
+	}
 	st.Buffered = append(st.Buffered, env)
 }
 
