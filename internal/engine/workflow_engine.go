@@ -89,7 +89,7 @@ func (e *WorkflowEngine) Run(ctx context.Context) error {
 		return fmt.Errorf("workflow engine %s: %w", e.contract.Name, err)
 	}
 	defer public.Close()
-	internal, err := e.Transport.Consume(ctx, wire.WorkflowInternalSubject(e.contract.Name), wire.EngineGroup)
+	internal, err := e.consumeInternal(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil
@@ -118,6 +118,27 @@ func (e *WorkflowEngine) Run(ctx context.Context) error {
 	loops.Wait()
 	s.close()
 	return nil
+}
+
+// consumeInternal consumes the internal subject, retrying while the
+// transport fails: its consumer may be the first one created on a
+// server that cannot write now (a full disk), as nothing was published
+// there before.
+func (e *WorkflowEngine) consumeInternal(ctx context.Context) (transport.Consumer, error) {
+	backoff := 50 * time.Millisecond
+	for {
+		c, err := e.Transport.Consume(ctx, wire.WorkflowInternalSubject(e.contract.Name), wire.EngineGroup)
+		if err == nil || ctx.Err() != nil || errors.Is(err, transport.ErrClosed) {
+			return c, err
+		}
+		e.logger.Warn("consume failed, retrying", "subject", wire.WorkflowInternalSubject(e.contract.Name), "err", err, "in", backoff)
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 5*time.Second)
+	}
 }
 
 // group decodes fetched messages and groups them by instance, in order of
