@@ -12,7 +12,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -35,23 +34,12 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, file string) (err error) {
-	cfg, err := config.Load(file)
-	if err != nil {
-		return err
-	}
-	b, err := cfg.Open(ctx)
-	if err != nil {
-		return err
-	}
-	defer func() { err = errors.Join(err, b.Close()) }()
-	w, err := worker.New(b.WorkerConfig())
-	if err != nil {
-		return err
-	}
-	if err := worker.AddService[image.ImageUtil](w, image.NewService()); err != nil {
-		return err
-	}
-	fmt.Println("worker-services: running ImageUtil; Ctrl-C to stop")
-	return w.Run(ctx)
+func run(ctx context.Context, file string) error {
+	return config.RunWorker(ctx, file, func(w *worker.Worker) error {
+		if err := worker.AddService[image.ImageUtil](w, image.NewService()); err != nil {
+			return err
+		}
+		fmt.Println("worker-services: running ImageUtil; Ctrl-C to stop")
+		return nil
+	})
 }
