@@ -52,6 +52,10 @@ type Envelope struct {
 	WorkflowID string    `cbor:"2,keyasint,omitempty"`
 	Workflow   string    `cbor:"3,keyasint,omitempty"` // workflow name
 	SentAt     time.Time `cbor:"4,keyasint,omitempty"`
+	// Headers travel with the message for interceptors (W3C trace
+	// context, tenancy...): what a client call, a workflow step or a task
+	// attempt that sent it set (format v3).
+	Headers map[string]string `cbor:"5,keyasint,omitempty"`
 
 	Dispatch  *Dispatch  `cbor:"10,keyasint,omitempty"`
 	Execute   *Execute   `cbor:"11,keyasint,omitempty"`

@@ -54,18 +54,21 @@ func (e *Envelope) CheckLimits() error {
 	if err := CheckID("workflow id", e.WorkflowID, MaxWireIDLength); err != nil {
 		return err
 	}
+	if err := checkMeta("headers", e.Headers); err != nil {
+		return err
+	}
 	of := e.Workflow
 	switch {
 	case e.Dispatch != nil:
 		if err := CheckTags(e.Dispatch.Tags); err != nil {
 			return err
 		}
-		if err := checkMeta(e.Dispatch.Meta); err != nil {
+		if err := checkMeta("metadata", e.Dispatch.Meta); err != nil {
 			return err
 		}
 		return CheckPayload("input of "+of+"."+e.Dispatch.Method, e.Dispatch.Input)
 	case e.Execute != nil:
-		if err := checkMeta(e.Execute.Meta); err != nil {
+		if err := checkMeta("metadata", e.Execute.Meta); err != nil {
 			return err
 		}
 		return CheckPayload("input of task "+e.Execute.Service+"."+e.Execute.Method, e.Execute.Input)
@@ -81,14 +84,15 @@ func (e *Envelope) CheckLimits() error {
 	return nil
 }
 
-// checkMeta bounds the metadata of a workflow or a task like a payload.
-func checkMeta(meta map[string]string) error {
+// checkMeta bounds the metadata of a workflow or a task, or the headers
+// of a message (what), like a payload.
+func checkMeta(what string, meta map[string]string) error {
 	n := 0
 	for k, v := range meta {
 		n += len(k) + len(v)
 	}
 	if n > infinitic.MaxPayloadSize {
-		return &infinitic.LimitError{Limit: "MaxPayloadSize", What: "metadata", Size: n, Max: infinitic.MaxPayloadSize}
+		return &infinitic.LimitError{Limit: "MaxPayloadSize", What: what, Size: n, Max: infinitic.MaxPayloadSize}
 	}
 	return nil
 }

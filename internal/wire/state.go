@@ -138,6 +138,9 @@ type State struct {
 	// not yet, or stored before format v2).
 	Started time.Time `cbor:"20,keyasint,omitempty"`
 	Ended   time.Time `cbor:"21,keyasint,omitempty"`
+	// Headers are those of the dispatch that started the instance, given
+	// to the interceptors of each of its steps (format v3).
+	Headers map[string]string `cbor:"22,keyasint,omitempty"`
 }
 
 // MethodRun is a method started on a running instance, with its callers.

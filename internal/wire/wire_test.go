@@ -15,15 +15,27 @@ var update = flag.Bool("update", false, "rewrite golden files of the current for
 
 // formats maps each released format version to its samples: the values
 // its golden files (testdata/<version>) decode to.
-var formats = map[string]func() map[string]any{"v1": samplesV1, "v2": samples}
+var formats = map[string]func() map[string]any{"v1": samplesV1, "v2": samplesV2, "v3": samples}
 
 // latest is the format version written today.
-const latest = "v2"
+const latest = "v3"
 
 // samples covers every envelope kind and a state with every field set, in
-// the current format: v2 added command and instance times, the attempt
-// of a task's outcome and the request ids of dispatches and waits.
+// the current format: v3 added the headers of envelopes and states.
 func samples() map[string]any {
+	s := samplesV2()
+	h := map[string]string{"traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "tenant": "a"}
+	for _, name := range []string{"dispatch", "execute", "completed"} {
+		s[name].(*Envelope).Headers = h
+	}
+	s["state"].(*State).Headers = h
+	return s
+}
+
+// samplesV2 are the samples of format v2 (never change them): it added
+// command and instance times, the attempt of a task's outcome and the
+// request ids of dispatches and waits.
+func samplesV2() map[string]any {
 	at := time.Date(2030, 1, 2, 3, 4, 5, 6, time.UTC)
 	s := samplesV1()
 	s["completed"].(*Envelope).Completed.Attempt = 3
