@@ -20,6 +20,11 @@ const (
 	// MaxPayloadSize is the most bytes of one encoded payload: the input
 	// or output of a workflow or a task, a signal sent on a channel.
 	MaxPayloadSize = 256 << 10
+	// MaxSearchFields is the most search fields of one workflow instance
+	// (workflow.SetSearch), and MaxSearchValue the most bytes of a string
+	// value of one (names are [A-Za-z0-9_-], at most 64 bytes).
+	MaxSearchFields = 16
+	MaxSearchValue  = 100
 )
 
 // ErrLimitExceeded is matched (errors.Is) by every *LimitError.
@@ -28,22 +33,26 @@ var ErrLimitExceeded = errors.New("infinitic: limit exceeded")
 // LimitError reports a value over one of the documented limits.
 type LimitError struct {
 	// Limit names the limit: "MaxIDLength", "MaxTags", "MaxPayloadSize",
-	// "IDCharacters", or "MaxStateSize" and "MaxMessageSize" (the store's
+	// "IDCharacters", "MaxSearchFields", "MaxSearchValue", "SearchName", or "MaxStateSize" and "MaxMessageSize" (the store's
 	// and the transport's own limits).
 	Limit string
 	// What was over it, e.g. "input of Orders.Process".
 	What string
-	// Size is the value's size (bytes, or count for MaxTags); Max the
-	// limit's. Both are 0 for IDCharacters.
+	// Size is the value's size (bytes, or count for MaxTags and
+	// MaxSearchFields); Max the limit's. Both are 0 for IDCharacters and
+	// SearchName.
 	Size, Max int
 }
 
 func (e *LimitError) Error() string {
-	if e.Limit == "IDCharacters" {
+	switch e.Limit {
+	case "IDCharacters":
 		return fmt.Sprintf("infinitic: %s must be valid UTF-8 without control characters (IDCharacters)", e.What)
+	case "SearchName":
+		return fmt.Sprintf("infinitic: %s must be 1 to 64 bytes of [A-Za-z0-9_-] (SearchName)", e.What)
 	}
 	unit := " bytes"
-	if e.Limit == "MaxTags" {
+	if e.Limit == "MaxTags" || e.Limit == "MaxSearchFields" {
 		unit = ""
 	}
 	if e.Max == 0 { // a limit of the broker, not known here

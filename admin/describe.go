@@ -55,7 +55,10 @@ type Instance struct {
 	Tags     []string          `json:"tags,omitempty"`
 	Meta     map[string]string `json:"meta,omitempty"`
 	CustomID string            `json:"customId,omitempty"`
-	Parent   *Ref              `json:"parent,omitempty"`
+	// Search holds the search fields set by the code (workflow.SetSearch):
+	// strings, bools, int64s, float64s and time.Times.
+	Search map[string]any `json:"search,omitempty"`
+	Parent *Ref           `json:"parent,omitempty"`
 	// Children are the child workflows it dispatched (known while its
 	// history is kept: running and failed instances).
 	Children []Ref `json:"children,omitempty"`
@@ -142,6 +145,14 @@ func describe(st *wire.State) *Instance {
 		Tags: st.Tags, Meta: st.Meta, Started: st.Started, Ended: st.Ended, Generation: st.Generation,
 		Output: jsonOrNil(st.Output), Error: failure(st.Error), Buffered: len(st.Buffered)}
 	in.CustomID, _ = wire.CustomIDOf(st.Tags)
+	for name, tok := range st.Search {
+		if v, err := wire.SearchValue(tok); err == nil {
+			if in.Search == nil {
+				in.Search = map[string]any{}
+			}
+			in.Search[name] = v
+		}
+	}
 	if p := st.Parent; p != nil {
 		in.Parent = &Ref{Workflow: p.Workflow, ID: p.WorkflowID}
 	}

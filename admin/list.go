@@ -19,6 +19,13 @@ type Filter struct {
 	Status []Status
 	// Tag and CustomID: instances that have this tag, this custom id.
 	Tag, CustomID string
+	// Search: conditions on the search fields set by workflow code
+	// (workflow.SetSearch), all of which must hold.
+	Search []Cond
+	// OrderBy names a search field: list only the instances that have it,
+	// by its value, ascending (then newest first). Default: all instances,
+	// newest first.
+	OrderBy string
 	// Started and ended in [After, Before): zero bounds are open.
 	StartedAfter, StartedBefore time.Time
 	EndedAfter, EndedBefore     time.Time
@@ -32,20 +39,22 @@ type Page struct {
 }
 
 // List returns the instances of workflow that f selects, newest first
-// (by start time, then id), at most limit (1 to 1,000; 0: 100), from
+// (by start time, then id; or by f.OrderBy), at most limit (1 to 1,000; 0: 100), from
 // cursor after ("" for the first page; then the previous page's Next).
 // The order is stable: instances started meanwhile sort before the first
 // page, and a page never repeats or skips an instance whose status did not
 // change.
 //
 // The instance index (kept by the engines as instances change status)
-// gives the candidates by status and start time without a scan of the
-// store; each candidate is then checked against its stored state, which
-// also applies the tag, custom id and end time filters. So the result is
+// gives the candidates without a scan of the store, from its most
+// selective view: the custom id, else the tag, else the first search
+// condition with "=", else the OrderBy field, else every instance; by
+// status and start time. Each candidate is then checked against its
+// stored state, which applies the other conditions. So the result is
 // exact at the time of each read: an index entry left over by a crash
 // between its write and the state's is skipped (RepairIndex removes it).
-// The cost is one store read per candidate: narrow the status and the
-// start time range first.
+// The cost is one store read per candidate: give a custom id, a tag or an
+// equality on a search field, and narrow the status and start time range.
 func (a *Admin) List(ctx context.Context, workflow string, f Filter, limit int, after string) (Page, error) {
 	if err := names(workflow); err != nil {
 		return Page{}, err
@@ -115,31 +124,111 @@ func (c *cursor) peek(ctx context.Context, a *Admin) (string, error) {
 	return suffix, nil
 }
 
-// scan visits, in index order from cursor after, the instances f selects
-// until visit returns false, and returns the cursor of the last visited.
-func (a *Admin) scan(ctx context.Context, workflow string, f Filter, after string, visit func(*Instance) bool) (string, error) {
+// query is a Filter checked and ready to match states.
+type query struct {
+	Filter
+	tokens   []string // the tokens of Search's values
+	statuses []wire.Status
+}
+
+func newQuery(f Filter) (*query, error) {
+	q := &query{Filter: f}
 	statuses := f.Status
 	if len(statuses) == 0 {
 		statuses = []Status{StatusRunning, StatusCompleted, StatusFailed, StatusCanceled}
 	}
-	var cursors []*cursor
 	for _, s := range statuses {
 		ws, ok := wireStatus(s)
 		if !ok {
-			return "", fmt.Errorf("admin: unknown status %q (want running, completed, failed or canceled)", s)
+			return nil, fmt.Errorf("admin: unknown status %q (want running, completed, failed or canceled)", s)
 		}
-		c := &cursor{prefix: wire.IndexPrefix(workflow, ws)}
+		q.statuses = append(q.statuses, ws)
+	}
+	for _, c := range f.Search {
+		tok, err := c.token()
+		if err != nil {
+			return nil, err
+		}
+		q.tokens = append(q.tokens, tok)
+	}
+	if f.OrderBy != "" {
+		if err := wire.CheckSearchName(f.OrderBy); err != nil {
+			return nil, fmt.Errorf("admin: order by: %w", err)
+		}
+	}
+	return q, nil
+}
+
+// cursors returns the runs of index keys to merge for workflow, from
+// cursor after.
+func (q *query) cursors(workflow, after string) []*cursor {
+	if q.OrderBy != "" {
+		// One run over all the values of the field, from the bounds that
+		// conditions on it give.
+		c := &cursor{prefix: string(wire.ViewSearch(workflow, q.OrderBy, ""))}
+		c.after = c.prefix + after
+		for i, cond := range q.Search {
+			if cond.Field != q.OrderBy {
+				continue
+			}
+			tok := q.tokens[i]
+			switch cond.Op {
+			case Eq, Ge:
+				c.after = max(c.after, c.prefix+tok)
+			case Gt:
+				c.after = max(c.after, c.prefix+tok+"/") // "/" sorts after "."
+			}
+			switch cond.Op {
+			case Eq, Le:
+				c.stop = minStop(c.stop, tok+"/")
+			case Lt:
+				c.stop = minStop(c.stop, tok)
+			}
+		}
+		return []*cursor{c}
+	}
+	view := wire.ViewAll(workflow)
+	switch eq := slices.IndexFunc(q.Search, func(c Cond) bool { return c.Op == Eq }); {
+	case q.CustomID != "":
+		view = wire.ViewTag(workflow, wire.CustomIDTag(q.CustomID))
+	case q.Tag != "":
+		view = wire.ViewTag(workflow, q.Tag)
+	case eq >= 0:
+		view = wire.ViewSearch(workflow, q.Search[eq].Field, q.tokens[eq])
+	}
+	var cursors []*cursor
+	for _, s := range q.statuses {
+		c := &cursor{prefix: view.Prefix(s)}
 		// Newest first: a start before StartedBefore has a larger token,
 		// one at or after StartedAfter a token at most its own.
 		c.after = c.prefix + after
-		if !f.StartedBefore.IsZero() {
-			c.after = max(c.after, c.prefix+wire.IndexTime(f.StartedBefore)+"/") // "/" sorts after "."
+		if !q.StartedBefore.IsZero() {
+			c.after = max(c.after, c.prefix+wire.IndexTime(q.StartedBefore)+"/")
 		}
-		if !f.StartedAfter.IsZero() {
-			c.stop = wire.IndexTime(f.StartedAfter) + "/"
+		if !q.StartedAfter.IsZero() {
+			c.stop = wire.IndexTime(q.StartedAfter) + "/"
 		}
 		cursors = append(cursors, c)
 	}
+	return cursors
+}
+
+// minStop is the tighter of two stops ("" is none).
+func minStop(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return min(a, b)
+}
+
+// scan visits, in index order from cursor after, the instances f selects
+// until visit returns false, and returns the cursor of the last visited.
+func (a *Admin) scan(ctx context.Context, workflow string, f Filter, after string, visit func(*Instance) bool) (string, error) {
+	q, err := newQuery(f)
+	if err != nil {
+		return "", err
+	}
+	cursors := q.cursors(workflow, after)
 	last := ""
 	for {
 		// Merge the statuses' runs: the smallest suffix next.
@@ -159,24 +248,24 @@ func (a *Admin) scan(ctx context.Context, workflow string, f Filter, after strin
 		}
 		key := next.keys[0]
 		next.keys = next.keys[1:]
-		in, err := a.candidate(ctx, workflow, next.prefix, key)
+		st, err := a.candidate(ctx, workflow, key)
 		if err != nil {
 			return "", err
 		}
-		if in == nil || !f.matches(in) {
+		if st == nil || !q.matches(st) {
 			continue
 		}
 		last = nextSuffix
-		if !visit(in) {
+		if !visit(describe(st)) {
 			return last, nil
 		}
 	}
 }
 
 // candidate reads the state an index key points to: nil if the entry is
-// stale (no state, or a state whose status or start differs).
-func (a *Admin) candidate(ctx context.Context, workflow, prefix, key string) (*Instance, error) {
-	id, err := wire.ParseIndexKey(prefix, key)
+// stale (no state, or a state that the key no longer indexes).
+func (a *Admin) candidate(ctx context.Context, workflow, key string) (*wire.State, error) {
+	id, err := wire.IndexID(key)
 	if err != nil {
 		return nil, fmt.Errorf("admin: %w", err)
 	}
@@ -187,20 +276,28 @@ func (a *Admin) candidate(ctx context.Context, workflow, prefix, key string) (*I
 	if err != nil {
 		return nil, fmt.Errorf("admin: %w", err)
 	}
-	if wire.IndexKey(st) != key {
+	if !slices.Contains(wire.IndexKeys(st), key) {
 		return nil, nil
 	}
-	return describe(st), nil
+	return st, nil
 }
 
-func (f Filter) matches(in *Instance) bool {
+func (q *query) matches(st *wire.State) bool {
 	between := func(t, from, to time.Time) bool {
 		return (from.IsZero() || !t.Before(from)) && (to.IsZero() || t.Before(to))
 	}
-	return (f.Tag == "" || slices.Contains(in.Tags, f.Tag)) &&
-		(f.CustomID == "" || in.CustomID == f.CustomID) &&
-		between(in.Started, f.StartedAfter, f.StartedBefore) &&
-		((f.EndedAfter.IsZero() && f.EndedBefore.IsZero()) || (!in.Ended.IsZero() && between(in.Ended, f.EndedAfter, f.EndedBefore)))
+	for i, c := range q.Search {
+		tok, ok := st.Search[c.Field]
+		if !c.holds(tok, ok, q.tokens[i]) {
+			return false
+		}
+	}
+	custom, _ := wire.CustomIDOf(st.Tags)
+	return slices.Contains(q.statuses, st.Status) &&
+		(q.Tag == "" || slices.Contains(st.Tags, q.Tag)) &&
+		(q.CustomID == "" || custom == q.CustomID) &&
+		between(st.Started, q.StartedAfter, q.StartedBefore) &&
+		((q.EndedAfter.IsZero() && q.EndedBefore.IsZero()) || (!st.Ended.IsZero() && between(st.Ended, q.EndedAfter, q.EndedBefore)))
 }
 
 func wireStatus(s Status) (wire.Status, bool) {

@@ -48,7 +48,7 @@ func (a *Admin) RepairIndex(ctx context.Context, workflow string, grace time.Dur
 			return fmt.Errorf("%s: %w", key, err)
 		}
 		r.Instances++
-		if ik := wire.IndexKey(st); ik != "" {
+		for _, ik := range wire.IndexKeys(st) {
 			_, err := a.st.Put(ctx, ik, wire.IndexValue(time.Now()), 0)
 			switch {
 			case err == nil:
@@ -62,11 +62,10 @@ func (a *Admin) RepairIndex(ctx context.Context, workflow string, grace time.Dur
 	if err != nil {
 		return r, fmt.Errorf("admin: repair index of %s: %w", workflow, err)
 	}
-	for _, s := range []wire.Status{wire.StatusRunning, wire.StatusCompleted, wire.StatusFailed, wire.StatusCanceled} {
-		prefix := wire.IndexPrefix(workflow, s)
-		err := conn.EachKey(ctx, a.st, prefix, func(key string) error {
-			in, err := a.candidate(ctx, workflow, prefix, key)
-			if err != nil || in != nil {
+	for _, root := range wire.IndexRoots(workflow) {
+		err := conn.EachKey(ctx, a.st, root, func(key string) error {
+			st, err := a.candidate(ctx, workflow, key)
+			if err != nil || st != nil {
 				return err
 			}
 			value, version, err := a.st.Get(ctx, key)
@@ -91,3 +90,4 @@ func (a *Admin) RepairIndex(ctx context.Context, workflow string, grace time.Dur
 	}
 	return r, nil
 }
+

@@ -177,7 +177,7 @@ func TestRepairIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deleteKey(ctx, t, env.Store, wire.IndexKey(st))
+	deleteKey(ctx, t, env.Store, wire.IndexKeys(st)[0])
 	old := wire.IndexValue(time.Now().Add(-time.Hour))
 	stale := wire.IndexPrefix("Jobs", wire.StatusRunning) + wire.IndexTime(time.Now()) + ".job-1"
 	gone := wire.IndexPrefix("Jobs", wire.StatusCompleted) + wire.IndexTime(time.Now()) + ".gone"

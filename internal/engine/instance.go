@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -34,7 +35,7 @@ type instance struct {
 	addTags    []string        // tags to index before saving
 	dropTags   []string        // tags to unindex after saving
 	expired    bool            // a finished instance to delete (retention)
-	indexed    string          // the instance index key of the stored version ("" none)
+	indexed    []string        // the instance index keys of the stored version
 }
 
 // apply applies one envelope at time now.
@@ -260,6 +261,9 @@ func sameMessage(a, b *wire.Envelope) bool {
 // drain turns what the runtime did into records and outgoing messages.
 func (e *WorkflowEngine) drain(in *instance, now time.Time) {
 	st := in.state
+	if s := in.rt.Search(); !maps.Equal(s, st.Search) {
+		st.Search = maps.Clone(s)
+	}
 	for _, req := range in.rt.TakeRequests() {
 		if err := checkRequest(req); err != nil {
 			e.finish(in, nil, err)

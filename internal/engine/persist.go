@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/internal/wire"
@@ -37,7 +38,7 @@ func (e *WorkflowEngine) decode(ctx context.Context, id string, data []byte, ver
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s %s: %w", ErrCorruptState, e.contract.Name, id, err)
 	}
-	in.state, in.version, in.storedTail, in.indexed = st, version, len(st.Tail), wire.IndexKey(st)
+	in.state, in.version, in.storedTail, in.indexed = st, version, len(st.Tail), wire.IndexKeys(st)
 	if st.Status != wire.StatusRunning {
 		return in, nil
 	}
@@ -109,11 +110,14 @@ func (e *WorkflowEngine) save(ctx context.Context, in *instance) error {
 		}
 	}
 	in.addTags = nil
-	// Likewise, the instance index gets the new entry first and loses the
-	// old one after the write (see admin.List for how readers cope).
-	indexed := wire.IndexKey(st)
-	if indexed != in.indexed && indexed != "" {
-		if _, err := e.Store.Put(ctx, indexed, wire.IndexValue(e.Clock.Now()), 0); err != nil && !errors.Is(err, store.ErrConflict) {
+	// Likewise, the instance index gets its new entries first and loses
+	// the old ones after the write (see admin.List for how readers cope).
+	indexed := wire.IndexKeys(st)
+	for _, key := range indexed {
+		if slices.Contains(in.indexed, key) {
+			continue
+		}
+		if _, err := e.Store.Put(ctx, key, wire.IndexValue(e.Clock.Now()), 0); err != nil && !errors.Is(err, store.ErrConflict) {
 			return err
 		}
 	}
@@ -153,22 +157,22 @@ func (e *WorkflowEngine) save(ctx context.Context, in *instance) error {
 		}
 	}
 	in.dropTags = nil
-	if in.indexed != indexed {
-		e.unindex(ctx, st, in.indexed)
-		in.indexed = indexed
-	}
+	e.unindex(ctx, st, in.indexed, indexed)
+	in.indexed = indexed
 	return nil
 }
 
-// unindex deletes an instance index key (best effort: readers skip
-// entries that disagree with the state, and admin.RepairIndex removes
-// them).
-func (e *WorkflowEngine) unindex(ctx context.Context, st *wire.State, key string) {
-	if key == "" {
-		return
-	}
-	if err := e.deleteKey(ctx, key); err != nil {
-		e.logger.Warn("cannot unindex instance", "workflow", st.Workflow, "id", st.ID, "key", key, "err", err)
+// unindex deletes the index keys of old that keep does not hold (best
+// effort: readers skip entries that disagree with the state, and
+// admin.RepairIndex removes them).
+func (e *WorkflowEngine) unindex(ctx context.Context, st *wire.State, old, keep []string) {
+	for _, key := range old {
+		if slices.Contains(keep, key) {
+			continue
+		}
+		if err := e.deleteKey(ctx, key); err != nil {
+			e.logger.Warn("cannot unindex instance", "workflow", st.Workflow, "id", st.ID, "key", key, "err", err)
+		}
 	}
 }
 

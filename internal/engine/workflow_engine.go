@@ -296,7 +296,7 @@ func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) s
 				return stepResult{err: err}
 			}
 			e.dropChunks(ctx, in.state, in.dropChunks)
-			e.unindex(ctx, in.state, in.indexed)
+			e.unindex(ctx, in.state, in.indexed, nil)
 			return stepResult{in: &instance{id: id}, out: append(out, in.direct...)}
 		}
 		if in.changed {

@@ -83,7 +83,8 @@ type Runtime struct {
 	runs      []*methodRun // method runs started in parallel, not taken yet
 	quiet     *slog.Logger
 	channels  map[string]*channel
-	gen       int // generation stamped on new commands
+	gen       int               // generation stamped on new commands
+	search    map[string]string // search fields: name to wire.SearchToken
 }
 
 // methodRun is a method started on the instance in parallel with the main one.
@@ -216,6 +217,33 @@ func (rt *Runtime) Names() *naming.Table { return rt.cfg.Names }
 
 // Now returns the deterministic time: that of the event being applied.
 func (rt *Runtime) Now() time.Time { return rt.now }
+
+// SetSearch sets (or, with a nil value, deletes) a search field of the
+// instance. Replays run the same calls, so the fields are not recorded.
+func (rt *Runtime) SetSearch(name string, value any) error {
+	if err := wire.CheckSearchName(name); err != nil {
+		return err
+	}
+	if value == nil {
+		delete(rt.search, name)
+		return nil
+	}
+	tok, err := wire.SearchToken(value)
+	if err != nil {
+		return err
+	}
+	if _, ok := rt.search[name]; !ok && len(rt.search) >= infinitic.MaxSearchFields {
+		return &infinitic.LimitError{Limit: "MaxSearchFields", What: "number of search fields", Size: len(rt.search) + 1, Max: infinitic.MaxSearchFields}
+	}
+	if rt.search == nil {
+		rt.search = map[string]string{}
+	}
+	rt.search[name] = tok
+	return nil
+}
+
+// Search returns the search fields set so far (not a copy).
+func (rt *Runtime) Search() map[string]string { return rt.search }
 
 // Logger returns a logger that is silent while replaying history.
 func (rt *Runtime) Logger() *slog.Logger {

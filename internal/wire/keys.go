@@ -3,7 +3,9 @@ package wire
 import (
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"time"
 )
@@ -78,15 +80,45 @@ func CustomIDOf(tags []string) (string, bool) {
 }
 
 // The instance index lists the instances of a workflow by status, newest
-// first: one key per instance, IndexPrefix(workflow, status) followed by
-// its start time, reversed so that keys ascend from the newest, and its
-// id. The state stays the truth: readers check it (see package admin).
+// first, in several views: all of them, those with a tag (custom ids are
+// tags), those with a value of a search field. Each view holds one key
+// per instance: the view's prefix for its status, its start time
+// reversed so that keys ascend from the newest, and its id. The state
+// stays the truth: readers check it (see package admin).
+
+// An IndexView is the prefix of one view of the index, before the status.
+type IndexView string
+
+// ViewAll lists every instance of workflow.
+func ViewAll(workflow string) IndexView { return IndexView("index." + workflow + ".") }
+
+// ViewTag lists the instances of workflow that have tag.
+func ViewTag(workflow, tag string) IndexView {
+	return IndexView("index-tag." + workflow + "." + KeyToken(tag) + ".")
+}
+
+// ViewSearch lists the instances of workflow whose search field has the
+// value of token (a SearchToken), or, with token "", all those that have
+// the field, ordered by its value.
+func ViewSearch(workflow, field, token string) IndexView {
+	if token == "" {
+		return IndexView("index-search." + workflow + "." + field + ".")
+	}
+	return IndexView("index-search." + workflow + "." + field + "." + token + ".")
+}
+
+// IndexRoots are the prefixes under which all the index keys of workflow
+// are: every view of each kind.
+func IndexRoots(workflow string) []string {
+	return []string{string(ViewAll(workflow)), "index-tag." + workflow + ".", "index-search." + workflow + "."}
+}
+
+// Prefix is the prefix of the view's keys of instances with status.
+func (v IndexView) Prefix(status Status) string { return fmt.Sprintf("%s%d.", v, status) }
 
 // IndexPrefix is the prefix of the index keys of workflow's instances
 // with status.
-func IndexPrefix(workflow string, status Status) string {
-	return fmt.Sprintf("index.%s.%d.", workflow, status)
-}
+func IndexPrefix(workflow string, status Status) string { return ViewAll(workflow).Prefix(status) }
 
 // IndexTime is the key token of a start time in the index: newer times
 // give smaller tokens (zero, for instances stored before format v2, sorts
@@ -99,13 +131,28 @@ func IndexTime(started time.Time) string {
 	return fmt.Sprintf("%019d", math.MaxInt64-nanos)
 }
 
-// IndexKey is the index key of a stored state; "" for a state that only
-// holds early messages (not started).
-func IndexKey(st *State) string {
+// IndexKeys are the index keys of a stored state, one per view that
+// lists it; none for a state that only holds early messages (not
+// started).
+func IndexKeys(st *State) []string {
 	if st == nil || st.Status == 0 {
-		return ""
+		return nil
 	}
-	return IndexPrefix(st.Workflow, st.Status) + IndexTime(st.Started) + "." + KeyToken(st.ID)
+	views := []IndexView{ViewAll(st.Workflow)}
+	for _, tag := range st.Tags {
+		views = append(views, ViewTag(st.Workflow, tag))
+	}
+	for _, field := range slices.Sorted(maps.Keys(st.Search)) {
+		views = append(views, ViewSearch(st.Workflow, field, st.Search[field]))
+	}
+	suffix := IndexTime(st.Started) + "." + KeyToken(st.ID)
+	keys := make([]string, 0, len(views))
+	for _, v := range views {
+		if k := v.Prefix(st.Status) + suffix; !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	return keys
 }
 
 // IndexValue is the value of an index key: when it was written, so that a
@@ -116,11 +163,12 @@ func IndexValue(written time.Time) []byte { return []byte(written.UTC().Format(t
 // ParseIndexValue reverses IndexValue.
 func ParseIndexValue(v []byte) (time.Time, error) { return time.Parse(time.RFC3339Nano, string(v)) }
 
-// ParseIndexKey returns the instance id of an index key under prefix.
-func ParseIndexKey(prefix, key string) (string, error) {
-	_, tok, ok := strings.Cut(strings.TrimPrefix(key, prefix), ".")
-	if !ok {
+// IndexID returns the instance id of an index key (its last token:
+// tokens never hold a ".").
+func IndexID(key string) (string, error) {
+	i := strings.LastIndexByte(key, '.')
+	if i < 0 || !strings.HasPrefix(key, "index") {
 		return "", fmt.Errorf("malformed index key %q", key)
 	}
-	return ParseKeyToken(tok)
+	return ParseKeyToken(key[i+1:])
 }

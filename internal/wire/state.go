@@ -141,6 +141,9 @@ type State struct {
 	// Headers are those of the dispatch that started the instance, given
 	// to the interceptors of each of its steps (format v3).
 	Headers map[string]string `cbor:"22,keyasint,omitempty"`
+	// Search holds the search fields the code set (workflow.SetSearch):
+	// name to SearchToken. The instance index lists instances by them.
+	Search map[string]string `cbor:"30,keyasint,omitempty"`
 }
 
 // MethodRun is a method started on a running instance, with its callers.
