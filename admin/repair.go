@@ -90,4 +90,3 @@ func (a *Admin) RepairIndex(ctx context.Context, workflow string, grace time.Dur
 	}
 	return r, nil
 }
-

@@ -21,17 +21,25 @@ func newListCmd(f *opsFlags) *cobra.Command {
 		limit                       int
 		after                       string
 		count                       bool
+		search                      []string
 	)
 	cmd := &cobra.Command{
 		Use:   "list WORKFLOW",
-		Short: "List (or count) the instances of a workflow, newest first, by status, tag, custom id, start and end time",
+		Short: "List (or count) the instances of a workflow by status, tag, custom id, search field, start and end time",
 		Long: `list reads the instance index that the workflow engines keep: instances
-by status and start time, newest first. Each listed instance is checked
+by status and start time, newest first (or by the value of a search field,
+--order-by). --search conditions apply to the search fields that workflow
+code sets (workflow.SetSearch): field=value, field!=value, field<value,
+field<=value, field>value, field>=value; the value is a bool, an integer, a
+float, an RFC 3339 time or else a string ("\"42\"" keeps a string that looks
+like a number). Each listed instance is checked
 against its stored state, so the list is exact when it is read. Pages:
 --limit instances at a time; the next page starts --after the cursor that
 the previous page printed. Times are RFC 3339 (2026-12-01T09:00:00Z).`,
 		Example: `  infinitic workflow list Shop --status failed --output json
-  infinitic workflow list Shop --tag team:blue --started-after 2026-12-01T00:00:00Z --count`,
+  infinitic workflow list Shop --tag team:blue --started-after 2026-12-01T00:00:00Z --count
+  infinitic workflow list Orders --status running --search customer=42 --search stage=awaiting-payment --started-before 2026-11-29T00:00:00Z
+  infinitic workflow list Orders --search 'amount>=100' --order-by amount`,
 		Args: rangeArgs(1, 1, "WORKFLOW"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			for _, s := range statuses {
@@ -52,6 +60,13 @@ the previous page printed. Times are RFC 3339 (2026-12-01T09:00:00Z).`,
 					return usagef("--%s: %v", t.flag, err)
 				}
 				*t.into = v
+			}
+			for _, c := range search {
+				cond, err := admin.ParseCond(c)
+				if err != nil {
+					return usagef("--search: %v", err)
+				}
+				filter.Search = append(filter.Search, cond)
 			}
 			if limit < 1 || limit > 1000 {
 				return usagef("--limit %d: want 1 to 1000", limit)
@@ -82,6 +97,8 @@ the previous page printed. Times are RFC 3339 (2026-12-01T09:00:00Z).`,
 	fl.StringSliceVar(&statuses, "status", nil, "running, completed, failed or canceled (repeat or comma-separate for several; default all)")
 	fl.StringVar(&filter.Tag, "tag", "", "only instances with this tag")
 	fl.StringVar(&filter.CustomID, "custom-id", "", "only instances with this custom id")
+	fl.StringArrayVar(&search, "search", nil, "a condition on a search field, e.g. customer=42 or 'amount>=100' (repeat: all must hold)")
+	fl.StringVar(&filter.OrderBy, "order-by", "", "list the instances that have this search field, by its value (ascending)")
 	fl.StringVar(&startedAfter, "started-after", "", "only instances started at or after this time")
 	fl.StringVar(&startedBefore, "started-before", "", "only instances started before this time")
 	fl.StringVar(&endedAfter, "ended-after", "", "only instances ended at or after this time")

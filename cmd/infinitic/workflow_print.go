@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -40,11 +42,19 @@ func printInstance(w io.Writer, in *admin.Instance) error {
 	field("Version", strconv.Itoa(in.Version))
 	field("Tags", orDash(strings.Join(in.Tags, ", ")))
 	field("Custom id", orDash(in.CustomID))
-	var meta []string
-	for k, v := range in.Meta {
-		meta = append(meta, k+"="+v)
+	var meta, search []string
+	for _, k := range slices.Sorted(maps.Keys(in.Meta)) {
+		meta = append(meta, k+"="+in.Meta[k])
 	}
 	field("Meta", orDash(strings.Join(meta, ", ")))
+	for _, k := range slices.Sorted(maps.Keys(in.Search)) {
+		v := in.Search[k]
+		if t, ok := v.(time.Time); ok {
+			v = t.Format(time.RFC3339Nano)
+		}
+		search = append(search, fmt.Sprintf("%s=%v", k, v))
+	}
+	field("Search", orDash(strings.Join(search, ", ")))
 	field("Started", instant(in.Started))
 	field("Ended", instant(in.Ended))
 	if in.Generation > 0 {

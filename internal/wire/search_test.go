@@ -16,8 +16,8 @@ func TestSearchTokenOrder(t *testing.T) {
 		name string
 		asc  []any // ascending values of one kind
 	}{
-		{"ints", []any{int64(math.MinInt64), -1000, -1, 0, 1, int8(2), uint16(300), int64(math.MaxInt64)}},
-		{"floats", []any{math.Inf(-1), -1e9, -1.5, -1e-9, 0.0, 1e-9, 1.5, float32(2), 1e300, math.Inf(1)}},
+		{"numbers", []any{math.Inf(-1), -1e300, int64(math.MinInt64), int64(math.MinInt64) + 1, -1000, -1.5, -1, -1e-9, 0, 1e-9, 1,
+			1.5, int8(2), 2.5, uint16(300), 1 << 53, 1<<53 + 1, int64(math.MaxInt64) - 1, int64(math.MaxInt64), 1e19, 1e300, math.Inf(1)}},
 		{"strings", []any{"", "a", "ab", "b", "ba", "é", "日本"}},
 		{"bools", []any{false, true}},
 		{"times", []any{time.Unix(0, 0), t0.Add(-time.Hour), t0, t0.Add(time.Nanosecond)}},
@@ -43,6 +43,21 @@ func TestSearchTokenOrder(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Numbers are one kind: 42 and 42.0 are one value.
+func TestSearchTokenNumbers(t *testing.T) {
+	for _, pair := range [][2]any{{42, 42.0}, {int8(-3), float32(-3)}, {uint(7), int64(7)}, {0, math.Copysign(0, -1)}} {
+		a, _ := SearchToken(pair[0])
+		b, _ := SearchToken(pair[1])
+		if a != b {
+			t.Errorf("%v (%T) and %v (%T) differ: %s, %s", pair[0], pair[0], pair[1], pair[1], a, b)
+		}
+	}
+	tok, _ := SearchToken(42.0)
+	if v, err := SearchValue(tok); v != int64(42) || err != nil {
+		t.Errorf("42.0 decodes to %v (%T) %v, want int64 42", v, v, err)
 	}
 }
 
