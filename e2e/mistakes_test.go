@@ -122,13 +122,14 @@ func (spawner) CallInGoroutine(ctx workflow.Context, n int) (int, error) {
 	var wg sync.WaitGroup
 	var sum int
 	var err error
-	wg.Go(func() { sum, err = workflow.Call(ctx, Calc.Add, AddInput{n, n}) })
+	wg.Go(func() { sum, err = workflow.Call(ctx, Calc.Add, AddInput{n, n}) }) //infinitic:nondeterministic-ok: the mistake this test makes
 	wg.Wait()
 	return sum, err
 }
 
 func (spawner) NowInGoroutine(ctx workflow.Context, n int) (int, error) {
 	var wg sync.WaitGroup
+	//infinitic:nondeterministic-ok: the mistake this test makes
 	wg.Go(func() { _ = workflow.Now(ctx) }) // stopped there (runtime.Goexit)
 	wg.Wait()
 	return n, nil

@@ -26,6 +26,9 @@
 //   - put short non-deterministic code (reading a config) in Inline;
 //   - do not read or write global state that other code changes.
 //
+// `infinitic vet ./...` (or go vet with cmd/infinitic-vet) reports code that
+// breaks these rules: see package workflowcheck.
+//
 // A replay that does not match its history (a command of another kind or
 // target at a position) fails the instance with a
 // *infinitic.NonDeterminismError naming the workflow, method and
