@@ -50,8 +50,9 @@ type Config struct {
 	// writes reach the OS before being acknowledged and are synced
 	// periodically (every 2 minutes), which survives any process crash.
 	SyncAlways bool
-	// ServerName names the server in logs and monitoring.
-	// Default "infinitic".
+	// ServerName names the server in logs and monitoring; nodes of a
+	// cluster need each their own. Default "infinitic" (required with
+	// Cluster).
 	ServerName string
 	// MaxStore limits JetStream file storage, in bytes. Default 0: the
 	// server's default (a share of the free disk space).
@@ -70,6 +71,9 @@ type Config struct {
 	// TLS makes the client port require TLS, and optionally client
 	// certificates (mutual TLS). Default: no TLS.
 	TLS TLS
+	// Cluster makes the server a node of a NATS cluster (see Cluster).
+	// Default: a single server.
+	Cluster Cluster
 	// Logger receives the server's logs: notices at Info, warnings,
 	// errors, and at Debug the server's debug logs. Default nil: the server
 	// is silent.
@@ -125,19 +129,13 @@ func (cfg Config) options(internalPassword string) (*server.Options, error) {
 	if cfg.MaxStore < 0 || cfg.MaxMemory < 0 {
 		return nil, errors.New("embedded: MaxStore and MaxMemory must not be negative")
 	}
+	if err := cfg.Cluster.apply(opts, cfg.ServerName); err != nil {
+		return nil, fmt.Errorf("embedded: %w", err)
+	}
 	if cfg.Listen != "" {
-		host, portStr, err := net.SplitHostPort(cfg.Listen)
-		if err != nil {
-			return nil, fmt.Errorf("embedded: Listen %q: want host:port: %w", cfg.Listen, err)
+		if opts.Host, opts.Port, err = hostPort(cfg.Listen); err != nil {
+			return nil, fmt.Errorf("embedded: Listen: %w", err)
 		}
-		port, err := strconv.Atoi(portStr)
-		if err != nil || port < 0 || port > 65535 {
-			return nil, fmt.Errorf("embedded: Listen %q: invalid port", cfg.Listen)
-		}
-		if port == 0 {
-			port = server.RANDOM_PORT
-		}
-		opts.Host, opts.Port = host, port
 	}
 	return opts, nil
 }
@@ -164,6 +162,9 @@ func Start(cfg Config) (*Server, error) {
 	}
 	if s.listen { // a restart must keep the port that clients know
 		s.cfg.Listen = net.JoinHostPort(opts.Host, strconv.Itoa(s.ns.Addr().(*net.TCPAddr).Port))
+	}
+	if cfg.Cluster.enabled() { // and the one that the other nodes know
+		s.cfg.Cluster.Listen = net.JoinHostPort(opts.Cluster.Host, strconv.Itoa(s.ns.ClusterAddr().Port))
 	}
 	return s, nil
 }

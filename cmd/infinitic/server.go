@@ -13,6 +13,7 @@ import (
 func newServerCmd() *cobra.Command {
 	cfg := embedded.Config{}
 	var logLevel, healthAddr, usersPath string
+	var routes []string
 	cmd := &cobra.Command{
 		Use:   "server",
 		Short: "Run the embedded NATS JetStream broker with a TCP port",
@@ -34,7 +35,16 @@ worker: see the README's "Deploying"), as YAML:
 
 --tls-cert and --tls-key make clients use TLS; --tls-verify also requires
 client certificates signed by --tls-ca (mutual TLS). Without --users on
-an address other than loopback, the server warns: anyone can connect.`,
+an address other than loopback, the server warns: anyone can connect.
+
+--cluster-name, --cluster-listen and --routes make the server one node of
+a NATS cluster; start three, each with its own --server-name, --data-dir
+and ports, and give workers and clients the three client URLs and
+transport.nats.replicas: 3 (see the README's "Deploying"):
+
+  infinitic server --server-name n1 --listen 127.0.0.1:4222 --data-dir data/n1 \
+    --cluster-name infinitic --cluster-listen 127.0.0.1:6222 \
+    --routes nats://127.0.0.1:6222,nats://127.0.0.1:6223,nats://127.0.0.1:6224`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
@@ -46,6 +56,7 @@ an address other than loopback, the server warns: anyone can connect.`,
 					return err
 				}
 			}
+			cfg.Cluster.Routes = routes
 			if cfg.Exposed() {
 				fmt.Fprintf(cmd.ErrOrStderr(), exposedWarning, cfg.Listen)
 			}
@@ -63,6 +74,9 @@ an address other than loopback, the server warns: anyone can connect.`,
 				fmt.Fprintf(cmd.OutOrStdout(), "health probes on http://%s (/healthz, /readyz)\n", probes.Addr())
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "infinitic server listening on %s (data in %s); Ctrl-C to stop\n", srv.ClientURL(), srv.DataDir())
+			if url := srv.ClusterURL(); url != "" {
+				fmt.Fprintf(cmd.OutOrStdout(), "node %s of cluster %s, routes on %s\n", srv.NATSServer().Name(), cfg.Cluster.Name, url)
+			}
 			<-cmd.Context().Done()
 			fmt.Fprintln(cmd.OutOrStdout(), "stopping")
 			return nil
@@ -79,11 +93,16 @@ an address other than loopback, the server warns: anyone can connect.`,
 	f.StringVar(&cfg.TLS.KeyFile, "tls-key", "", "key of --tls-cert (PEM)")
 	f.StringVar(&cfg.TLS.CAFile, "tls-ca", "", "certificate authorities of client certificates (PEM), for --tls-verify")
 	f.BoolVar(&cfg.TLS.VerifyClients, "tls-verify", false, "require client certificates signed by --tls-ca (mutual TLS)")
+	f.StringVar(&cfg.ServerName, "server-name", "", `name of this server, unique in a cluster (default "infinitic")`)
+	f.StringVar(&cfg.Cluster.Name, "cluster-name", "", "name of the NATS cluster this server joins (the same on every node)")
+	f.StringVar(&cfg.Cluster.Listen, "cluster-listen", "", "host:port on which the other nodes of the cluster connect (private network: no auth)")
+	f.StringSliceVar(&routes, "routes", nil, "cluster addresses of the nodes (nats://host:port, comma-separated; this node's own may be included)")
 	f.DurationVar(&cfg.StartTimeout, "start-timeout", 10*time.Second, "how long to wait for the server to be ready")
 	return cmd
 }
 
-// serverReady tells whether the server accepts clients with JetStream on.
+// serverReady tells whether the server accepts clients with JetStream on
+// (on a cluster: with a JetStream leader, and this node caught up).
 func serverReady(srv *embedded.Server) error {
 	ns := srv.NATSServer()
 	switch {
@@ -91,6 +110,8 @@ func serverReady(srv *embedded.Server) error {
 		return errors.New("NATS server not accepting connections")
 	case !ns.JetStreamEnabled():
 		return errors.New("JetStream not enabled")
+	case ns.JetStreamIsClustered() && !ns.JetStreamIsCurrent():
+		return errors.New("JetStream cluster not ready: no leader yet, or this node is catching up")
 	}
 	return nil
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/infinitic-go/infinitic/internal/jsapi"
 	"github.com/infinitic-go/infinitic/store"
 )
 
@@ -73,7 +74,9 @@ var (
 )
 
 // New opens the bucket of cfg on the server of nc, creating it if needed.
-// An existing bucket is used as is. The store does not own nc: closing the
+// An existing bucket is used as is. On a cluster just started, it waits
+// for the JetStream leader until ctx ends, or for a minute when ctx has no
+// deadline. The store does not own nc: closing the
 // store leaves the connection open.
 func New(ctx context.Context, nc *nats.Conn, cfg Config) (*Store, error) {
 	if cfg.Bucket == "" {
@@ -89,6 +92,25 @@ func New(ctx context.Context, nc *nats.Conn, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store/natskv: %w", err)
 	}
+	var kv jetstream.KeyValue
+	var stream jetstream.Stream
+	err = jsapi.Retry(ctx, func(ctx context.Context) error { // a cluster just started may need a few seconds
+		kv, stream, err = open(ctx, js, cfg)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store/natskv: open bucket %q: %w", cfg.Bucket, err)
+	}
+	maxValue := int(cfg.MaxValueSize)
+	if maxValue == 0 {
+		maxValue = int(nc.MaxPayload()) - valueHeadroom
+	}
+	return &Store{health: cfg.Health, kv: kv, stream: stream, bucket: cfg.Bucket, maxValue: maxValue}, nil
+}
+
+// open opens the bucket of cfg and its stream, creating the bucket if
+// needed.
+func open(ctx context.Context, js jetstream.JetStream, cfg Config) (jetstream.KeyValue, jetstream.Stream, error) {
 	kv, err := js.KeyValue(ctx, cfg.Bucket)
 	if errors.Is(err, jetstream.ErrBucketNotFound) {
 		kv, err = js.CreateKeyValue(ctx, jetstream.KeyValueConfig{
@@ -104,17 +126,10 @@ func New(ctx context.Context, nc *nats.Conn, cfg Config) (*Store, error) {
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("store/natskv: open bucket %q: %w", cfg.Bucket, err)
+		return nil, nil, err
 	}
 	stream, err := js.Stream(ctx, "KV_"+cfg.Bucket)
-	if err != nil {
-		return nil, fmt.Errorf("store/natskv: open bucket %q: %w", cfg.Bucket, err)
-	}
-	maxValue := int(cfg.MaxValueSize)
-	if maxValue == 0 {
-		maxValue = int(nc.MaxPayload()) - valueHeadroom
-	}
-	return &Store{health: cfg.Health, kv: kv, stream: stream, bucket: cfg.Bucket, maxValue: maxValue}, nil
+	return kv, stream, err
 }
 
 // isConflict reports whether err is a failed compare-and-set.

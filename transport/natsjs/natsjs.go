@@ -13,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/infinitic-go/infinitic/internal/jsapi"
 	"github.com/infinitic-go/infinitic/transport"
 )
 
@@ -40,7 +41,9 @@ type Transport struct {
 var _ transport.Transport = (*Transport)(nil)
 
 // New creates or updates the streams described by cfg on the server of nc
-// and returns a transport using them. The transport does not own nc:
+// and returns a transport using them. On a cluster just started, it waits
+// for the JetStream leader (and for enough servers for cfg.Replicas) until
+// ctx ends, or for a minute when ctx has no deadline. The transport does not own nc:
 // closing the transport leaves the connection open.
 func New(ctx context.Context, nc *nats.Conn, cfg Config) (*Transport, error) {
 	cfg, err := cfg.withDefaults()
@@ -59,7 +62,7 @@ func New(ctx context.Context, nc *nats.Conn, cfg Config) (*Transport, error) {
 		consumers: make(map[*consumer]struct{}),
 		checks:    make(map[*time.Timer]struct{}),
 	}
-	if err := t.setup(ctx); err != nil {
+	if err := jsapi.Retry(ctx, t.setup); err != nil { // a cluster just started may need a few seconds
 		return nil, err
 	}
 	t.reconnects = watchReconnects(nc)
