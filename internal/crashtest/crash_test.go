@@ -33,8 +33,12 @@ func TestMain(m *testing.M) {
 		os.Exit(m.Run())
 	case "server":
 		err = runServer(os.Getenv("CRASH_DIR"), os.Getenv("CRASH_LISTEN"))
+	case "node":
+		err = runNode(os.Getenv("CRASH_DIR"), os.Getenv("CRASH_NAME"), os.Getenv("CRASH_LISTEN"),
+			os.Getenv("CRASH_CLUSTER_LISTEN"), os.Getenv("CRASH_ROUTES"))
 	case "worker":
-		err = runWorker(os.Getenv("CRASH_URL"), os.Getenv("CRASH_EXEC_LOG"))
+		replicas, _ := strconv.Atoi(os.Getenv("CRASH_REPLICAS"))
+		err = runWorker(os.Getenv("CRASH_URL"), os.Getenv("CRASH_EXEC_LOG"), os.Getenv("CRASH_HOSTS"), replicas)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "crashtest:", err)
@@ -168,7 +172,7 @@ func TestKill9WorkersAndServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer nc.Close()
-	tr, st, err := backend(ctx, nc)
+	tr, st, err := backend(ctx, nc, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +182,7 @@ func TestKill9WorkersAndServer(t *testing.T) {
 	start := time.Now()
 	kc := make(chan killCount, 1)
 	go func() { kc <- chaos(ctx, t, server, workers, res, n) }()
-	dispatchAll(ctx, t, tr, n)
+	dispatch(ctx, t, tr, 0, n)
 	t.Logf("dispatched %d workflows in %v", n, time.Since(start).Round(time.Millisecond))
 	kills := <-kc
 	for res.count() < n {
@@ -200,9 +204,10 @@ func TestKill9WorkersAndServer(t *testing.T) {
 	fmt.Println(report)
 }
 
-// dispatchAll starts n workflows: mostly two tasks, 1 in 20 with a timer,
-// 1 in 20 with a child workflow. Publishing retries through server kills.
-func dispatchAll(ctx context.Context, t *testing.T, tr transport.Transport, n int) {
+// dispatch starts workflows wf-<from> to wf-<to-1>: mostly two tasks, 1 in
+// 20 with a timer, 1 in 20 with a child workflow. Publishing retries
+// through server kills.
+func dispatch(ctx context.Context, t *testing.T, tr transport.Transport, from, to int) {
 	var batch []transport.Message
 	flush := func() {
 		for ctx.Err() == nil {
@@ -214,7 +219,7 @@ func dispatchAll(ctx context.Context, t *testing.T, tr transport.Transport, n in
 		}
 		t.Fatal("cannot dispatch")
 	}
-	for i := range n {
+	for i := from; i < to; i++ {
 		method := "Two"
 		switch i % 20 {
 		case 0:

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -95,19 +96,35 @@ func runServer(dir, listen string) error {
 	return nil
 }
 
+// runNode runs one node of a cluster with a TCP port until killed.
+func runNode(dir, name, listen, clusterListen, routes string) error {
+	srv, err := embedded.Start(embedded.Config{DataDir: dir, Listen: listen, ServerName: name,
+		Cluster: embedded.Cluster{Name: "crashtest", Listen: clusterListen, Routes: strings.Split(routes, ",")},
+		Logger:  slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})).With("node", name)})
+	if err != nil {
+		return err
+	}
+	defer srv.Shutdown()
+	fmt.Println("ready", srv.ClientURL())
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
+	<-sig
+	return nil
+}
+
 // connect dials url, retrying forever: the server may be down for a while.
 func connect(url string) (*nats.Conn, error) {
 	return nats.Connect(url, nats.MaxReconnects(-1), nats.ReconnectWait(100*time.Millisecond),
 		nats.RetryOnFailedConnect(true), nats.Timeout(2*time.Second))
 }
 
-// backend opens the transport and the store over a connection, retrying
-// while the server is unavailable.
-func backend(ctx context.Context, nc *nats.Conn) (*natsjs.Transport, *natskv.Store, error) {
+// backend opens the transport and the store over a connection, with
+// replicas, retrying while the server is unavailable.
+func backend(ctx context.Context, nc *nats.Conn, replicas int) (*natsjs.Transport, *natskv.Store, error) {
 	for {
-		tr, err := natsjs.New(ctx, nc, natsjs.Config{AckWait: 5 * time.Second})
+		tr, err := natsjs.New(ctx, nc, natsjs.Config{AckWait: 5 * time.Second, Replicas: replicas})
 		if err == nil {
-			st, serr := natskv.New(ctx, nc, natskv.Config{})
+			st, serr := natskv.New(ctx, nc, natskv.Config{Replicas: replicas})
 			if serr == nil {
 				return tr, st, nil
 			}
@@ -121,8 +138,16 @@ func backend(ctx context.Context, nc *nats.Conn) (*natsjs.Transport, *natskv.Sto
 	}
 }
 
-// runWorker runs the service and the workflows until killed.
-func runWorker(url, execLog string) error {
+// Which part of the workload a worker hosts.
+const (
+	hostAll       = ""
+	hostServices  = "services"
+	hostWorkflows = "workflows"
+)
+
+// runWorker runs the service, the workflows or both (hosts) until killed,
+// on streams and a bucket with replicas.
+func runWorker(url, execLog, hosts string, replicas int) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
 	log, err := os.OpenFile(execLog, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
@@ -133,7 +158,7 @@ func runWorker(url, execLog string) error {
 	if err != nil {
 		return err
 	}
-	tr, st, err := backend(ctx, nc)
+	tr, st, err := backend(ctx, nc, replicas)
 	if err != nil {
 		return err
 	}
@@ -142,11 +167,15 @@ func runWorker(url, execLog string) error {
 	if err != nil {
 		return err
 	}
-	if err := worker.AddService[Steps](w, steps{log}, worker.WithConcurrency(64)); err != nil {
-		return err
+	if hosts != hostWorkflows {
+		if err := worker.AddService[Steps](w, steps{log}, worker.WithConcurrency(64)); err != nil {
+			return err
+		}
 	}
-	if err := worker.AddWorkflow(w, func() Flows { return flows{} }, worker.WithConcurrency(16)); err != nil {
-		return err
+	if hosts != hostServices {
+		if err := worker.AddWorkflow(w, func() Flows { return flows{} }, worker.WithConcurrency(16)); err != nil {
+			return err
+		}
 	}
 	fmt.Println("ready")
 	return w.Run(ctx)
