@@ -55,6 +55,7 @@ func TestConnect(t *testing.T) {
 	pub, _ := user.PublicKey()
 	seed, _ := user.Seed()
 	seedFile := writeFile(t, dir, "user.nk", seed)
+	op := newOperator(t)
 
 	tests := []struct {
 		name    string
@@ -79,6 +80,13 @@ func TestConnect(t *testing.T) {
 		{name: "nkey",
 			server: func(o *server.Options) { o.Nkeys = []*server.NkeyUser{{Nkey: pub}} },
 			cfg:    broker.Config{NKeyFile: seedFile}},
+		{name: "creds file (operator mode)",
+			server: op.server,
+			cfg:    broker.Config{CredsFile: creds(t, dir, "app.creds", op.account)}},
+		{name: "creds of an unknown account",
+			server:  op.server,
+			cfg:     broker.Config{CredsFile: creds(t, dir, "other.creds", newOperator(t).account)},
+			wantErr: "refused the credentials"},
 		{name: "mutual TLS",
 			server: pki.serverTLS(t, true),
 			cfg:    broker.Config{TLS: broker.TLS{CAFile: pki.caFile, CertFile: pki.clientCert, KeyFile: pki.clientKey}}},

@@ -110,8 +110,10 @@ func serverReady(srv *embedded.Server) error {
 		return errors.New("NATS server not accepting connections")
 	case !ns.JetStreamEnabled():
 		return errors.New("JetStream not enabled")
-	case ns.JetStreamIsClustered() && !ns.JetStreamIsCurrent():
-		return errors.New("JetStream cluster not ready: no leader yet, or this node is catching up")
+	case ns.JetStreamIsClustered():
+		if h := ns.Healthz(nil); h.Status != "ok" { // the cluster's metadata, streams and consumers current here
+			return fmt.Errorf("JetStream cluster not ready on this node: %s", h.Error)
+		}
 	}
 	return nil
 }

@@ -35,7 +35,7 @@ func TestMain(m *testing.M) {
 		err = runServer(os.Getenv("CRASH_DIR"), os.Getenv("CRASH_LISTEN"))
 	case "node":
 		err = runNode(os.Getenv("CRASH_DIR"), os.Getenv("CRASH_NAME"), os.Getenv("CRASH_LISTEN"),
-			os.Getenv("CRASH_CLUSTER_LISTEN"), os.Getenv("CRASH_ROUTES"))
+			os.Getenv("CRASH_CLUSTER_LISTEN"), os.Getenv("CRASH_ROUTES"), os.Getenv("CRASH_HEALTH"))
 	case "worker":
 		replicas, _ := strconv.Atoi(os.Getenv("CRASH_REPLICAS"))
 		err = runWorker(os.Getenv("CRASH_URL"), os.Getenv("CRASH_EXEC_LOG"), os.Getenv("CRASH_HOSTS"), replicas)
@@ -96,6 +96,12 @@ func (p *proc) start() {
 		p.t.Fatalf("%s did not start: %q %v", p.role, line, err)
 	}
 	go func() { _, _ = bufio.NewReader(out).WriteTo(devNull{}) }()
+}
+
+// attempt bounds one request: with a cluster, the reply to a request may
+// be lost with the node that should send it, while the connection stays.
+func attempt(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, 5*time.Second)
 }
 
 // kill9 sends SIGKILL and reaps the process.
@@ -211,7 +217,10 @@ func dispatch(ctx context.Context, t *testing.T, tr transport.Transport, from, t
 	var batch []transport.Message
 	flush := func() {
 		for ctx.Err() == nil {
-			if err := tr.Publish(ctx, batch...); err == nil {
+			actx, cancel := attempt(ctx)
+			err := tr.Publish(actx, batch...)
+			cancel()
+			if err == nil {
 				batch = batch[:0]
 				return
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/embedded"
+	"github.com/infinitic-go/infinitic/internal/health"
 	"github.com/infinitic-go/infinitic/store/natskv"
 	"github.com/infinitic-go/infinitic/transport/natsjs"
 	"github.com/infinitic-go/infinitic/worker"
@@ -96,8 +98,10 @@ func runServer(dir, listen string) error {
 	return nil
 }
 
-// runNode runs one node of a cluster with a TCP port until killed.
-func runNode(dir, name, listen, clusterListen, routes string) error {
+// runNode runs one node of a cluster with a TCP port until killed, with
+// its JetStream health (streams, consumers and the cluster's metadata
+// current on this node: nats-server's Healthz) on /readyz of healthAddr.
+func runNode(dir, name, listen, clusterListen, routes, healthAddr string) error {
 	srv, err := embedded.Start(embedded.Config{DataDir: dir, Listen: listen, ServerName: name,
 		Cluster: embedded.Cluster{Name: "crashtest", Listen: clusterListen, Routes: strings.Split(routes, ",")},
 		Logger:  slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})).With("node", name)})
@@ -105,6 +109,16 @@ func runNode(dir, name, listen, clusterListen, routes string) error {
 		return err
 	}
 	defer srv.Shutdown()
+	probes, err := health.Listen(healthAddr, func() error {
+		if h := srv.NATSServer().Healthz(nil); h.Status != "ok" {
+			return errors.New(h.Error)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	defer func() { _ = probes.Close() }()
 	fmt.Println("ready", srv.ClientURL())
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
