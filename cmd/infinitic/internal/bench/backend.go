@@ -333,8 +333,12 @@ func randomID() string {
 type Spec struct {
 	// Kind is "memory", "embedded" (default) or "nats".
 	Kind string
-	// NATSURL is the server URL of Kind "nats".
+	// NATSURL is the server URL of Kind "nats" (several, comma-separated,
+	// for a cluster).
 	NATSURL string
+	// Replicas of the streams and bucket of Kind "nats" (3 on a 3-node
+	// cluster). Default 1.
+	Replicas int
 	// DataDir and SyncAlways configure Kind "embedded".
 	DataDir    string
 	SyncAlways bool
@@ -380,7 +384,7 @@ func (s Spec) Backend() (Backend, error) {
 		if s.NATSURL == "" {
 			return Backend{}, errors.New("bench: the nats backend needs a server URL")
 		}
-		return NATS(NATSConfig{URL: s.NATSURL, Store: open, StoreName: s.Store}), nil
+		return NATS(NATSConfig{URL: s.NATSURL, Replicas: s.Replicas, Store: open, StoreName: s.Store}), nil
 	}
 	return Backend{}, fmt.Errorf("bench: unknown backend %q: want memory, embedded or nats", s.Kind)
 }
