@@ -79,7 +79,8 @@ type Step struct {
 // without state fails with infinitic.ErrInstanceNotFound.
 //
 // A receive shows as completed once as many values arrived on its channel
-// as receives were issued on it up to that one; receives with Where
+// as receives were issued on it up to that one, done when the last of
+// those arrived (or when it was issued, if later); receives with Where
 // filters may take later values, which this does not see.
 func (a *Admin) History(ctx context.Context, workflow, id string) ([]Step, error) {
 	if err := names(workflow); err != nil {
@@ -102,7 +103,7 @@ func history(st *wire.State, log []wire.Record) []Step {
 	var steps []Step
 	byPos := map[int]int{} // position → index in steps
 	receives := map[string][]int{}
-	signals := map[string]int{}
+	signals := map[string][]int{} // channel → indexes of its signals in steps
 	pos := 0
 	for _, r := range log {
 		switch {
@@ -120,9 +121,9 @@ func history(st *wire.State, log []wire.Record) []Step {
 			steps = append(steps, Step{Position: -1, Kind: StepStart, Status: StepCompleted, Target: target, At: r.Event.At, Input: jsonOrNil(r.Event.Input)})
 		case r.Event.Signal != nil:
 			sig := r.Event.Signal
+			signals[sig.Channel] = append(signals[sig.Channel], len(steps))
 			steps = append(steps, Step{Position: wire.SignalPosition, Kind: StepSignal, Status: StepCompleted, Target: sig.Channel,
 				At: r.Event.At, Input: jsonOrNil(sig.Payload)})
-			signals[sig.Channel]++
 		default:
 			i, ok := byPos[r.Event.Position]
 			if !ok {
@@ -134,8 +135,9 @@ func history(st *wire.State, log []wire.Record) []Step {
 	// The n-th receive on a channel is served once n values arrived.
 	for channel, idx := range receives {
 		for n, i := range idx {
-			if n < signals[channel] {
-				steps[i].Status = StepCompleted
+			if n < len(signals[channel]) {
+				sig := steps[signals[channel][n]]
+				steps[i].Status, steps[i].Done = StepCompleted, later(steps[i].At, sig.At)
 			}
 		}
 	}
@@ -178,4 +180,12 @@ func resolve(s *Step, ev *wire.Event) {
 	if errors.As(s.Error.Err, &task) {
 		s.Attempts = task.Attempt
 	}
+}
+
+// later returns the later of a and b.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }

@@ -12,7 +12,9 @@ import (
 
 	"github.com/infinitic-go/infinitic/admin"
 	"github.com/infinitic-go/infinitic/embedded"
+	"github.com/infinitic-go/infinitic/transport"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // serverEnv names the environment variable that --server defaults to.
@@ -54,8 +56,7 @@ Output is a human table by default, JSON with --output json. Exit codes:
 		},
 	}
 	pf := cmd.PersistentFlags()
-	pf.StringVar(&f.server, "server", "", "URL of the NATS server, e.g. nats://127.0.0.1:4222 (default $"+serverEnv+")")
-	pf.StringVar(&f.dataDir, "data-dir", embedded.DefaultDataDir, "embedded data directory to open when no --server is given")
+	f.addBackendFlags(pf)
 	pf.StringVarP(&f.output, "output", "o", "table", `output format: "table" or "json"`)
 	pf.DurationVar(&f.timeout, "timeout", 30*time.Second, "how long a command may take (connecting, waiting for an engine's reply)")
 	cmd.AddCommand(newListCmd(f), newDescribeCmd(f), newHistoryCmd(f), newRepairIndexCmd(f), newCancelCmd(f), newRetryCmd(f), newRetryWorkflowTaskCmd(f),
@@ -71,24 +72,40 @@ func (f *opsFlags) run(cmd *cobra.Command, op func(ctx context.Context, a *admin
 	}
 	ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
 	defer cancel()
+	a, _, closeAll, err := f.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeAll()
+	return op(ctx, a)
+}
+
+// addBackendFlags adds --server and --data-dir to fs.
+func (f *opsFlags) addBackendFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&f.server, "server", "", "URL of the NATS server, e.g. nats://127.0.0.1:4222 (default $"+serverEnv+")")
+	fs.StringVar(&f.dataDir, "data-dir", embedded.DefaultDataDir, "embedded data directory to open when no --server is given")
+}
+
+// connect opens an Admin on the backend that --server or --data-dir
+// names, and returns it with the transport; closeAll closes both.
+func (f *opsFlags) connect(ctx context.Context) (_ *admin.Admin, _ transport.Transport, closeAll func(), _ error) {
 	backend := backendConfig{Kind: backendEmbedded, DataDir: f.dataDir}
 	if server := cmp.Or(f.server, os.Getenv(serverEnv)); server != "" {
 		backend = backendConfig{Kind: backendNATS, URL: server}
 	} else if _, err := os.Stat(f.dataDir); err != nil {
-		return fmt.Errorf("no --server (nor $%s) and no data directory: %w", serverEnv, err)
+		return nil, nil, nil, fmt.Errorf("no --server (nor $%s) and no data directory: %w", serverEnv, err)
 	}
 	quiet := slog.New(slog.DiscardHandler)
 	tr, st, closeBackend, err := openBackend(ctx, backend)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
-	defer func() { _ = closeBackend() }()
 	a, err := admin.New(ctx, admin.Config{Transport: tr, Store: st, Logger: quiet})
 	if err != nil {
-		return err
+		_ = closeBackend()
+		return nil, nil, nil, err
 	}
-	defer func() { _ = a.Close() }()
-	return op(ctx, a)
+	return a, tr, func() { _ = a.Close(); _ = closeBackend() }, nil
 }
 
 // print writes v as JSON, or as a table drawn by table.

@@ -107,6 +107,7 @@ func (c *consumer) Close() error {
 		return nil
 	}
 	c.closed = true
+	c.q.consumers--
 	for e := range c.q.inflight {
 		if e.owner == c {
 			c.q.requeue(e)
@@ -133,7 +134,7 @@ func (d *delivery) Attempt() int               { return d.attempt }
 // redelivered) is a no-op; settling a delivery of a closed consumer or
 // transport returns transport.ErrClosed (the message was redelivered).
 func (d *delivery) Ack() error {
-	return d.settle(func(*queue) {})
+	return d.settle(func(q *queue) { q.acked++ })
 }
 
 // Retry makes the message ready again after delay of clock time.
@@ -149,7 +150,8 @@ func (d *delivery) Retry(delay time.Duration) error {
 
 // DeadLetter removes the message and records it in Transport.DeadLetters.
 func (d *delivery) DeadLetter(reason string) error {
-	return d.settle(func(*queue) {
+	return d.settle(func(q *queue) {
+		q.acked++
 		t := d.c.t
 		t.dead = append(t.dead, DeadLetter{
 			Message: d.msg, Group: d.c.group, Reason: reason,

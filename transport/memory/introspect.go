@@ -3,6 +3,7 @@ package memory
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/infinitic-go/infinitic/transport"
@@ -122,4 +123,60 @@ func (t *Transport) Unclaimed() map[string]int {
 		}
 	}
 	return out
+}
+
+var _ transport.Inspector = (*Transport)(nil)
+
+// Inspect describes every subject that has a consumer group, unclaimed
+// messages or dead letters (transport.Inspector).
+func (t *Transport) Inspect(context.Context) ([]transport.SubjectInfo, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := t.clock.Now()
+	dead := map[string]int{}
+	for _, dl := range t.dead {
+		dead[dl.Message.Subject]++
+	}
+	var out []transport.SubjectInfo
+	for name, s := range t.subjects {
+		info := transport.SubjectInfo{Subject: name, DeadLetters: dead[name]}
+		delete(dead, name)
+		if n := s.unclaimed.size(); n > 0 {
+			info.Groups = append(info.Groups, transport.GroupInfo{Pending: n})
+		}
+		for group, q := range s.groups {
+			q.promote(now)
+			g := transport.GroupInfo{Group: group, Pending: len(q.ready) + len(q.delayed), InFlight: len(q.inflight), Acked: q.acked, Consumers: q.consumers}
+			for e := range q.inflight {
+				if e.attempt > 1 {
+					g.Redelivered++
+				}
+			}
+			info.Groups = append(info.Groups, g)
+		}
+		slices.SortFunc(info.Groups, func(a, b transport.GroupInfo) int { return strings.Compare(a.Group, b.Group) })
+		if len(info.Groups) > 0 || info.DeadLetters > 0 {
+			out = append(out, info)
+		}
+	}
+	for name, n := range dead {
+		out = append(out, transport.SubjectInfo{Subject: name, DeadLetters: n})
+	}
+	slices.SortFunc(out, func(a, b transport.SubjectInfo) int { return strings.Compare(a.Subject, b.Subject) })
+	return out, nil
+}
+
+// InspectDeadLetters returns up to limit dead letters of subject (all
+// when subject is ""), oldest first (transport.Inspector).
+func (t *Transport) InspectDeadLetters(_ context.Context, subject string, limit int) ([]transport.DeadLetter, error) {
+	var out []transport.DeadLetter
+	for _, dl := range t.DeadLetters() {
+		if len(out) == limit {
+			break
+		}
+		if subject == "" || dl.Message.Subject == subject {
+			out = append(out, transport.DeadLetter(dl))
+		}
+	}
+	return out, nil
 }

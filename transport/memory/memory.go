@@ -213,6 +213,7 @@ func (t *Transport) Consume(ctx context.Context, subject, group string) (transpo
 		}
 		s.groups[group] = q
 	}
+	q.consumers++
 	return &consumer{t: t, subject: subject, group: group, q: q}, nil
 }
 

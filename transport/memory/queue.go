@@ -24,6 +24,9 @@ type queue struct {
 	ready    []*entry
 	delayed  entryHeap
 	inflight map[*entry]struct{}
+
+	acked     uint64 // entries acknowledged or dead-lettered (Inspect)
+	consumers int    // open consumers (Inspect)
 }
 
 func newQueue() *queue { return &queue{inflight: make(map[*entry]struct{})} }

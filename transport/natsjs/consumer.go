@@ -31,6 +31,16 @@ func owner(desc, subject string) (string, bool) {
 	return strings.CutPrefix(desc, "infinitic subject="+subject+" group=")
 }
 
+// parseDescription returns the subject and group of a consumer's
+// description, and false when the description is not one of ours.
+func parseDescription(desc string) (subject, group string, ok bool) {
+	rest, ok := strings.CutPrefix(desc, "infinitic subject=")
+	if !ok {
+		return "", "", false
+	}
+	return strings.Cut(rest, " group=")
+}
+
 // primaryName is the durable name of the first group's consumer of subject.
 func primaryName(subject string) string { return readable(subject) + "_" + hash(subject) }
 
