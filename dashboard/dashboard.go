@@ -44,12 +44,12 @@ type Options struct {
 
 // Dashboard is the dashboard's http.Handler. Create it with New.
 type Dashboard struct {
-	admin *admin.Admin
-	opts  Options
+	admin     *admin.Admin
+	opts      Options
 	inspector transport.Inspector // nil: none
-	token string // the anti-forgery token of the forms that act
-	pages map[string]*template.Template
-	mux   *http.ServeMux
+	token     string              // the anti-forgery token of the forms that act
+	pages     map[string]*template.Template
+	mux       *http.ServeMux
 
 	mu      sync.Mutex
 	samples []sample // throughput samples, oldest first (see streams.go)

@@ -112,8 +112,8 @@ type listData struct {
 	Query     listQuery
 	Statuses  []statusOption
 	Workflows []string
-	Overview  []overviewRow    // without a workflow: counts of each
-	Counts    []count          // with a workflow: its counts per status
+	Overview  []overviewRow     // without a workflow: counts of each
+	Counts    []count           // with a workflow: its counts per status
 	Instances []*admin.Instance // with a workflow: the page
 	First     string            // URL of the first page, when on a later one
 	Next      string            // URL of the next page

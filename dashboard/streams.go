@@ -44,13 +44,13 @@ type subjectView struct {
 
 type groupView struct {
 	transport.GroupInfo
-	Rate  string    // messages per second over the sampled window
+	Rate  string     // messages per second over the sampled window
 	Spark []sparkBar // rate between successive samples
 }
 
 type sparkBar struct {
 	X, Y, W, H float64
-	Title       string
+	Title      string
 }
 
 type streamsData struct {

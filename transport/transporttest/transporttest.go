@@ -70,6 +70,7 @@ func Run(t *testing.T, newTransport func(t *testing.T) transport.Transport) {
 	cases = append(cases, basicCases...)
 	cases = append(cases, redeliveryCases...)
 	cases = append(cases, fetchCases...)
+	cases = append(cases, inspectCases...)
 	stamp := time.Now().UnixNano() % 1_000_000_000
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
