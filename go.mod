@@ -14,10 +14,10 @@ require (
 )
 
 require (
-	golang.org/x/mod v0.42.0 // indirect
-	golang.org/x/tools v0.52.0
 	github.com/chromedp/cdproto v0.159.0 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
+	golang.org/x/mod v0.42.0 // indirect
+	golang.org/x/tools v0.52.0
 )
 
 require (
