@@ -297,7 +297,8 @@ func (c *checker) checkRange(n *ast.RangeStmt, add func(token.Pos, rule)) {
 }
 
 // issuesCommands tells if code calls the workflow API (other than Now,
-// GetInfo and Logger) or passes a workflow.Context to a function.
+// GetInfo, Logger and SetSearch, which record nothing in the history) or
+// passes a workflow.Context to a function.
 func (c *checker) issuesCommands(body ast.Node) bool {
 	info := c.pass.TypesInfo
 	found := false
@@ -308,10 +309,11 @@ func (c *checker) issuesCommands(body ast.Node) bool {
 		}
 		if fn, ok := typeutil.Callee(info, call).(*types.Func); ok && fn.Pkg() != nil && fn.Pkg().Path() == workflowPath {
 			switch fn.Name() {
-			case "Now", "GetInfo", "Logger":
+			case "Now", "GetInfo", "Logger", "SetSearch":
 			default:
 				found = true
 			}
+			return !found
 		}
 		for _, arg := range call.Args {
 			if isWorkflowContext(info.TypeOf(arg)) {

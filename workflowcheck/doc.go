@@ -40,9 +40,10 @@
 //   - channel sends and receives, ranges over channels: wait on Deferreds,
 //     or receive from outside with a workflow.Channel;
 //   - a range over a map (or over maps.Keys, maps.Values or maps.All of
-//     one) whose body calls the workflow API (other than Now, GetInfo and
-//     Logger) or passes a workflow.Context to a function: its commands
-//     would be issued in another order on replay, so range over sorted keys.
+//     one) whose body calls the workflow API (other than Now, GetInfo,
+//     Logger and SetSearch, which record nothing) or passes a
+//     workflow.Context to another function: its commands would be issued
+//     in another order on replay, so range over sorted keys.
 //     A map range that only computes (a sum) is not reported;
 //   - writes to package-level variables (x = ..., x++, x[k] = ..., x.f = ...,
 //     and pointer methods called on a package-level variable, such as

@@ -46,8 +46,9 @@ func (w *wf) Run(ctx workflow.Context, in string) (string, error) {
 	w.names = map[string]bool{host: true}
 
 	total := 0
-	for _, v := range table { // no command in the body: order does not matter
+	for k, v := range table { // no command in the body: order does not matter
 		total += v
+		_ = workflow.SetSearch(ctx, k, v) // not a command either
 	}
 	for _, k := range slices.Sorted(maps.Keys(table)) {
 		if _, err := workflow.Call(ctx, Svc.Do, k); err != nil {

@@ -33,3 +33,5 @@ func Rand(ctx Context) *rand.Rand { return rand.New(rand.NewSource(1)) }
 func Sleep(ctx Context, d time.Duration) error { return nil }
 
 func Logger(ctx Context) any { return nil }
+
+func SetSearch(ctx Context, name string, value any) error { return nil }
