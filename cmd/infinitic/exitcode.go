@@ -8,6 +8,7 @@ import (
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/admin"
 	"github.com/infinitic-go/infinitic/internal/naming"
+	"github.com/infinitic-go/infinitic/replayer"
 )
 
 // Exit codes of the infinitic command, for scripts.
@@ -16,7 +17,7 @@ const (
 	exitError      = 1 // any other error: connection, store, timeout...
 	exitUsage      = 2 // bad command line: unknown command or flag, wrong arguments, invalid JSON or name
 	exitNotFound   = 3 // no such instance (infinitic.ErrInstanceNotFound)
-	exitRefused    = 4 // the instance is in the wrong state: already finished (cancel, signal...), not failed (retry)
+	exitRefused    = 4 // the instance is in the wrong state: already finished (cancel, signal, export...), not failed (retry)
 	exitWorkflowKO = 5 // the workflow failed (start --wait, await)
 )
 
@@ -40,7 +41,7 @@ func exitCode(err error) int {
 		return exitUsage
 	case errors.Is(err, infinitic.ErrInstanceNotFound):
 		return exitNotFound
-	case errors.Is(err, infinitic.ErrWorkflowFinished), errors.Is(err, infinitic.ErrNotFailed):
+	case errors.Is(err, infinitic.ErrWorkflowFinished), errors.Is(err, infinitic.ErrNotFailed), errors.Is(err, replayer.ErrNoHistory):
 		return exitRefused
 	case errors.As(err, &failed):
 		return exitWorkflowKO

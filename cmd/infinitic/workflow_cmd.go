@@ -46,7 +46,8 @@ Output is a human table by default, JSON with --output json. Exit codes:
   1 error (connection, store, timeout...)
   2 usage (unknown command or flag, wrong arguments, invalid JSON or name)
   3 not found (no such instance)
-  4 refused (the instance already finished, or has not failed for a retry)
+  4 refused (the instance already finished, or has not failed for a retry;
+    export of a completed or canceled instance)
   5 the workflow failed (start --wait)`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
@@ -60,7 +61,7 @@ Output is a human table by default, JSON with --output json. Exit codes:
 	pf.StringVarP(&f.output, "output", "o", "table", `output format: "table" or "json"`)
 	pf.DurationVar(&f.timeout, "timeout", 30*time.Second, "how long a command may take (connecting, waiting for an engine's reply)")
 	cmd.AddCommand(newListCmd(f), newDescribeCmd(f), newHistoryCmd(f), newRepairIndexCmd(f), newCancelCmd(f), newRetryCmd(f), newRetryWorkflowTaskCmd(f),
-		newCompleteTimersCmd(f), newSignalCmd(f), newStartCmd(f))
+		newCompleteTimersCmd(f), newSignalCmd(f), newStartCmd(f), newExportCmd(f))
 	return cmd
 }
 

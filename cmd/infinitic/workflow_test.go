@@ -232,6 +232,7 @@ func TestWorkflowCommands(t *testing.T) {
 		t.Fatalf("retry: %d %s", code, out)
 	}
 	waitDescribe("ko-1", waiting)
+	exportAndReplay(t, url, "ko-1")
 
 	// Cancel by id and by tag.
 	if out, code := cli(t, url, "workflow", "cancel", "Shop", "ko-1"); code != exitOK {
@@ -271,6 +272,8 @@ func TestWorkflowCommands(t *testing.T) {
 		{[]string{"workflow", "nope"}, exitUsage},
 		{[]string{"workflow", "describe", "--nope"}, exitUsage},
 		{[]string{"workflow", "cancel", "Shop", "ok-1"}, exitRefused},
+		{[]string{"workflow", "export", "Shop", "ok-1"}, exitRefused},
+		{[]string{"workflow", "export", "Shop", "nobody"}, exitNotFound},
 		{[]string{"workflow", "list", "Shop", "--limit", "0"}, exitUsage},
 		{[]string{"workflow", "list", "Shop", "--started-after", "yesterday"}, exitUsage},
 		{[]string{"version"}, exitOK},

@@ -162,7 +162,11 @@ func (rt *Runtime) Apply(ev *wire.Event) {
 	rt.now = ev.At
 	f, ok := rt.pending[ev.Position]
 	if !ok {
-		rt.fail(ev.Position, "a resolution", infinitic.NoCommandIssued)
+		want := "a resolution"
+		if ev.Position < len(rt.cfg.Recorded) {
+			want = describe(rt.cfg.Recorded[ev.Position])
+		}
+		rt.fail(ev.Position, want, infinitic.NoCommandIssued)
 		return
 	}
 	delete(rt.pending, ev.Position)
@@ -342,4 +346,17 @@ func (co *Coroutine) check(cmd wire.Command) int {
 		}
 	}
 	return pos
+}
+
+// Unreached returns a *infinitic.NonDeterminismError when the code, run on
+// its whole history, issued fewer commands than the history holds: it
+// ended, or waits elsewhere, before the point the history reached.
+func (rt *Runtime) Unreached() error {
+	if rt.pos >= len(rt.cfg.Recorded) {
+		return nil
+	}
+	return &infinitic.NonDeterminismError{
+		Workflow: rt.cfg.Info.Workflow, ID: rt.cfg.Info.ID, Method: rt.cfg.Info.Method,
+		Position: rt.pos, Want: describe(rt.cfg.Recorded[rt.pos]), Got: infinitic.NoCommandIssued,
+	}
 }
