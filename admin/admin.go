@@ -56,7 +56,7 @@ func New(ctx context.Context, cfg Config) (*Admin, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = clock.System
 	}
-	cn, err := conn.Open(ctx, cfg.Transport, cfg.Logger, cfg.Clock)
+	cn, err := conn.Open(ctx, cfg.Transport, cfg.Logger, cfg.Clock, nil)
 	if err != nil {
 		return nil, fmt.Errorf("admin: %w", err)
 	}

@@ -31,6 +31,7 @@ import (
 	"fmt"
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/clock"
+	"github.com/infinitic-go/infinitic/interceptor"
 	"github.com/infinitic-go/infinitic/internal/conn"
 	"github.com/infinitic-go/infinitic/internal/naming"
 	"github.com/infinitic-go/infinitic/store"
@@ -58,6 +59,9 @@ type Config struct {
 	// Store is the workers' store, read to find instances by tag.
 	// Optional: only the *ByTag functions need it.
 	Store store.Store
+	// Interceptors run around each request the client sends (the first
+	// is the outermost): see package interceptor. Default: none.
+	Interceptors []interceptor.Interceptor
 }
 
 // Client starts workflows and awaits their outcomes. It is safe for
@@ -86,7 +90,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("client: %w: %w", infinitic.ErrInvalidContract, err)
 	}
-	cn, err := conn.Open(ctx, cfg.Transport, cfg.Logger, cfg.Clock)
+	cn, err := conn.Open(ctx, cfg.Transport, cfg.Logger, cfg.Clock, cfg.Interceptors)
 	if err != nil {
 		return nil, fmt.Errorf("client: %w", err)
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/clock"
+	"github.com/infinitic-go/infinitic/interceptor"
 	"github.com/infinitic-go/infinitic/internal/engine"
 	"github.com/infinitic-go/infinitic/internal/health"
 	"github.com/infinitic-go/infinitic/internal/naming"
@@ -60,6 +61,10 @@ type Config struct {
 	// every service and workflow are bound, 503 before and while shutting
 	// down; see Ready). Default: none.
 	HealthAddr string
+	// Interceptors run around each task attempt and each workflow step
+	// of the worker (the first is the outermost): see package
+	// interceptor. Default: none.
+	Interceptors []interceptor.Interceptor
 }
 
 // Worker hosts service executors and workflow engines.
@@ -107,7 +112,7 @@ func New(cfg Config) (*Worker, error) {
 }
 
 func (w *Worker) env() engine.Env {
-	return engine.Env{Transport: w.cfg.Transport, Store: w.cfg.Store, Codec: w.cfg.Codec, Names: w.names, Clock: w.cfg.Clock, Logger: w.cfg.Logger}
+	return engine.Env{Transport: w.cfg.Transport, Store: w.cfg.Store, Codec: w.cfg.Codec, Names: w.names, Clock: w.cfg.Clock, Logger: w.cfg.Logger, Interceptors: w.cfg.Interceptors}
 }
 
 // AddService registers impl as the implementation of service contract S

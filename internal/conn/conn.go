@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/infinitic-go/infinitic/clock"
+	"github.com/infinitic-go/infinitic/interceptor"
 	"github.com/infinitic-go/infinitic/internal/wire"
 	"github.com/infinitic-go/infinitic/transport"
 )
@@ -31,7 +32,9 @@ type Conn struct {
 	id       string
 	consumer transport.Consumer
 	cancel   context.CancelFunc
-	done     chan struct{}
+	// interceptors run around Publish and Request.
+	interceptors []interceptor.Interceptor
+	done         chan struct{}
 
 	mu      sync.Mutex
 	waiters map[string]*Waiter // by workflow id, or method run id
@@ -47,8 +50,9 @@ type Waiter struct {
 	users  int
 }
 
-// Open subscribes a new connection id to its subject on tr.
-func Open(ctx context.Context, tr transport.Transport, logger *slog.Logger, clk clock.Clock) (*Conn, error) {
+// Open subscribes a new connection id to its subject on tr; requests go
+// through interceptors (the first outermost).
+func Open(ctx context.Context, tr transport.Transport, logger *slog.Logger, clk clock.Clock, interceptors []interceptor.Interceptor) (*Conn, error) {
 	id := uuid.NewString()
 	cons, err := tr.Consume(ctx, wire.ClientSubject(id), transport.EphemeralGroup+id)
 	if err != nil {
@@ -56,7 +60,7 @@ func Open(ctx context.Context, tr transport.Transport, logger *slog.Logger, clk 
 	}
 	loopCtx, cancel := context.WithCancel(context.Background())
 	c := &Conn{tr: tr, logger: logger, clock: clk, id: id, consumer: cons, cancel: cancel, done: make(chan struct{}),
-		waiters: map[string]*Waiter{}, replies: map[string]chan *wire.Reply{}}
+		waiters: map[string]*Waiter{}, replies: map[string]chan *wire.Reply{}, interceptors: interceptors}
 	go c.receive(loopCtx)
 	return c, nil
 }
@@ -173,6 +177,10 @@ func (c *Conn) Wait(ctx context.Context, w *Waiter) (*wire.Result, error) {
 
 // Publish stamps and publishes m.
 func (c *Conn) Publish(ctx context.Context, m wire.Message) error {
+	return c.intercept(ctx, m, func(ctx context.Context) error { return c.publish(ctx, m) })
+}
+
+func (c *Conn) publish(ctx context.Context, m wire.Message) error {
 	c.mu.Lock()
 	closed := c.closed
 	c.mu.Unlock()
@@ -193,6 +201,10 @@ func (c *Conn) Publish(ctx context.Context, m wire.Message) error {
 // Request publishes m and waits for the reply to requestID; a successful
 // reply's output goes to decode, if any.
 func (c *Conn) Request(ctx context.Context, requestID string, m wire.Message, decode func([]byte) error) error {
+	return c.intercept(ctx, m, func(ctx context.Context) error { return c.request(ctx, requestID, m, decode) })
+}
+
+func (c *Conn) request(ctx context.Context, requestID string, m wire.Message, decode func([]byte) error) error {
 	ch := make(chan *wire.Reply, 1)
 	c.mu.Lock()
 	c.replies[requestID] = ch
@@ -202,7 +214,7 @@ func (c *Conn) Request(ctx context.Context, requestID string, m wire.Message, de
 		delete(c.replies, requestID)
 		c.mu.Unlock()
 	}()
-	if err := c.Publish(ctx, m); err != nil {
+	if err := c.publish(ctx, m); err != nil {
 		return fmt.Errorf("client: %w", err)
 	}
 	select {

@@ -123,7 +123,7 @@ func (b *batcher) run(ctx context.Context, items []item) {
 		if late {
 			out, err = nil, b.x.timeoutError(it.env.Execute, err)
 		}
-		b.x.conclude(ctx, it, out, err)
+		b.x.conclude(ctx, it, out, err, nil)
 	}
 }
 

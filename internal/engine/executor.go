@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/interceptor"
 	"github.com/infinitic-go/infinitic/internal/wire"
 	"github.com/infinitic-go/infinitic/transport"
 )
@@ -77,8 +78,7 @@ func (x *Executor) Run(ctx context.Context) error {
 	for range x.cfg.Concurrency {
 		wg.Go(func() {
 			for it := range tasks {
-				out, err := x.run(runCtx, it.env.Execute, it.d.Attempt())
-				x.conclude(runCtx, it, out, err)
+				x.runTask(runCtx, it)
 			}
 		})
 	}
@@ -127,8 +127,9 @@ func (x *Executor) decode(d transport.Delivery) (*wire.Envelope, bool) {
 
 // conclude publishes what follows an attempt's outcome (the result, a
 // delayed retry, or the final failure), then acks: a task message is acked
-// only once its outcome is durably published.
-func (x *Executor) conclude(ctx context.Context, it item, out []byte, runErr error) {
+// only once its outcome is durably published. t, if intercepted, is told
+// of a retry, and gives the outcome's headers.
+func (x *Executor) conclude(ctx context.Context, it item, out []byte, runErr error, t *interceptor.Task) {
 	d, ex := it.d, it.env.Execute
 	if x.cancels.isCanceled(ex.TaskID) {
 		_ = d.Ack() // canceled: nobody waits for its outcome, no retry
@@ -140,25 +141,36 @@ func (x *Executor) conclude(ctx context.Context, it item, out []byte, runErr err
 	}
 	var msg wire.Outgoing
 	delay, retry := x.retryDelay(ex, runErr)
+	headers := it.env.Headers
+	if t != nil {
+		t.Retry, t.RetryDelay, headers = retry, delay, t.Headers
+	}
+	outcome := func(out []byte, err *wire.Error) wire.Outgoing {
+		m := wire.OutcomeMessage(ex, d.Message().ID, out, err)
+		m.Envelope.Headers = headers
+		return outgoing(m)
+	}
 	switch {
 	case runErr == nil && x.cfg.Delegated[ex.Method]:
 		_ = d.Ack() // the external system will complete it
 		return
 	case runErr == nil:
-		msg = outgoing(wire.OutcomeMessage(ex, d.Message().ID, out, nil))
+		msg = outcome(out, nil)
 	case retry:
 		x.logger.Warn("task attempt failed, will retry", "task", ex.TaskID, "method", ex.Method, "attempt", ex.Attempt, "in", delay, "err", runErr)
 		next := *ex
 		next.Attempt++
 		next.Previous = append(append([]*wire.Error(nil), ex.Previous...), wire.FromError(runErr))
-		msg = outgoing(wire.ExecuteMessage(&next, x.Clock.Now().Add(delay)))
+		m := wire.ExecuteMessage(&next, x.Clock.Now().Add(delay))
+		m.Envelope.Headers, m.Envelope.SentAt = it.env.Headers, m.DeliverAt // due then
+		msg = outgoing(m)
 	default:
 		failure := &infinitic.TaskFailedError{Service: ex.Service, Method: ex.Method, TaskID: ex.TaskID, Attempt: ex.Attempt, Cause: runErr}
 		for _, prev := range ex.Previous {
 			failure.Previous = append(failure.Previous, wire.ToError(prev))
 		}
 		x.logger.Error("task failed", "task", ex.TaskID, "method", ex.Method, "attempts", ex.Attempt, "err", runErr)
-		msg = outgoing(wire.OutcomeMessage(ex, d.Message().ID, nil, wire.FromError(failure)))
+		msg = outcome(nil, wire.FromError(failure))
 	}
 	err := x.pub.publish(ctx, msg)
 	if errors.Is(err, transport.ErrInvalidMessage) && (runErr == nil || retry) {
@@ -166,7 +178,7 @@ func (x *Executor) conclude(ctx context.Context, it item, out []byte, runErr err
 		// running the task again would not help. Fail it.
 		limit := &infinitic.LimitError{Limit: "MaxMessageSize", What: fmt.Sprintf("outcome of task %s.%s", ex.Service, ex.Method), Size: len(msg.Data)}
 		failure := &infinitic.TaskFailedError{Service: ex.Service, Method: ex.Method, TaskID: ex.TaskID, Attempt: ex.Attempt, Cause: fmt.Errorf("%w: %w", limit, err)}
-		msg = outgoing(wire.OutcomeMessage(ex, d.Message().ID, nil, wire.FromError(failure)))
+		msg = outcome(nil, wire.FromError(failure))
 		err = x.pub.publish(ctx, msg)
 	}
 	switch {

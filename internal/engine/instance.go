@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/interceptor"
 	"github.com/infinitic-go/infinitic/internal/errsafe"
 	"github.com/infinitic-go/infinitic/internal/replay"
 	"github.com/infinitic-go/infinitic/internal/wire"
@@ -36,6 +37,10 @@ type instance struct {
 	dropTags   []string        // tags to unindex after saving
 	expired    bool            // a finished instance to delete (retention)
 	indexed    []string        // the instance index keys of the stored version
+	// headers go with the messages of the current step; observed, when
+	// interceptors watch the step, is told what it does.
+	headers  map[string]string
+	observed *interceptor.Step
 }
 
 // apply applies one envelope at time now.
@@ -99,7 +104,7 @@ func (e *WorkflowEngine) applyDispatch(in *instance, env *wire.Envelope, now tim
 	}
 	in.state = &wire.State{
 		ID: in.id, Workflow: e.contract.Name, Method: d.Method, Tags: d.Tags, Meta: d.Meta,
-		Parent: d.Parent, Status: wire.StatusRunning, Version: e.cfg.Newest(), Started: now,
+		Parent: d.Parent, Status: wire.StatusRunning, Version: e.cfg.Newest(), Started: now, Headers: env.Headers,
 	}
 	in.addTags = append(in.addTags, d.Tags...)
 	if d.Waiter != "" {
@@ -130,6 +135,7 @@ func (e *WorkflowEngine) applyCompleted(in *instance, env *wire.Envelope, now ti
 	case in.state.Status != wire.StatusRunning || in.rt == nil || !in.rt.Expects(c.Position, c.Gen):
 		return // finished, or a duplicate
 	}
+	in.observeResolved(env)
 	ev := &wire.Event{At: now, Position: c.Position, Output: c.Output, Error: c.Error, Attempt: c.Attempt}
 	in.state.Tail = append(in.state.Tail, wire.Record{Event: ev})
 	in.changed = true
@@ -189,7 +195,7 @@ func (e *WorkflowEngine) applyCancel(in *instance, c *wire.Cancel) {
 				child, _, _ := strings.Cut(p.Command.Target, ".")
 				st.Outbox = append(st.Outbox, outgoing(wire.ChildCancelMessage(child, wire.ChildID(st.ID, p.Position), "parent canceled")))
 			case wire.CommandTask:
-				st.Outbox = append(st.Outbox, cancelTaskMessage(st, p))
+				st.Outbox = append(st.Outbox, outgoing(cancelTaskMessage(st, p)))
 			}
 		}
 		reason := c.Reason
@@ -217,10 +223,10 @@ func (e *WorkflowEngine) refusal(in *instance) error {
 
 // cancelTaskMessage tells the executors of a task's service that the task
 // was canceled: the one running it cancels the attempt's context.
-func cancelTaskMessage(st *wire.State, p replay.PendingCommand) wire.Outgoing {
+func cancelTaskMessage(st *wire.State, p replay.PendingCommand) wire.Message {
 	service, _, _ := strings.Cut(p.Command.Target, ".")
 	taskID := wire.TaskID(st.Workflow, st.ID, p.Position, p.Command.Gen)
-	return outgoing(wire.CancelTaskMessage(st.Workflow, st.ID, service, taskID))
+	return wire.CancelTaskMessage(st.Workflow, st.ID, service, taskID)
 }
 
 // buffer keeps an early message in the state until it can be applied.
@@ -276,8 +282,9 @@ func (e *WorkflowEngine) drain(in *instance, now time.Time) {
 		}
 		st.Tail = append(st.Tail, wire.Record{Command: &cmd})
 		st.Commands++
-		if msg, ok := e.commandMessage(st, req); ok {
-			st.Outbox = append(st.Outbox, msg)
+		in.observeIssued(cmd, req.Position)
+		if m, ok := e.commandMessage(st, req, now); ok {
+			st.Outbox = append(st.Outbox, in.outgoing(m))
 		}
 	}
 	if err := in.rt.Failure(); err != nil {
@@ -325,7 +332,7 @@ func (e *WorkflowEngine) finish(in *instance, output []byte, err error) {
 		st.Outbox = append(st.Outbox, outgoing(wire.ResultMessage(st.Workflow, st.ID, w, id, &wire.Result{Output: st.Output, Error: st.Error})))
 	}
 	if p := st.Parent; p != nil {
-		st.Outbox = append(st.Outbox, outgoing(wire.ChildOutcomeMessage(*p, st.Generation, st.Output, st.Error)))
+		st.Outbox = append(st.Outbox, in.outgoing(wire.ChildOutcomeMessage(*p, st.Generation, st.Output, st.Error)))
 	}
 	for _, r := range slices.Clone(st.Runs) {
 		e.finishRun(in, r.Run, nil, fmt.Errorf("%w: the main method ended first", infinitic.ErrWorkflowFinished))
@@ -350,41 +357,49 @@ func (e *WorkflowEngine) finish(in *instance, output []byte, err error) {
 }
 
 // commandMessage is the message that carries out a new command.
-func (e *WorkflowEngine) commandMessage(st *wire.State, req replay.Request) (wire.Outgoing, bool) {
+func (e *WorkflowEngine) commandMessage(st *wire.State, req replay.Request, now time.Time) (wire.Message, bool) {
 	parent := wire.ParentRef{WorkflowID: st.ID, Workflow: st.Workflow, Position: req.Position, Gen: req.Command.Gen}
 	switch req.Command.Kind {
 	case wire.CommandTask:
-		return outgoing(wire.ExecuteMessage(&wire.Execute{
+		m := wire.ExecuteMessage(&wire.Execute{
 			TaskID: wire.TaskID(st.Workflow, st.ID, req.Position, req.Command.Gen), Service: req.Service, Method: req.Method,
 			Input: req.Input, Attempt: 1, Parent: parent, Meta: req.Meta, BatchKey: req.BatchKey, Generation: st.Generation,
-		}, time.Time{})), true
+		}, time.Time{})
+		m.Envelope.SentAt = now // for the schedule-to-start latency of interceptors
+		return m, true
 	case wire.CommandTimer:
 		at, _ := req.At.MarshalText()
 		timer := wire.CompletedMessage(parent, at, nil)
 		timer.DeliverAt = req.At
-		return outgoing(timer), true
+		return timer, true
 	case wire.CommandChild:
-		return outgoing(wire.ChildMessage(req.Service, req.ChildID, st.Generation, &wire.Dispatch{
+		return wire.ChildMessage(req.Service, req.ChildID, st.Generation, &wire.Dispatch{
 			Method: req.Method, Input: req.Input, Tags: req.Tags, Meta: req.Meta, Parent: &parent,
-		})), true
+		}), true
 	case wire.CommandCancel:
 		switch {
 		case req.ChildID != "":
-			return outgoing(wire.ChildCancelMessage(req.Service, req.ChildID, "canceled by parent")), true
+			return wire.ChildCancelMessage(req.Service, req.ChildID, "canceled by parent"), true
 		case req.Canceled != nil && req.Canceled.Command.Kind == wire.CommandTask:
 			return cancelTaskMessage(st, *req.Canceled), true
 		}
-		return wire.Outgoing{}, false // a timer: its outcome will be ignored
+		return wire.Message{}, false // a timer: its outcome will be ignored
 	case wire.CommandSend:
 		sig := &wire.Signal{ID: wire.SentSignalID(st.ID, req.Position), Channel: req.Method, Payload: req.Input}
-		return outgoing(wire.SignalMessage(req.Service, req.ChildID, sig)), true
+		return wire.SignalMessage(req.Service, req.ChildID, sig), true
 	}
-	return wire.Outgoing{}, false // inline, receive: nothing to send
+	return wire.Message{}, false // inline, receive: nothing to send
 }
 
 // replyMessage answers a client's request.
 func replyMessage(client, request string, err error) wire.Outgoing {
 	return outgoing(wire.ReplyMessage(client, request, nil, wire.FromError(err)))
+}
+
+// outgoing encodes m, sent by the current step of in, for the outbox.
+func (in *instance) outgoing(m wire.Message) wire.Outgoing {
+	m.Envelope.Headers = in.headers
+	return outgoing(m)
 }
 
 // outgoing encodes m for the outbox.

@@ -93,9 +93,9 @@ func (e *WorkflowEngine) retryFailed(ctx context.Context, in *instance, now time
 			st.Outbox = append(st.Outbox, outgoing(wire.ChildRetryMessage(p.Request.Service, p.Request.ChildID, st.Generation)))
 			continue
 		}
-		if msg, ok := e.commandMessage(st, p.Request); ok {
-			msg.ID = wire.RetryID(msg.ID, st.Generation)
-			st.Outbox = append(st.Outbox, msg)
+		if m, ok := e.commandMessage(st, p.Request, now); ok {
+			m.ID = wire.RetryID(m.ID, st.Generation)
+			st.Outbox = append(st.Outbox, in.outgoing(m))
 		}
 	}
 	e.drain(in, now)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/clock"
+	"github.com/infinitic-go/infinitic/interceptor"
 	"github.com/infinitic-go/infinitic/internal/naming"
 	"github.com/infinitic-go/infinitic/internal/replay"
 	"github.com/infinitic-go/infinitic/internal/wire"
@@ -27,6 +28,9 @@ type Env struct {
 	Names     *naming.Table
 	Clock     clock.Clock
 	Logger    *slog.Logger
+	// Interceptors run around task attempts and workflow steps (the first
+	// is the outermost).
+	Interceptors []interceptor.Interceptor
 }
 
 // WorkflowConfig configures a workflow engine.
@@ -242,8 +246,13 @@ func retryDelay(attempt int) time.Duration {
 // the cache), apply, save with compare-and-set (reloading on conflict).
 // It returns the messages to publish; the caller publishes, then caches.
 func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) stepResult {
+	envs := make([]*wire.Envelope, len(items))
+	for i, it := range items {
+		envs[i] = it.env
+	}
 	for attempt := 0; ; attempt++ {
 		in, cold := e.cache.take(id)
+		cached := in != nil || cold != nil
 		var out []wire.Outgoing
 		switch {
 		case in != nil:
@@ -267,60 +276,79 @@ func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) s
 				out = append(out, in.state.Outbox...)
 			}
 		}
-		envs := make([]*wire.Envelope, len(items))
-		for i, it := range items {
-			envs[i] = it.env
-		}
-		now := e.Clock.Now()
-		e.step(in, envs, now)
-		if in.retry != nil {
-			if err := e.retryFailed(ctx, in, now); err != nil {
-				closeInstance(in)
-				return unapplied(items, err) // a corrupt history: the caller is told
-			}
-		}
-		// A message of the same job (a dispatch, a retry) may have run it
-		// meanwhile.
-		expire := in.expired && in.state.Status != wire.StatusRunning
-		in.expired = false
-		if expire {
-			if in.state.Status == 0 {
-				e.refuseEarly(in)
-			}
-			in.dropChunks = in.state.Sealed / wire.ChunkSize
-			if err := e.deleteExpired(ctx, in); err != nil {
-				closeInstance(in)
-				if errors.Is(err, store.ErrConflict) && attempt < 100 {
-					continue
+		var res stepResult
+		conflict := false
+		if len(e.Interceptors) == 0 {
+			in.headers = originHeaders(in, envs)
+			res, conflict = e.applyAndSave(ctx, in, envs, out, attempt)
+		} else {
+			e.intercept(ctx, in, envs, cached, func() error {
+				res, conflict = e.applyAndSave(ctx, in, envs, out, attempt)
+				if conflict {
+					return store.ErrConflict
 				}
-				return stepResult{err: err}
-			}
-			e.dropChunks(ctx, in.state, in.dropChunks)
-			e.unindex(ctx, in.state, in.indexed, nil)
-			return stepResult{in: &instance{id: id}, out: append(out, in.direct...)}
+				return res.err
+			})
 		}
-		if in.changed {
-			err := e.save(ctx, in)
-			if errors.Is(err, infinitic.ErrLimitExceeded) && in.state.Status == wire.StatusRunning {
-				e.failTooLarge(in, err)
-				err = e.save(ctx, in)
-			}
-			if errors.Is(err, store.ErrConflict) && attempt < 100 {
-				closeInstance(in)
-				continue
-			}
-			if err != nil {
-				closeInstance(in)
-				return stepResult{err: err}
-			}
+		if !conflict {
+			return res
 		}
-		if in.state != nil {
-			out = append(out, in.state.Outbox...)
-		}
-		out = append(out, in.direct...)
-		in.direct = nil
-		return stepResult{in: in, out: out}
 	}
+}
+
+// applyAndSave applies envs to in and saves it; conflict tells that
+// another engine saved it first (in is closed: reload and apply again).
+func (e *WorkflowEngine) applyAndSave(ctx context.Context, in *instance, envs []*wire.Envelope, out []wire.Outgoing, attempt int) (res stepResult, conflict bool) {
+	id := in.id
+	now := e.Clock.Now()
+	e.step(in, envs, now)
+	if in.retry != nil {
+		if err := e.retryFailed(ctx, in, now); err != nil {
+			closeInstance(in)
+			return stepResult{err: err}, false // a corrupt history: the caller is told
+		}
+	}
+	// A message of the same job (a dispatch, a retry) may have run it
+	// meanwhile.
+	expire := in.expired && in.state.Status != wire.StatusRunning
+	in.expired = false
+	if expire {
+		if in.state.Status == 0 {
+			e.refuseEarly(in)
+		}
+		in.dropChunks = in.state.Sealed / wire.ChunkSize
+		if err := e.deleteExpired(ctx, in); err != nil {
+			closeInstance(in)
+			if errors.Is(err, store.ErrConflict) && attempt < 100 {
+				return stepResult{}, true
+			}
+			return stepResult{err: err}, false
+		}
+		e.dropChunks(ctx, in.state, in.dropChunks)
+		e.unindex(ctx, in.state, in.indexed, nil)
+		return stepResult{in: &instance{id: id}, out: append(out, in.direct...)}, false
+	}
+	if in.changed {
+		err := e.save(ctx, in)
+		if errors.Is(err, infinitic.ErrLimitExceeded) && in.state.Status == wire.StatusRunning {
+			e.failTooLarge(in, err)
+			err = e.save(ctx, in)
+		}
+		if errors.Is(err, store.ErrConflict) && attempt < 100 {
+			closeInstance(in)
+			return stepResult{}, true
+		}
+		if err != nil {
+			closeInstance(in)
+			return stepResult{err: err}, false
+		}
+	}
+	if in.state != nil {
+		out = append(out, in.state.Outbox...)
+	}
+	out = append(out, in.direct...)
+	in.direct = nil
+	return stepResult{in: in, out: out}, false
 }
 
 // step applies envs to a loaded instance at time now, in memory only: the

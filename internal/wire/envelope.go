@@ -48,10 +48,12 @@ func (k Kind) String() string {
 // Envelope is the content of every transport message. Exactly one of the
 // pointer fields matching Kind is set.
 type Envelope struct {
-	Kind       Kind      `cbor:"1,keyasint"`
-	WorkflowID string    `cbor:"2,keyasint,omitempty"`
-	Workflow   string    `cbor:"3,keyasint,omitempty"` // workflow name
-	SentAt     time.Time `cbor:"4,keyasint,omitempty"`
+	Kind       Kind   `cbor:"1,keyasint"`
+	WorkflowID string `cbor:"2,keyasint,omitempty"`
+	Workflow   string `cbor:"3,keyasint,omitempty"` // workflow name
+	// SentAt is when a client or an engine sent it (for a task's retry:
+	// when it is due). Zero: unknown.
+	SentAt time.Time `cbor:"4,keyasint,omitempty"`
 	// Headers travel with the message for interceptors (W3C trace
 	// context, tenancy...): what a client call, a workflow step or a task
 	// attempt that sent it set (format v3).
