@@ -23,9 +23,10 @@ func (o *Interceptor) InterceptCall(ctx context.Context, c *interceptor.Call, ne
 	}
 	ctx, span := o.tracer.Start(ctx, c.Op+" "+target, trace.WithSpanKind(trace.SpanKindProducer),
 		trace.WithAttributes(keyOp.String(c.Op), keyWorkflow.String(c.Workflow), keyWorkflowID.String(c.ID)))
+	defer span.End()
 	o.propagator.Inject(ctx, c.Headers)
 	err := next(ctx)
-	end(span, err, time.Time{})
+	setStatus(span, err)
 	o.m.requests.Add(ctx, 1, metric.WithAttributes(keyOp.String(c.Op), keyWorkflow.String(c.Workflow), outcome(err)))
 	return err
 }
@@ -38,6 +39,7 @@ func (o *Interceptor) InterceptTask(ctx context.Context, t *interceptor.Task, ne
 		trace.WithSpanKind(trace.SpanKindConsumer), trace.WithTimestamp(start),
 		trace.WithAttributes(keyService.String(t.Service), keyTaskMethod.String(t.Method), keyTaskID.String(t.ID),
 			keyAttempt.Int(t.Attempt), keyDelivery.Int(t.Delivery), keyWorkflow.String(t.Workflow), keyWorkflowID.String(t.WorkflowID)))
+	defer span.End()
 	o.propagator.Inject(ctx, t.Headers) // the outcome links back to the attempt
 	task := metric.WithAttributes(keyService.String(t.Service), keyTaskMethod.String(t.Method))
 	if !t.Scheduled.IsZero() {
@@ -56,7 +58,7 @@ func (o *Interceptor) InterceptTask(ctx context.Context, t *interceptor.Task, ne
 		result = "failure"
 	}
 	span.SetAttributes(keyTaskOutcome.String(result))
-	end(span, err, time.Time{})
+	setStatus(span, err)
 	by := metric.WithAttributes(keyService.String(t.Service), keyTaskMethod.String(t.Method), keyTaskOutcome.String(result))
 	o.m.attempts.Add(ctx, 1, by)
 	o.m.taskDuration.Record(ctx, time.Since(start).Seconds(), by)
@@ -82,6 +84,7 @@ func (o *Interceptor) InterceptStep(ctx context.Context, s *interceptor.Step, ne
 	ctx, span := o.tracer.Start(trace.ContextWithRemoteSpanContext(ctx, run), "step "+s.Workflow,
 		trace.WithSpanKind(trace.SpanKindConsumer), trace.WithTimestamp(start), trace.WithLinks(links...),
 		trace.WithAttributes(keyWorkflow.String(s.Workflow), keyWorkflowID.String(s.ID), keyMessages.StringSlice(kinds)))
+	defer span.End()
 	o.propagator.Inject(ctx, s.Headers)
 	err := next(ctx)
 	now := time.Now()
@@ -89,7 +92,7 @@ func (o *Interceptor) InterceptStep(ctx context.Context, s *interceptor.Step, ne
 		span.SetName("step " + s.Workflow + "." + s.Method)
 	}
 	span.SetAttributes(keyWorkflowMethod.String(s.Method), keyStatus.String(s.Status), keyReplayed.Bool(s.Replayed), keyIssued.Int(len(s.Issued)))
-	end(span, err, now)
+	setStatus(span, err)
 	wf := keyWorkflow.String(s.Workflow)
 	o.m.stepDuration.Record(ctx, now.Sub(start).Seconds(), metric.WithAttributes(wf))
 	o.m.stepMessages.Record(ctx, int64(len(s.Messages)), metric.WithAttributes(wf))
@@ -139,17 +142,12 @@ func (o *Interceptor) ended(originCtx context.Context, s *interceptor.Step, run 
 	o.m.runDuration.Record(originCtx, now.Sub(s.Started).Seconds(), by)
 }
 
-// end ends span (at now, if not zero) with err's status.
-func end(span trace.Span, err error, now time.Time) {
+// setStatus records err on span.
+func setStatus(span trace.Span, err error) {
 	if err != nil {
 		span.RecordError(err)
 		span.SetStatus(codes.Error, firstLine(err.Error()))
 	}
-	if now.IsZero() {
-		span.End()
-		return
-	}
-	span.End(trace.WithTimestamp(now))
 }
 
 func outcome(err error) attribute.KeyValue {

@@ -68,13 +68,15 @@ func New(cfg Config) (*Interceptor, error) {
 
 // derivesIDs tells whether the tracer gives a span the identifier asked
 // for (IDGenerator), or makes no spans (a no-op provider). The probe's
-// parent is not sampled and the probe never ends: it is not exported.
+// parent is not sampled: it is exported only by a sampler that ignores
+// the parent's decision.
 func (o *Interceptor) derivesIDs() bool {
 	probe := runSpan(trace.SpanContext{}, "otelinfinitic", "probe")
 	parent := trace.NewSpanContext(trace.SpanContextConfig{TraceID: probe.TraceID(), SpanID: probe.SpanID(), Remote: true})
 	want := runSpan(parent, "otelinfinitic", "probe-child")
 	ctx := withWanted(trace.ContextWithRemoteSpanContext(context.Background(), parent), want)
 	_, span := o.tracer.Start(ctx, "otelinfinitic.probe")
+	defer span.End()
 	got := span.SpanContext().SpanID()
 	return got == want.SpanID() || got == parent.SpanID() || !got.IsValid()
 }
