@@ -11,6 +11,9 @@ import (
 
 	"github.com/infinitic-go/infinitic/admin"
 	"github.com/infinitic-go/infinitic/dashboard"
+	"github.com/infinitic-go/infinitic/embedded"
+	"github.com/infinitic-go/infinitic/store/natskv"
+	"github.com/infinitic-go/infinitic/transport/natsjs"
 	"github.com/spf13/cobra"
 )
 
@@ -60,7 +63,13 @@ an authenticating proxy.`,
 			}
 			defer closeAll()
 			opts.Transport = tr
-			return serveDashboard(cmd, a, opts, listen)
+			stop, err := startDashboard(cmd, a, opts, listen)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), "Ctrl-C to stop")
+			<-cmd.Context().Done()
+			return stop()
 		},
 	}
 	fl := cmd.Flags()
@@ -73,19 +82,18 @@ an authenticating proxy.`,
 	return cmd
 }
 
-// serveDashboard serves a dashboard of a on listen until the command's
-// context ends.
-func serveDashboard(cmd *cobra.Command, a *admin.Admin, opts dashboard.Options, listen string) error {
+// startDashboard serves a dashboard of a on listen until stop is called.
+func startDashboard(cmd *cobra.Command, a *admin.Admin, opts dashboard.Options, listen string) (stop func() error, _ error) {
 	if opts.Refresh == 0 {
 		opts.Refresh = -1 // the flag's 0 means never
 	}
 	d, err := dashboard.New(a, opts)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
-		return fmt.Errorf("dashboard: %w", err)
+		return nil, fmt.Errorf("dashboard: %w", err)
 	}
 	if !opts.ReadOnly && !loopback(ln.Addr()) {
 		fmt.Fprintf(cmd.ErrOrStderr(), dashboardExposedWarning, ln.Addr())
@@ -93,21 +101,62 @@ func serveDashboard(cmd *cobra.Command, a *admin.Admin, opts dashboard.Options, 
 	srv := &http.Server{Handler: d, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(opts.Logger.Handler(), slog.LevelWarn)}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
-	fmt.Fprintf(cmd.OutOrStdout(), "infinitic dashboard on http://%s/; Ctrl-C to stop\n", ln.Addr())
-	select {
-	case err := <-done:
+	fmt.Fprintf(cmd.OutOrStdout(), "infinitic dashboard on http://%s/\n", ln.Addr())
+	return func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		err := srv.Shutdown(ctx)
+		if served := <-done; !errors.Is(served, http.ErrServerClosed) {
+			err = errors.Join(err, served)
+		}
 		return err
-	case <-cmd.Context().Done():
+	}, nil
+}
+
+// dashboardOnServer serves a dashboard of the deployment of an embedded
+// server (infinitic server --http), on an in-process connection.
+func dashboardOnServer(cmd *cobra.Command, srv *embedded.Server, opts dashboard.Options, listen string) (stop func() error, err error) {
+	ctx := cmd.Context()
+	var closers []func() error
+	stop = func() error {
+		var errs []error
+		for i := len(closers) - 1; i >= 0; i-- {
+			errs = append(errs, closers[i]())
+		}
+		return errors.Join(errs...)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(ctx); err != nil {
-		return err
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, stop())
+		}
+	}()
+	nc, err := srv.Connect()
+	if err != nil {
+		return nil, err
 	}
-	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
-		return err
+	closers = append(closers, func() error { nc.Close(); return nil })
+	tr, err := natsjs.New(ctx, nc, natsjs.Config{Health: srv.Health})
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	closers = append(closers, tr.Close)
+	st, err := natskv.New(ctx, nc, natskv.Config{Health: srv.Health})
+	if err != nil {
+		return nil, err
+	}
+	closers = append(closers, st.Close)
+	a, err := admin.New(ctx, admin.Config{Transport: tr, Store: st, Logger: opts.Logger})
+	if err != nil {
+		return nil, err
+	}
+	closers = append(closers, a.Close)
+	opts.Transport = tr
+	stopHTTP, err := startDashboard(cmd, a, opts, listen)
+	if err != nil {
+		return nil, err
+	}
+	closers = append(closers, stopHTTP)
+	return stop, nil
 }
 
 // loopback tells whether addr is a loopback address.

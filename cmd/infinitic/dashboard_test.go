@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // `infinitic dashboard` as a process, on `infinitic server` with a Shop
@@ -52,15 +53,7 @@ func TestDashboardCommand(t *testing.T) {
 			}
 			base := "http://127.0.0.1:" + port[1]
 			for path, want := range map[string]string{"/": "Shop", "/streams": "svc.Till", "/?workflow=Shop": "0</span> failed"} {
-				resp, err := http.Get(base + path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				body, _ := io.ReadAll(resp.Body)
-				_ = resp.Body.Close()
-				if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), want) {
-					t.Errorf("GET %s: %s, want 200 with %q:\n%s", path, resp.Status, want, body)
-				}
+				getUntil(t, base+path, want)
 			}
 			resp, err := http.PostForm(base+"/action", url.Values{"op": {"start"}, "workflow": {"Shop"}, "method": {"Order"}, "value": {"1"}, "confirmed": {"yes"}})
 			if err != nil {
@@ -83,4 +76,47 @@ func TestDashboardCommand(t *testing.T) {
 			}
 		})
 	}
+}
+
+// getUntil gets url until it answers 200 with want in its body (the
+// worker may not have bound its consumers yet), or fails after a minute.
+func getUntil(t *testing.T, url, want string) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if resp.StatusCode == http.StatusOK && strings.Contains(string(body), want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET %s: %s, want 200 with %q:\n%s", url, resp.Status, want, body)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// infinitic server --http serves the dashboard of its own deployment.
+func TestServerServesDashboard(t *testing.T) {
+	cmd, lines := startCLI(t, "server", "--listen", "127.0.0.1:0", "--data-dir", t.TempDir(), "--http", "127.0.0.1:0")
+	port := regexp.MustCompile(`http://\S+:(\d+)/`).FindStringSubmatch(scanUntil(t, lines, "dashboard on"))
+	url := regexp.MustCompile(`nats://[0-9.]+:\d+`).FindString(scanUntil(t, lines, "listening on"))
+	if port == nil || url == "" {
+		t.Fatal("no dashboard or server address printed")
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		for lines.Scan() {
+		}
+		_ = cmd.Wait()
+	})
+	var broken atomic.Bool
+	runShopWorker(t, url, &broken)
+	base := "http://127.0.0.1:" + port[1]
+	getUntil(t, base+"/streams", "svc.Till")
+	getUntil(t, base+"/?workflow=Shop", "0</span> running")
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/infinitic-go/infinitic/dashboard"
 	"github.com/infinitic-go/infinitic/embedded"
 	"github.com/infinitic-go/infinitic/internal/health"
 	"github.com/spf13/cobra"
@@ -12,7 +13,8 @@ import (
 
 func newServerCmd() *cobra.Command {
 	cfg := embedded.Config{}
-	var logLevel, healthAddr, usersPath string
+	var logLevel, healthAddr, usersPath, dashboardAddr string
+	var dashboardReadOnly bool
 	var routes []string
 	cmd := &cobra.Command{
 		Use:   "server",
@@ -36,6 +38,9 @@ worker: see the README's "Deploying"), as YAML:
 --tls-cert and --tls-key make clients use TLS; --tls-verify also requires
 client certificates signed by --tls-ca (mutual TLS). Without --users on
 an address other than loopback, the server warns: anyone can connect.
+
+--http ADDR also serves the web dashboard of this deployment (as
+infinitic dashboard does; --http-read-only for no action).
 
 --cluster-name, --cluster-listen and --routes make the server one node of
 a NATS cluster; start three, each with its own --server-name, --data-dir
@@ -73,6 +78,13 @@ transport.nats.replicas: 3 (see the README's "Deploying"):
 				defer func() { _ = probes.Close() }()
 				fmt.Fprintf(cmd.OutOrStdout(), "health probes on http://%s (/healthz, /readyz)\n", probes.Addr())
 			}
+			if dashboardAddr != "" {
+				stop, err := dashboardOnServer(cmd, srv, dashboard.Options{ReadOnly: dashboardReadOnly, Logger: cfg.Logger}, dashboardAddr)
+				if err != nil {
+					return fmt.Errorf("dashboard: %w", err)
+				}
+				defer func() { _ = stop() }()
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "infinitic server listening on %s (data in %s); Ctrl-C to stop\n", srv.ClientURL(), srv.DataDir())
 			if url := srv.ClusterURL(); url != "" {
 				fmt.Fprintf(cmd.OutOrStdout(), "node %s of cluster %s, routes on %s\n", srv.NATSServer().Name(), cfg.Cluster.Name, url)
@@ -97,6 +109,8 @@ transport.nats.replicas: 3 (see the README's "Deploying"):
 	f.StringVar(&cfg.Cluster.Name, "cluster-name", "", "name of the NATS cluster this server joins (the same on every node)")
 	f.StringVar(&cfg.Cluster.Listen, "cluster-listen", "", "host:port on which the other nodes of the cluster connect (private network: no auth)")
 	f.StringSliceVar(&routes, "routes", nil, "cluster addresses of the nodes (nats://host:port, comma-separated; this node's own may be included)")
+	f.StringVar(&dashboardAddr, "http", "", "host:port to serve the web dashboard on, as infinitic dashboard does (default: none)")
+	f.BoolVar(&dashboardReadOnly, "http-read-only", false, "the dashboard of --http only shows: no action")
 	f.DurationVar(&cfg.StartTimeout, "start-timeout", 10*time.Second, "how long to wait for the server to be ready")
 	return cmd
 }
