@@ -29,6 +29,7 @@ type Transport struct {
 	subj subjects
 
 	ensured    sync.Map // transport subject -> struct{}: primary consumer exists
+	ensuring   sync.Map // transport subject -> chan struct{} (1 slot): one ensureInterest at a time
 	reconnects *reconnects
 
 	mu        sync.Mutex

@@ -104,9 +104,22 @@ func wait(ctx context.Context, futures []jetstream.PubAckFuture) error {
 
 // ensureInterest makes sure that the primary consumer of subject exists,
 // so that the Interest-retention stream keeps its messages until a group
-// consumes them. It costs one request per subject and Transport.
+// consumes them. It costs one request per subject and Transport: the
+// first publishes to a subject wait for one another (thousands of
+// requests at once would swamp a cluster's JetStream leader, where
+// creating a replicated consumer takes a while).
 func (t *Transport) ensureInterest(ctx context.Context, subject string) error {
 	if _, ok := t.ensured.Load(subject); ok {
+		return nil
+	}
+	slot, _ := t.ensuring.LoadOrStore(subject, make(chan struct{}, 1))
+	select {
+	case slot.(chan struct{}) <- struct{}{}:
+		defer func() { <-slot.(chan struct{}) }()
+	case <-ctx.Done():
+		return fmt.Errorf("transport/natsjs: ensure consumer for %s: %w", subject, ctx.Err())
+	}
+	if _, ok := t.ensured.Load(subject); ok { // done while this one waited
 		return nil
 	}
 	name := primaryName(subject)
