@@ -82,6 +82,12 @@ func TestClusterR3(t *testing.T) {
 			leader = info.Cluster.Leader
 		}
 	}
+	msg := transport.Message{ID: "m1", Subject: "wf.T", Key: "a", Data: []byte("hello")}
+	c, err := b.Transport.Consume(ctx, msg.Subject, "g")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
 	for _, n := range nodes {
 		if n.NATSServer().Name() == leader {
 			t.Logf("stopping %s, the leader of the message stream", leader)
@@ -90,25 +96,38 @@ func TestClusterR3(t *testing.T) {
 		}
 	}
 
-	_, err = b.Store.Put(ctx, "k", []byte("1"), 0)
-	for err != nil && !errors.Is(err, store.ErrConflict) && ctx.Err() == nil { // while a new leader is elected
-		time.Sleep(100 * time.Millisecond)
-		_, err = b.Store.Put(ctx, "k", []byte("1"), 0) // a conflict: an attempt that timed out was written
+	// Each attempt has its own deadline: the reply to a request may be lost
+	// with the node, and a new leader takes a few seconds to be elected.
+	attempt := func(f func(ctx context.Context) error) error {
+		actx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		return f(actx)
 	}
-	value, v, err := b.Store.Get(ctx, "k")
+	put := func(ctx context.Context) error {
+		_, err := b.Store.Put(ctx, "k", []byte("1"), 0)
+		return err
+	}
+	for err = attempt(put); err != nil && !errors.Is(err, store.ErrConflict) && ctx.Err() == nil; err = attempt(put) {
+		time.Sleep(100 * time.Millisecond) // a conflict: an attempt that timed out was written
+	}
+	var value []byte
+	var v store.Version
+	err = attempt(func(ctx context.Context) (err error) {
+		value, v, err = b.Store.Get(ctx, "k")
+		return err
+	})
 	if err != nil || string(value) != "1" {
 		t.Fatalf("Get = %q, %v", value, err)
 	}
-	if _, err := b.Store.Put(ctx, "k", []byte("2"), v+1); !errors.Is(err, store.ErrConflict) {
+	err = attempt(func(ctx context.Context) error {
+		_, err := b.Store.Put(ctx, "k", []byte("2"), v+1)
+		return err
+	})
+	if !errors.Is(err, store.ErrConflict) {
 		t.Errorf("a put at a wrong version: %v, want a conflict", err)
 	}
-	msg := transport.Message{ID: "m1", Subject: "wf.T", Key: "a", Data: []byte("hello")}
-	c, err := b.Transport.Consume(ctx, msg.Subject, "g")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	for err = b.Transport.Publish(ctx, msg); err != nil && ctx.Err() == nil; err = b.Transport.Publish(ctx, msg) {
+	publish := func(ctx context.Context) error { return b.Transport.Publish(ctx, msg) }
+	for err = attempt(publish); err != nil && ctx.Err() == nil; err = attempt(publish) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	for ctx.Err() == nil {
