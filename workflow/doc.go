@@ -60,6 +60,15 @@
 // clients (client.Send) or other workflows (Channel.Send); race a Receive
 // against a Timer with AnyOf to wait for an answer or a deadline.
 //
+// # Sagas
+//
+// A Saga undoes the steps that succeeded when a later one fails: Add the
+// compensation of each step after it succeeds (Undo for a service call),
+// and Compensate on failure, which runs them in reverse order (or at once
+// with SagaParallel) and returns a *SagaError with the step's error and
+// the compensations' errors. Compensations are not run when the instance
+// is canceled (a canceled instance stops at once).
+//
 // # Cancel
 //
 // Deferred.Cancel cancels a task, timer or child workflow from workflow

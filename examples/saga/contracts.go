@@ -1,7 +1,7 @@
 // Command saga books a trip as a saga: a rental car, a flight and a hotel
 // are booked in parallel; if any booking fails, the ones that succeeded
-// are canceled by compensation tasks, so that a trip is either fully
-// booked or not booked at all. It is the booking example of Infinitic's
+// are canceled by compensation tasks (a workflow.Saga), so that a trip is
+// either fully booked or not booked at all. It is the booking example of Infinitic's
 // documentation, in Go.
 //
 //	go run ./examples/saga

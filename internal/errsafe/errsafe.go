@@ -83,18 +83,27 @@ func As[T any](err error) (T, bool) {
 	return t, found
 }
 
-// Unwrap is errors.Unwrap, nil if Unwrap panics or err is a typed nil.
+// Unwrap is errors.Unwrap, nil if Unwrap panics or err is a typed nil; an
+// error wrapping several (Unwrap() []error) unwraps to the first, so that
+// the chains sent on the wire and printed follow one line of causes.
 func Unwrap(err error) (cause error) {
 	defer func() {
 		if recover() != nil {
 			cause = nil
 		}
 	}()
-	u, ok := err.(interface{ Unwrap() error })
-	if !ok || TypedNil(err) {
+	if TypedNil(err) {
 		return nil
 	}
-	return u.Unwrap()
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return u.Unwrap()
+	case interface{ Unwrap() []error }: // errors.Join, workflow.SagaError: the first
+		if errs := u.Unwrap(); len(errs) > 0 {
+			return errs[0]
+		}
+	}
+	return nil
 }
 
 // TypedNil reports whether err is a non-nil interface holding a nil
