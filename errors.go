@@ -191,10 +191,12 @@ func (e *NonDeterminismError) hint() string {
 		"to resume this instance, deploy code that matches its history and use RetryWorkflowTask"
 	if e.Got == NoCommandIssued {
 		return "the code ended, or waits on something else, before the point its history reached: " +
-			"usually a call was removed or moved, or a condition now takes another branch; " + fix
+			"usually a call was removed or moved, or a condition now takes another branch " +
+			"(replay histories before a deploy with package replayer); " + fix
 	}
 	return "usually the workflow's code changed while this instance ran, or depends on something else than its history " +
-		"(time.Now, rand, map order, goroutines: use workflow.Now, workflow.Rand, sorted keys, workflow.Async); " + fix
+		"(time.Now, rand, map order, goroutines: use workflow.Now, workflow.Rand, sorted keys, workflow.Async; " +
+		"'infinitic vet' finds them); " + fix
 }
 
 // NoCommandIssued is NonDeterminismError.Got when the history resolves a
