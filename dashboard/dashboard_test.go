@@ -15,6 +15,7 @@ import (
 	"github.com/infinitic-go/infinitic/admin"
 	"github.com/infinitic-go/infinitic/dashboard"
 	"github.com/infinitic-go/infinitic/inmemory"
+	"github.com/infinitic-go/infinitic/transport"
 	"github.com/infinitic-go/infinitic/worker"
 )
 
@@ -206,5 +207,52 @@ func TestReadOnly(t *testing.T) {
 	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("POST on a read-only dashboard: status %d, want 403", resp.StatusCode)
+	}
+}
+
+func TestDeadLetters(t *testing.T) {
+	ctx := context.Background()
+	var broken atomic.Bool
+	d, err := inmemory.Start(ctx, func(w *worker.Worker) error { return registerOrders(w, &broken) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Close() })
+	a, err := admin.New(ctx, admin.Config{Transport: d.Transport, Store: d.Store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = a.Close() })
+	junk := transport.Message{ID: "junk-1", Subject: "wf.Orders", Key: "junk", Data: []byte("not an envelope")}
+	if err := d.Transport.Publish(ctx, junk); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Transport.WaitIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(d.Transport.DeadLetters()); n != 1 {
+		t.Fatalf("%d dead letters, want 1", n)
+	}
+	h, err := dashboard.New(a, dashboard.Options{Transport: d.Transport})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	for _, tc := range []struct {
+		path string
+		want []string
+	}{
+		{"/streams", []string{`href="deadletter?subject=wf.Orders">1</a>`}},
+		{"/deadletter?subject=wf.Orders", []string{"decode envelope", `href="deadletter?subject=wf.Orders&amp;n=0"`}},
+		{"/deadletter?subject=wf.Orders&n=0", []string{"Dead letter 0", "junk-1", "not an infinitic message", "not an envelope"}},
+		{"/deadletter?subject=svc.Till", []string{"No dead letter."}},
+	} {
+		p := get(t, srv, tc.path)
+		for _, w := range tc.want {
+			if p.status != http.StatusOK || !strings.Contains(p.body, w) {
+				t.Errorf("GET %s: %d, body lacks %q\n%s", tc.path, p.status, w, p.body)
+			}
+		}
 	}
 }
