@@ -155,11 +155,24 @@ func stepTitle(s admin.Step) string {
 	return t
 }
 
-// roundDuration rounds d to about three significant digits.
+// roundDuration rounds d for people: to the minute from an hour, to the
+// second from a minute, else to three significant digits (to the
+// microsecond below a millisecond).
 func roundDuration(d time.Duration) time.Duration {
-	for _, unit := range []time.Duration{time.Hour, time.Minute, time.Second, time.Millisecond} {
-		if d >= 10*unit {
+	switch {
+	case d >= time.Hour:
+		return d.Round(time.Minute)
+	case d >= time.Minute:
+		return d.Round(time.Second)
+	}
+	for _, unit := range []time.Duration{time.Second, time.Millisecond} {
+		switch {
+		case d >= 100*unit:
+			return d.Round(unit)
+		case d >= 10*unit:
 			return d.Round(unit / 10)
+		case d >= unit:
+			return d.Round(unit / 100)
 		}
 	}
 	return d.Round(time.Microsecond)
@@ -172,19 +185,18 @@ type snapshot struct {
 	Arrived []admin.Step // done (with their output or error), and values received
 }
 
-// stateAt computes what was pending and what had arrived at instant at.
+// stateAt computes what was pending and what had arrived at instant at:
+// steps done by then (with their outputs or errors), instantaneous ones
+// (starts with their input, signals with their value, inline results),
+// and steps issued but not done yet.
 func stateAt(steps []admin.Step, at time.Time) snapshot {
 	snap := snapshot{At: at}
 	for _, s := range steps {
-		if s.At.After(at) {
-			continue
-		}
 		switch {
-		case s.Kind == admin.StepSignal:
+		case s.At.After(at):
+		case !s.Done.IsZero() && !s.Done.After(at), s.Done.IsZero() && s.Status != admin.StepPending:
 			snap.Arrived = append(snap.Arrived, s)
-		case !s.Done.IsZero() && !s.Done.After(at):
-			snap.Arrived = append(snap.Arrived, s)
-		case waits(s.Kind) && (s.Status == admin.StepPending || !s.Done.IsZero()):
+		case waits(s.Kind):
 			snap.Pending = append(snap.Pending, s)
 		}
 	}
