@@ -68,6 +68,7 @@ func RolePermissions(role Role, cfg Config, services ...string) (Permissions, er
 	}
 	t := cfg.Transport
 	stream, dlq := t.Streams()
+	logStream := t.LogStreamName()
 	bucket := cfg.Store.Bucket
 	if bucket == "" {
 		bucket = natskv.DefaultBucket
@@ -94,6 +95,8 @@ func RolePermissions(role Role, cfg Config, services ...string) (Permissions, er
 		"$JS.API.DIRECT.GET." + kvStream, "$JS.API.DIRECT.GET." + kvStream + ".>",
 		"$JS.API.STREAM.MSG.GET." + kvStream,
 		"$JS.API.CONSUMER.*." + kvStream + ".>", "$JS.FC." + kvStream + ".>",
+		// The event stream: read with ordered consumers (package events).
+		"$JS.API.STREAM.INFO." + logStream, "$JS.API.CONSUMER.*." + logStream + ".>", "$JS.FC." + logStream + ".>",
 	}
 	allow := func(subject string, deadLettersToo bool) {
 		messages, dead := t.SubjectPatterns(subject)
@@ -112,7 +115,8 @@ func RolePermissions(role Role, cfg Config, services ...string) (Permissions, er
 			return Permissions{}, errors.New("broker: RoleService needs the services it runs")
 		}
 		allow(wire.WorkflowInternalSubject(">"), false)  // task outcomes
-		p.Publish = append(p.Publish, t.TimersPattern()) // delayed retries
+		p.Publish = append(p.Publish, t.TimersPattern(), // delayed retries
+			t.LogPattern(wire.EventSubjects())) // task events
 		for _, s := range services {
 			allow(wire.ServiceSubject(s), true) // retries, dead letters
 			_, dead := t.SubjectPatterns(wire.CancelSubject(s))

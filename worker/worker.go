@@ -65,6 +65,10 @@ type Config struct {
 	// of the worker (the first is the outermost): see package
 	// interceptor. Default: none.
 	Interceptors []interceptor.Interceptor
+	// NoEvents turns off the event stream: the worker's engines and
+	// executors publish no lifecycle events (package events). Default:
+	// false (events on).
+	NoEvents bool
 }
 
 // Worker hosts service executors and workflow engines.
@@ -145,7 +149,7 @@ func AddService[S any](w *Worker, impl S, opts ...ServiceOption) error {
 	}
 	return w.add("service "+c.Name, engine.NewExecutor(w.env(), engine.ServiceConfig{
 		Contract: c, Impl: bound, Concurrency: o.concurrency, Retry: o.retry, Timeout: o.timeout, Grace: o.grace,
-		Delegated: delegated, Batches: batches,
+		Delegated: delegated, Batches: batches, Events: !w.cfg.NoEvents,
 	}))
 }
 
@@ -183,7 +187,7 @@ func AddWorkflow[W any](w *Worker, newW func() W, opts ...WorkflowOption) error 
 	w.mu.Unlock()
 	cfg := &engine.WorkflowConfig{Contract: c, Versions: map[int]func() any{o.version: factory},
 		Concurrency: o.concurrency, BatchSize: o.fetchSize, CacheSize: o.cacheSize, Retention: o.retention,
-		EarlyMessageLife: o.earlyLife}
+		EarlyMessageLife: o.earlyLife, Events: !w.cfg.NoEvents}
 	if err := w.add("workflow "+c.Name, engine.NewWorkflowEngine(w.env(), *cfg)); err != nil {
 		return err
 	}

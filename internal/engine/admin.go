@@ -45,6 +45,7 @@ func (e *WorkflowEngine) completeTimers(in *instance, now time.Time) {
 		ev := &wire.Event{At: now, Position: p.Position, Output: at}
 		in.state.Tail = append(in.state.Tail, wire.Record{Event: ev})
 		in.changed = true
+		e.outcomeEvent(in, p, ev)
 		in.rt.Apply(ev)
 		e.drain(in, now)
 	}

@@ -107,6 +107,9 @@ func (b *batcher) wait() { b.running.Wait() }
 // run calls the batch function and concludes each call on its own.
 func (b *batcher) run(ctx context.Context, items []item) {
 	calls := make([]BatchCall, len(items))
+	for i := range items {
+		items[i].started = b.x.started(ctx, items[i])
+	}
 	for i, it := range items {
 		ex := it.env.Execute
 		calls[i] = BatchCall{TaskID: ex.TaskID, Key: ex.BatchKey, Input: ex.Input}

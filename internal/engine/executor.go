@@ -29,6 +29,8 @@ type ServiceConfig struct {
 	Delegated map[string]bool
 	// Batches are the methods (by wire name) run in batches.
 	Batches map[string]BatchConfig
+	// Events makes the executor publish task events (wire/events.go).
+	Events bool
 }
 
 // Executor runs the tasks of one service.
@@ -78,6 +80,7 @@ func (x *Executor) Run(ctx context.Context) error {
 	for range x.cfg.Concurrency {
 		wg.Go(func() {
 			for it := range tasks {
+				it.started = x.started(runCtx, it)
 				x.runTask(runCtx, it)
 			}
 		})
@@ -89,7 +92,7 @@ func (x *Executor) Run(ctx context.Context) error {
 			if !ok {
 				continue
 			}
-			it := item{d, env}
+			it := item{d: d, env: env}
 			if b, batched := x.batchers[env.Execute.Method]; batched {
 				b.add(runCtx, it) // queued: no worker held while the batch fills
 				continue
@@ -140,6 +143,7 @@ func (x *Executor) conclude(ctx context.Context, it item, out []byte, runErr err
 		runErr = infinitic.NonRetryable(wire.CheckPayload(fmt.Sprintf("result of task %s.%s", ex.Service, ex.Method), out))
 	}
 	var msg wire.Outgoing
+	var events []wire.Outgoing
 	delay, retry := x.retryDelay(ex, runErr)
 	headers := it.env.Headers
 	if t != nil {
@@ -156,6 +160,7 @@ func (x *Executor) conclude(ctx context.Context, it item, out []byte, runErr err
 		return
 	case runErr == nil:
 		msg = outcome(out, nil)
+		events = x.outcomeEvents(it, wire.EventTaskCompleted, out, nil, 0)
 	case retry:
 		x.logger.Warn("task attempt failed, will retry", "task", ex.TaskID, "method", ex.Method, "attempt", ex.Attempt, "in", delay, "err", runErr)
 		next := *ex
@@ -164,6 +169,7 @@ func (x *Executor) conclude(ctx context.Context, it item, out []byte, runErr err
 		m := wire.ExecuteMessage(&next, x.Clock.Now().Add(delay))
 		m.Envelope.Headers, m.Envelope.SentAt = it.env.Headers, m.DeliverAt // due then
 		msg = outgoing(m)
+		events = x.outcomeEvents(it, wire.EventTaskRetryScheduled, nil, runErr, max(delay, time.Millisecond))
 	default:
 		failure := &infinitic.TaskFailedError{Service: ex.Service, Method: ex.Method, TaskID: ex.TaskID, Attempt: ex.Attempt, Cause: runErr}
 		for _, prev := range ex.Previous {
@@ -171,15 +177,16 @@ func (x *Executor) conclude(ctx context.Context, it item, out []byte, runErr err
 		}
 		x.logger.Error("task failed", "task", ex.TaskID, "method", ex.Method, "attempts", ex.Attempt, "err", runErr)
 		msg = outcome(nil, wire.FromError(failure))
+		events = x.outcomeEvents(it, wire.EventTaskFailed, nil, failure, 0)
 	}
-	err := x.pub.publish(ctx, msg)
+	err := x.pub.publish(ctx, append(events, msg)...)
 	if errors.Is(err, transport.ErrInvalidMessage) && (runErr == nil || retry) {
 		// The transport refuses the outcome (too large for the broker):
 		// running the task again would not help. Fail it.
 		limit := &infinitic.LimitError{Limit: "MaxMessageSize", What: fmt.Sprintf("outcome of task %s.%s", ex.Service, ex.Method), Size: len(msg.Data)}
 		failure := &infinitic.TaskFailedError{Service: ex.Service, Method: ex.Method, TaskID: ex.TaskID, Attempt: ex.Attempt, Cause: fmt.Errorf("%w: %w", limit, err)}
 		msg = outcome(nil, wire.FromError(failure))
-		err = x.pub.publish(ctx, msg)
+		err = x.pub.publish(ctx, append(x.outcomeEvents(item{d: d, env: it.env}, wire.EventTaskFailed, nil, failure, 0), msg)...)
 	}
 	switch {
 	case errors.Is(err, transport.ErrInvalidMessage):

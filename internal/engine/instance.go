@@ -39,8 +39,10 @@ type instance struct {
 	indexed    []string        // the instance index keys of the stored version
 	// headers go with the messages of the current step; observed, when
 	// interceptors watch the step, is told what it does.
-	headers  map[string]string
-	observed *interceptor.Step
+	headers    map[string]string
+	observed   *interceptor.Step
+	events     []wire.CloudEvent // the step's events (see outboxEvents)
+	eventsBase int               // State.Events before the step
 }
 
 // apply applies one envelope at time now.
@@ -111,6 +113,14 @@ func (e *WorkflowEngine) applyDispatch(in *instance, env *wire.Envelope, now tim
 		in.state.Waiters = []string{d.Waiter}
 	}
 	in.changed = true
+	dispatched := wire.EventData{MethodName: d.Method, Tags: d.Tags, Meta: d.Meta}
+	dispatched.EventPayload("input", d.Input)
+	if p := d.Parent; p != nil {
+		dispatched.Parent = &wire.EventParent{WorkflowName: p.Workflow, WorkflowID: p.WorkflowID, Position: p.Position}
+	}
+	e.event(in, wire.EventWorkflowDispatched, now, dispatched)
+	version := in.state.Version
+	e.event(in, wire.EventWorkflowStarted, now, wire.EventData{MethodName: d.Method, WorkflowVersion: &version})
 	start := &wire.Event{At: now, Method: d.Method, Input: d.Input, Position: -1}
 	in.state.Tail = append(in.state.Tail, wire.Record{Event: start})
 	rt, err := e.newRuntime(in.state, nil)
@@ -139,6 +149,9 @@ func (e *WorkflowEngine) applyCompleted(in *instance, env *wire.Envelope, now ti
 	ev := &wire.Event{At: now, Position: c.Position, Output: c.Output, Error: c.Error, Attempt: c.Attempt}
 	in.state.Tail = append(in.state.Tail, wire.Record{Event: ev})
 	in.changed = true
+	if p, ok := in.rt.PendingAt(c.Position); ok {
+		e.outcomeEvent(in, p, ev)
+	}
 	in.rt.Apply(ev)
 	e.drain(in, now)
 }
@@ -174,6 +187,9 @@ func (e *WorkflowEngine) applySignal(in *instance, s *wire.Signal, now time.Time
 		in.state.Tail = append(in.state.Tail, wire.Record{Event: ev})
 		e.remember(in.state, s.ID)
 		in.changed = true
+		d := wire.EventData{Channel: s.Channel, SignalID: s.ID}
+		d.EventPayload("value", s.Payload)
+		e.event(in, wire.EventSignalReceived, now, d)
 		in.rt.Signal(ev)
 		e.drain(in, now)
 	}
@@ -283,6 +299,7 @@ func (e *WorkflowEngine) drain(in *instance, now time.Time) {
 		st.Tail = append(st.Tail, wire.Record{Command: &cmd})
 		st.Commands++
 		in.observeIssued(cmd, req.Position)
+		e.commandEvent(in, req, now)
 		if m, ok := e.commandMessage(st, req, now); ok {
 			st.Outbox = append(st.Outbox, in.outgoing(m))
 		}
@@ -337,6 +354,11 @@ func (e *WorkflowEngine) finish(in *instance, output []byte, err error) {
 	for _, r := range slices.Clone(st.Runs) {
 		e.finishRun(in, r.Run, nil, fmt.Errorf("%w: the main method ended first", infinitic.ErrWorkflowFinished))
 	}
+	canceled := ""
+	if ce, ok := errsafe.As[*infinitic.CanceledError](err); ok && ce.ID == st.ID && ce.Workflow == st.Workflow {
+		canceled = ce.Reason
+	}
+	e.endEvent(in, canceled)
 	in.dropTags = append(in.dropTags, st.Tags...)
 	if e.cfg.Retention > 0 {
 		expire := wire.ExpireMessage(st.Workflow, st.ID, uuid.NewString(), e.Clock.Now().Add(e.cfg.Retention))

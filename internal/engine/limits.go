@@ -84,9 +84,11 @@ func (e *WorkflowEngine) failTooLarge(in *instance, err error) {
 	e.logger.Error("workflow failed: its state is too large for the store", "workflow", st.Workflow, "id", st.ID, "err", err)
 	in.dropChunks = st.Sealed / wire.ChunkSize
 	st.Tail, st.Sealed, st.Commands, st.Outbox = nil, 0, 0, nil
+	st.Events, in.events = in.eventsBase, nil // the step's events are dropped with it
 	in.storedTail = 0
 	e.finish(in, nil, err)
 	st.Tail, st.Sealed = nil, 0
+	e.outboxEvents(in)
 }
 
 // permanent tells whether processing a message failed for a reason that

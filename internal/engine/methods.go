@@ -38,6 +38,9 @@ func (e *WorkflowEngine) applyMethodRun(in *instance, env *wire.Envelope, now ti
 	ev := &wire.Event{At: now, Position: -1, Method: d.Method, Input: d.Input, Run: d.Run}
 	st.Tail = append(st.Tail, wire.Record{Event: ev})
 	in.changed = true
+	started := wire.EventData{MethodName: d.Method, MethodID: d.Run}
+	started.EventPayload("input", d.Input)
+	e.event(in, wire.EventMethodStarted, now, started)
 	in.rt.Start(ev)
 	e.drain(in, now)
 }
@@ -61,9 +64,15 @@ func (e *WorkflowEngine) finishRun(in *instance, runID string, output []byte, er
 	run := st.Runs[i]
 	st.Runs = slices.Delete(st.Runs, i, i+1)
 	res := &wire.Result{Run: runID, Output: output}
+	ended := wire.EventData{MethodName: run.Method, MethodID: runID}
+	typ := wire.EventMethodCompleted
 	if err != nil {
 		res.Error = wire.FromError(&infinitic.WorkflowFailedError{Workflow: st.Workflow, ID: st.ID, Method: run.Method, Cause: err})
+		typ, ended.Error = wire.EventMethodFailed, wire.NewEventError(res.Error)
+	} else {
+		ended.EventPayload("result", output)
 	}
+	e.event(in, typ, e.Clock.Now(), ended)
 	for _, w := range run.Waiters {
 		id := wire.ResultID(st.ID, runID, w, st.Generation)
 		st.Outbox = append(st.Outbox, outgoing(wire.ResultMessage(st.Workflow, st.ID, w, id, res)))

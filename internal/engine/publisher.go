@@ -17,7 +17,7 @@ type publisher struct {
 }
 
 type publishRequest struct {
-	msg  wire.Outgoing
+	msgs []wire.Outgoing // published in this order (see transport.LogPrefix)
 	done chan error
 }
 
@@ -47,15 +47,15 @@ func (p *publisher) run(ctx context.Context) {
 				break fill
 			}
 		}
-		msgs := make([]wire.Outgoing, len(group))
-		for i, r := range group {
-			msgs[i] = r.msg
+		var msgs []wire.Outgoing
+		for _, r := range group {
+			msgs = append(msgs, r.msgs...)
 		}
 		err := publish(ctx, p.t, msgs)
 		for _, r := range group {
 			if errors.Is(err, transport.ErrInvalidMessage) && len(group) > 1 {
 				// Tell each its own outcome: only the refused ones fail.
-				r.done <- publish(ctx, p.t, []wire.Outgoing{r.msg})
+				r.done <- publish(ctx, p.t, r.msgs)
 				continue
 			}
 			r.done <- err
@@ -63,14 +63,20 @@ func (p *publisher) run(ctx context.Context) {
 	}
 }
 
-// publish sends msg with the next group and returns when it is durably
-// published (or failed), or when ctx is done.
-func (p *publisher) publish(ctx context.Context, msg wire.Outgoing) error {
-	r := publishRequest{msg: msg, done: make(chan error, 1)}
+// publish sends msgs with the next group and returns when they are
+// durably published (or failed), or when ctx is done.
+func (p *publisher) publish(ctx context.Context, msgs ...wire.Outgoing) error {
+	return <-p.send(ctx, msgs...)
+}
+
+// send queues msgs for the next group without waiting: the channel
+// returned gets the outcome of their publication.
+func (p *publisher) send(ctx context.Context, msgs ...wire.Outgoing) <-chan error {
+	r := publishRequest{msgs: msgs, done: make(chan error, 1)}
 	select {
 	case <-ctx.Done():
-		return ctx.Err()
+		r.done <- ctx.Err()
 	case p.requests <- r:
 	}
-	return <-r.done
+	return r.done
 }

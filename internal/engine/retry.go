@@ -85,6 +85,12 @@ func (e *WorkflowEngine) retryFailed(ctx context.Context, in *instance, now time
 	in.replayed = false
 	in.changed = true
 	in.storedTail = 0 // the stored tail is not a prefix of the new one: seal nothing now
+	retried := wire.EventData{MethodName: st.Method, RetrySequence: st.Generation, TaskID: a.TaskID, ServiceName: a.Service}
+	if a.Op == wire.AdminRetryTasks {
+		e.event(in, wire.EventWorkflowRetried, now, retried)
+	} else {
+		e.event(in, wire.EventWorkflowReplayed, now, retried)
+	}
 	// Ask again for what the failed instance ignored meanwhile.
 	for _, p := range in.rt.Pending() {
 		if p.Position == failedChild {
@@ -96,6 +102,7 @@ func (e *WorkflowEngine) retryFailed(ctx context.Context, in *instance, now time
 		if m, ok := e.commandMessage(st, p.Request, now); ok {
 			m.ID = wire.RetryID(m.ID, st.Generation)
 			st.Outbox = append(st.Outbox, in.outgoing(m))
+			e.commandEvent(in, p.Request, now)
 		}
 	}
 	e.drain(in, now)

@@ -45,6 +45,9 @@ type WorkflowConfig struct {
 	// Retention is how long a finished instance's outcome is kept before
 	// it is deleted; 0 keeps it forever.
 	Retention time.Duration
+	// Events makes the engine publish the instances' lifecycle events
+	// (wire/events.go).
+	Events bool
 	// EarlyMessageLife is how long messages for an instance that has not
 	// started are kept (default DefaultEarlyMessageLife).
 	EarlyMessageLife time.Duration
@@ -170,7 +173,7 @@ func (e *WorkflowEngine) group(ds []transport.Delivery, public bool) (map[string
 		if _, ok := groups[env.WorkflowID]; !ok {
 			order = append(order, env.WorkflowID)
 		}
-		groups[env.WorkflowID] = append(groups[env.WorkflowID], item{d, env})
+		groups[env.WorkflowID] = append(groups[env.WorkflowID], item{d: d, env: env})
 	}
 	return groups, order
 }
@@ -219,6 +222,9 @@ type stepResult struct {
 type item struct {
 	d   transport.Delivery
 	env *wire.Envelope
+	// started is the outcome of publishing a task attempt's started
+	// event (executors only; nil: none).
+	started <-chan error
 }
 
 // settle acks a group, or leaves it for redelivery on error.
@@ -313,6 +319,7 @@ func (e *WorkflowEngine) applyAndSave(ctx context.Context, in *instance, envs []
 	expire := in.expired && in.state.Status != wire.StatusRunning
 	in.expired = false
 	if expire {
+		in.events = nil // deleted: nobody will read about it
 		if in.state.Status == 0 {
 			e.refuseEarly(in)
 		}
@@ -327,6 +334,9 @@ func (e *WorkflowEngine) applyAndSave(ctx context.Context, in *instance, envs []
 		e.dropChunks(ctx, in.state, in.dropChunks)
 		e.unindex(ctx, in.state, in.indexed, nil)
 		return stepResult{in: &instance{id: id}, out: append(out, in.direct...)}, false
+	}
+	if in.state != nil {
+		e.outboxEvents(in)
 	}
 	if in.changed {
 		err := e.save(ctx, in)
@@ -356,8 +366,10 @@ func (e *WorkflowEngine) applyAndSave(ctx context.Context, in *instance, envs []
 // in.state.Outbox (new ones only) and in.direct; what needs the store
 // (in.retry, in.expired, tags, chunks) is left for process to carry out.
 func (e *WorkflowEngine) step(in *instance, envs []*wire.Envelope, now time.Time) {
+	in.events = nil
 	if in.state != nil {
 		in.state.Outbox = nil
+		in.eventsBase = in.state.Events
 	}
 	if in.replayed {
 		// Changed code may have diverged from the history, or issued

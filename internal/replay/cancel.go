@@ -56,3 +56,12 @@ func cutTarget(target string) (name, method string, ok bool) {
 	}
 	return target, "", false
 }
+
+// PendingAt returns the command at position pos if it awaits its outcome.
+func (rt *Runtime) PendingAt(pos int) (PendingCommand, bool) {
+	f, ok := rt.pending[pos]
+	if !ok {
+		return PendingCommand{}, false
+	}
+	return PendingCommand{Position: pos, Command: f.cmd, Request: f.req}, true
+}

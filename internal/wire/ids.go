@@ -1,6 +1,10 @@
 package wire
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // Message ids.
 //
@@ -106,3 +110,18 @@ func AgainID(parent ParentRef, request string) string {
 // RetryID is the id of a message asked again by the retry of a failed
 // instance that made generation gen (id: the message's first id).
 func RetryID(id string, gen int) string { return fmt.Sprintf("%s:retry%d", id, gen) }
+
+// EventID is the id of the seq-th event (from 1) of the instance id of
+// workflow that started at started (a workflow id reused after retention
+// deleted the first instance gets other ids). An event message has the
+// id of its first event.
+func EventID(workflow, id string, started time.Time, seq int) string {
+	return fmt.Sprintf("ev:%s:%s:%x:%d", workflow, id, started.UnixMilli(), seq)
+}
+
+// TaskEventID is the id of the event of type eventType about the attempt
+// of execute message executeMessageID (which names the task and the
+// attempt).
+func TaskEventID(executeMessageID, eventType string) string {
+	return "ev:" + executeMessageID + ":" + strings.TrimPrefix(eventType, "infinitic.task.")
+}

@@ -144,6 +144,9 @@ type State struct {
 	// Search holds the search fields the code set (workflow.SetSearch):
 	// name to SearchToken. The instance index lists instances by them.
 	Search map[string]string `cbor:"30,keyasint,omitempty"`
+	// Events is the number of events the instance emitted (the sequence
+	// number of the last one; see EventID).
+	Events int `cbor:"23,keyasint,omitempty"`
 }
 
 // MethodRun is a method started on a running instance, with its callers.

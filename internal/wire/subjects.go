@@ -1,5 +1,7 @@
 package wire
 
+import "github.com/infinitic-go/infinitic/transport"
+
 // Subjects. The client, the engines and the executors must agree on them
 // byte for byte; how a transport maps a subject to its own destinations
 // (NATS subjects, partitions) is the transport's business. Names are
@@ -34,3 +36,10 @@ const (
 	EngineGroup   = "engine"
 	ExecutorGroup = "executor"
 )
+
+// EventSubject is the log subject of the events of a workflow's
+// instances and of their tasks (see transport.LogPrefix).
+func EventSubject(workflow string) string { return transport.LogPrefix + "events." + workflow }
+
+// EventSubjects is the log subject pattern of every workflow's events.
+func EventSubjects() string { return transport.LogPrefix + "events.>" }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
@@ -73,6 +74,7 @@ type Transport struct {
 	seen     map[string]time.Time // message ID -> publish time
 	seenFIFO []seenEntry
 	dead     []DeadLetter
+	log      []transport.LogEntry // messages of log subjects (log.go)
 }
 
 type seenEntry struct {
@@ -137,6 +139,10 @@ func (t *Transport) Publish(ctx context.Context, msgs ...transport.Message) erro
 			t.seenFIFO = append(t.seenFIFO, seenEntry{m.ID, now})
 		}
 		m.Data = append([]byte(nil), m.Data...)
+		if strings.HasPrefix(m.Subject, transport.LogPrefix) {
+			t.appendLogLocked(m)
+			continue
+		}
 		copies := 1
 		if t.duplicate {
 			copies = 2

@@ -81,6 +81,9 @@ func (s subjects) encode(m transport.Message, now time.Time) (*nats.Msg, error) 
 		return nil, fmt.Errorf("%w: transport/natsjs: message %q: ID and Key must not contain control characters", transport.ErrInvalidMessage, m.ID)
 	}
 	target := s.partitioned(m.Subject, m.Key)
+	if isLog(m.Subject) {
+		target = s.logSubject(m.Subject) // one log, read in order: no partitions
+	}
 	nm := &nats.Msg{Subject: target, Header: nats.Header{}, Data: m.Data}
 	if m.ID != "" {
 		nm.Header[hdrID] = []string{m.ID}
@@ -92,7 +95,7 @@ func (s subjects) encode(m transport.Message, now time.Time) (*nats.Msg, error) 
 	if !m.DeliverAt.IsZero() {
 		at := m.DeliverAt.UTC().Format(time.RFC3339Nano)
 		nm.Header[hdrDeliverAt] = []string{at}
-		if s.schedules && m.DeliverAt.After(now) {
+		if s.schedules && m.DeliverAt.After(now) && !isLog(m.Subject) {
 			id := m.ID
 			if id == "" {
 				id = nats.NewInbox() // unique

@@ -76,6 +76,20 @@ type Config struct {
 	Timers TimerMode
 	// DeadLetterMaxAge is how long dead letters are kept. Default 0: forever.
 	DeadLetterMaxAge time.Duration
+	// LogStream names the stream of the log subjects (the event stream:
+	// see transport.LogPrefix). Default Stream+"_LOG".
+	LogStream string
+	// LogMaxAge is how long the log stream keeps a message. Default
+	// DefaultLogMaxAge (7 days).
+	LogMaxAge time.Duration
+	// LogMaxBytes bounds the log stream's size: the oldest messages are
+	// dropped beyond it. Default DefaultLogMaxBytes (1 GiB).
+	LogMaxBytes int64
+	// LogDedupWindow is how long the log stream remembers message IDs:
+	// a copy of an event published again within it (an engine's outbox
+	// published again after a crash, an executor's redelivered attempt)
+	// is dropped. Default DefaultLogDedupWindow (2 minutes).
+	LogDedupWindow time.Duration
 	// Health, when set, tells why the server cannot take writes now (the
 	// embedded server sets it to Server.Health): Publish then fails at
 	// once with its error, and a failed publish carries it. Default nil.
@@ -107,6 +121,18 @@ func (cfg Config) withDefaults() (Config, error) {
 	if cfg.Prefix == "" {
 		cfg.Prefix = DefaultPrefix
 	}
+	if cfg.LogStream == "" {
+		cfg.LogStream = cfg.Stream + "_LOG"
+	}
+	if cfg.LogMaxAge == 0 {
+		cfg.LogMaxAge = DefaultLogMaxAge
+	}
+	if cfg.LogMaxBytes == 0 {
+		cfg.LogMaxBytes = DefaultLogMaxBytes
+	}
+	if cfg.LogDedupWindow == 0 {
+		cfg.LogDedupWindow = DefaultLogDedupWindow
+	}
 	if cfg.Partitions == 0 {
 		cfg.Partitions = DefaultPartitions
 	}
@@ -126,13 +152,13 @@ func (cfg Config) withDefaults() (Config, error) {
 		cfg.MaxPendingPublishes = DefaultMaxPendingPublishes
 	}
 	var errs []error
-	for _, n := range []string{cfg.Stream, cfg.DeadLetterStream} {
+	for _, n := range []string{cfg.Stream, cfg.DeadLetterStream, cfg.LogStream} {
 		if !validName(n) {
 			errs = append(errs, fmt.Errorf("invalid stream name %q", n))
 		}
 	}
-	if cfg.Stream == cfg.DeadLetterStream {
-		errs = append(errs, errors.New("the Stream and DeadLetterStream names must differ"))
+	if cfg.Stream == cfg.DeadLetterStream || cfg.Stream == cfg.LogStream || cfg.DeadLetterStream == cfg.LogStream {
+		errs = append(errs, errors.New("the Stream, DeadLetterStream and LogStream names must differ"))
 	}
 	if !validToken(cfg.Prefix) {
 		errs = append(errs, fmt.Errorf("the Prefix %q must be one NATS token", cfg.Prefix))
@@ -143,7 +169,7 @@ func (cfg Config) withDefaults() (Config, error) {
 	if cfg.Replicas < 1 {
 		errs = append(errs, errors.New("the number of Replicas must be positive"))
 	}
-	if cfg.DedupWindow < 0 || cfg.AckWait < 0 || cfg.DeadLetterMaxAge < 0 {
+	if cfg.DedupWindow < 0 || cfg.AckWait < 0 || cfg.DeadLetterMaxAge < 0 || cfg.LogMaxAge < 0 || cfg.LogMaxBytes < 0 || cfg.LogDedupWindow < 0 {
 		errs = append(errs, errors.New("durations must not be negative"))
 	}
 	if cfg.Timers < TimersAuto || cfg.Timers > TimersRedelivery {

@@ -101,6 +101,9 @@ func (t *Transport) setup(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("transport/natsjs: create stream %s: %w", t.cfg.DeadLetterStream, err)
 	}
+	if err := t.setupLog(ctx); err != nil {
+		return err
+	}
 	tc := jetstream.ConsumerConfig{
 		Durable:       timersConsumer,
 		Description:   "keeps pending timers in the interest-retention stream; never read",
@@ -141,7 +144,7 @@ func (t *Transport) ensureStream(ctx context.Context, cfg jetstream.StreamConfig
 	}
 	if cur.Retention == cfg.Retention && slices.Equal(cur.Subjects, cfg.Subjects) &&
 		cur.Storage == cfg.Storage && cur.Replicas == cfg.Replicas && cur.Duplicates == cfg.Duplicates &&
-		cur.MaxAge == cfg.MaxAge && cur.AllowMsgSchedules == cfg.AllowMsgSchedules &&
+		cur.MaxAge == cfg.MaxAge && cur.MaxBytes == cfg.MaxBytes && cur.AllowMsgSchedules == cfg.AllowMsgSchedules &&
 		cur.Discard == cfg.Discard {
 		return nil
 	}

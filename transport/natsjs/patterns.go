@@ -43,3 +43,19 @@ func (cfg Config) prefix() string {
 	}
 	return cfg.Prefix
 }
+
+// LogStreamName returns the name of the log stream of a transport with cfg.
+func (cfg Config) LogStreamName() string {
+	if cfg.LogStream != "" {
+		return cfg.LogStream
+	}
+	messages, _ := cfg.Streams()
+	return messages + "_LOG"
+}
+
+// LogPattern returns the NATS subject pattern of the log subjects
+// matching filter (a log subject, or a prefix ending with ">") of a
+// transport with cfg.
+func (cfg Config) LogPattern(filter string) string {
+	return subjects{prefix: cfg.prefix()}.logSubject(filter)
+}

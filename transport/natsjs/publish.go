@@ -42,7 +42,30 @@ func (t *Transport) unhealthy() error {
 	return t.cfg.Health()
 }
 
+// publish publishes msgs in order, the messages on log subjects first:
+// those are acknowledged before the others are sent, so that what the
+// others cause is logged after them (see transport.LogPrefix).
 func (t *Transport) publish(ctx context.Context, msgs []transport.Message) error {
+	var logs, others []transport.Message
+	for _, m := range msgs {
+		if isLog(m.Subject) {
+			logs = append(logs, m)
+		} else {
+			others = append(others, m)
+		}
+	}
+	if len(logs) > 0 && len(others) > 0 {
+		if err := t.publishAll(ctx, logs); err != nil {
+			return err
+		}
+		return t.publishAll(ctx, others)
+	}
+	return t.publishAll(ctx, msgs)
+}
+
+// publishAll publishes msgs asynchronously and waits for every
+// acknowledgement.
+func (t *Transport) publishAll(ctx context.Context, msgs []transport.Message) error {
 	now := time.Now()
 	nms := make([]*nats.Msg, len(msgs))
 	for i, m := range msgs {
@@ -53,6 +76,9 @@ func (t *Transport) publish(ctx context.Context, msgs []transport.Message) error
 		nms[i] = nm
 	}
 	for _, m := range msgs {
+		if isLog(m.Subject) {
+			continue // kept by limits, not by interest
+		}
 		if err := t.ensureInterest(ctx, m.Subject); err != nil {
 			return err
 		}

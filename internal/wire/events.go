@@ -1,0 +1,212 @@
+package wire
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/infinitic-go/infinitic/internal/errsafe"
+)
+
+// The event stream. Each lifecycle event of an instance is a CloudEvent
+// (spec 1.0, structured JSON mode). The engine stores the events of a step
+// in the instance's outbox, with its state, as one message (an
+// EventBatch): they are published once the state is written, like any
+// other outbox message, so a step that is rolled back emits nothing, and
+// a republished outbox carries the same message ids (deduplicated). The
+// executor publishes task events with its outcomes. Package events reads
+// them back.
+
+// Event types, named like Infinitic's: infinitic.workflow.* come from the
+// workflow engines (source WorkflowEventSource), infinitic.task.* from
+// the service executors (source TaskEventSource).
+const (
+	EventWorkflowDispatched    = "infinitic.workflow.dispatch"
+	EventWorkflowStarted       = "infinitic.workflow.started"
+	EventWorkflowCompleted     = "infinitic.workflow.completed"
+	EventWorkflowFailed        = "infinitic.workflow.failed"
+	EventWorkflowCanceled      = "infinitic.workflow.canceled"
+	EventWorkflowRetried       = "infinitic.workflow.retryTask"
+	EventWorkflowReplayed      = "infinitic.workflow.retryExecutor"
+	EventMethodStarted         = "infinitic.workflow.methodStarted"
+	EventMethodCompleted       = "infinitic.workflow.methodCompleted"
+	EventMethodFailed          = "infinitic.workflow.methodFailed"
+	EventTaskDispatched        = "infinitic.workflow.taskDispatched"
+	EventTimerDispatched       = "infinitic.workflow.timerDispatched"
+	EventTimerCompleted        = "infinitic.workflow.timerCompleted"
+	EventSignalReceived        = "infinitic.workflow.signalReceived"
+	EventChildDispatched       = "infinitic.workflow.remoteMethodDispatched"
+	EventChildCompleted        = "infinitic.workflow.remoteMethodCompleted"
+	EventChildFailed           = "infinitic.workflow.remoteMethodFailed"
+	EventTaskStarted           = "infinitic.task.started"
+	EventTaskCompleted         = "infinitic.task.completed"
+	EventTaskFailed            = "infinitic.task.failed"
+	EventTaskRetryScheduled    = "infinitic.task.retryScheduled"
+	EventSpecVersion           = "1.0"
+	EventDataContentType       = "application/json"
+	eventSourcePrefix          = "infinitic/"
+	eventWorkflowSourceSegment = "workflows/"
+	eventServiceSourceSegment  = "services/"
+)
+
+// EventTypes lists every event type, in a lifecycle's usual order.
+var EventTypes = []string{
+	EventWorkflowDispatched, EventWorkflowStarted, EventMethodStarted, EventTaskDispatched,
+	EventTaskStarted, EventTaskRetryScheduled, EventTaskCompleted, EventTaskFailed,
+	EventTimerDispatched, EventTimerCompleted, EventSignalReceived, EventChildDispatched,
+	EventChildCompleted, EventChildFailed, EventMethodCompleted, EventMethodFailed,
+	EventWorkflowCompleted, EventWorkflowFailed, EventWorkflowCanceled, EventWorkflowRetried, EventWorkflowReplayed,
+}
+
+// WorkflowEventSource is the CloudEvents source of a workflow's events.
+func WorkflowEventSource(workflow string) string {
+	return eventSourcePrefix + eventWorkflowSourceSegment + workflow
+}
+
+// TaskEventSource is the CloudEvents source of a service's task events.
+func TaskEventSource(service string) string {
+	return eventSourcePrefix + eventServiceSourceSegment + service
+}
+
+// CloudEvent is one event in structured JSON mode. Extension attributes:
+// workflowname and workflowid (every event), workflowseq (engine events:
+// the instance's event number, from 1, without gaps).
+type CloudEvent struct {
+	SpecVersion     string    `json:"specversion"`
+	ID              string    `json:"id"`
+	Source          string    `json:"source"`
+	Type            string    `json:"type"`
+	Subject         string    `json:"subject"`
+	Time            time.Time `json:"time"`
+	DataContentType string    `json:"datacontenttype"`
+	WorkflowName    string    `json:"workflowname"`
+	WorkflowID      string    `json:"workflowid"`
+	WorkflowSeq     int       `json:"workflowseq,omitempty"`
+	Data            EventData `json:"data"`
+}
+
+// EventData is the data of an event; each type sets its own fields.
+type EventData struct {
+	WorkflowName    string            `json:"workflowName"`
+	WorkflowID      string            `json:"workflowId"`
+	WorkflowVersion *int              `json:"workflowVersion,omitempty"`
+	MethodName      string            `json:"methodName,omitempty"`
+	MethodID        string            `json:"methodId,omitempty"` // a method run started on a running instance
+	Input           json.RawMessage   `json:"input,omitempty"`
+	Result          json.RawMessage   `json:"result,omitempty"`
+	Error           *EventError       `json:"error,omitempty"`
+	Tags            []string          `json:"tags,omitempty"`
+	Meta            map[string]string `json:"meta,omitempty"`
+	Parent          *EventParent      `json:"parent,omitempty"`
+	Reason          string            `json:"reason,omitempty"`
+	Position        *int              `json:"position,omitempty"`
+	TaskID          string            `json:"taskId,omitempty"`
+	ServiceName     string            `json:"serviceName,omitempty"`
+	TaskName        string            `json:"taskName,omitempty"`
+	Attempt         int               `json:"attempt,omitempty"`       // 1 for the first attempt (Infinitic's retryIndex + 1)
+	RetrySequence   int               `json:"retrySequence,omitempty"` // manual retries of the instance (its generation)
+	RetryDelay      int64             `json:"retryDelayMillis,omitempty"`
+	Due             *time.Time        `json:"due,omitempty"`
+	Channel         string            `json:"channel,omitempty"`
+	SignalID        string            `json:"signalId,omitempty"`
+	Value           json.RawMessage   `json:"value,omitempty"`
+	ChildName       string            `json:"childWorkflowName,omitempty"`
+	ChildID         string            `json:"childWorkflowId,omitempty"`
+	// Truncated names the payloads left out because they were larger
+	// than MaxEventPayload.
+	Truncated []string `json:"truncated,omitempty"`
+}
+
+// EventParent is the parent of a child workflow.
+type EventParent struct {
+	WorkflowName string `json:"workflowName"`
+	WorkflowID   string `json:"workflowId"`
+	Position     int    `json:"position"`
+}
+
+// EventError is a failure in an event: its message chain and its type.
+type EventError struct {
+	Message string `json:"message"`
+	Type    string `json:"type,omitempty"`
+}
+
+// MaxEventPayload is the largest payload (input, result, signal value) an
+// event carries; a larger one is left out and named in Truncated, so that
+// events never make a step's messages too large.
+const MaxEventPayload = 4 << 10
+
+// EventPayload sets the payload of field name (one of "input", "result",
+// "value") to p: as JSON when it is (the default codec), else as a JSON
+// string of its base64; left out and named in Truncated when over
+// MaxEventPayload.
+func (d *EventData) EventPayload(name string, p []byte) {
+	if len(p) == 0 {
+		return
+	}
+	if len(p) > MaxEventPayload {
+		d.Truncated = append(d.Truncated, name)
+		return
+	}
+	raw := json.RawMessage(p)
+	if !json.Valid(p) {
+		raw, _ = json.Marshal(base64.StdEncoding.EncodeToString(p))
+	}
+	switch name {
+	case "input":
+		d.Input = raw
+	case "result":
+		d.Result = raw
+	case "value":
+		d.Value = raw
+	}
+}
+
+// NewEventError converts a wire error for an event.
+func NewEventError(e *Error) *EventError {
+	if e == nil {
+		return nil
+	}
+	err := ToError(e)
+	return &EventError{Message: errsafe.Message(err), Type: e.Type}
+}
+
+// EventBatch is the data of one message of the event stream: the events
+// of one engine step of one instance, or of one task outcome, in order.
+type EventBatch []CloudEvent
+
+// maxBatchBytes bounds the encoded size of one event message: a step
+// with more events publishes several messages.
+const maxBatchBytes = 256 << 10
+
+// EventMessages encodes events (of one instance, in order) as messages
+// of subject EventSubject(workflow), keyed by the instance id, each
+// identified by the id of its first event.
+func EventMessages(workflow, workflowID string, events []CloudEvent) ([]Outgoing, error) {
+	var out []Outgoing
+	for len(events) > 0 {
+		n, data, err := fitBatch(events)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Outgoing{ID: events[0].ID, Subject: EventSubject(workflow), Key: workflowID, Data: data})
+		events = events[n:]
+	}
+	return out, nil
+}
+
+// fitBatch encodes the longest prefix of events (at least one) that fits
+// in maxBatchBytes.
+func fitBatch(events []CloudEvent) (int, []byte, error) {
+	n := len(events)
+	for {
+		data, err := json.Marshal(EventBatch(events[:n]))
+		if err != nil {
+			return 0, nil, fmt.Errorf("encode events: %w", err)
+		}
+		if len(data) <= maxBatchBytes || n == 1 {
+			return n, data, nil
+		}
+		n = (n + 1) / 2
+	}
+}
