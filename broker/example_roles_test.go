@@ -14,12 +14,13 @@ func ExampleRolePermissions() {
 	if err != nil {
 		panic(err)
 	}
-	for _, s := range p.Publish[len(p.Publish)-5:] { // what a service adds to a client's reads
+	for _, s := range p.Publish[len(p.Publish)-6:] { // what a service adds to a client's reads
 		fmt.Println(s)
 	}
 	// Output:
 	// inf.m.wfi.>
 	// inf.s.>
+	// inf.log.events.>
 	// inf.m.svc.Greeter.*
 	// inf.dlq.svc.Greeter
 	// inf.dlq.cancel.Greeter

@@ -144,7 +144,7 @@ func (t *Transport) ensureStream(ctx context.Context, cfg jetstream.StreamConfig
 	}
 	if cur.Retention == cfg.Retention && slices.Equal(cur.Subjects, cfg.Subjects) &&
 		cur.Storage == cfg.Storage && cur.Replicas == cfg.Replicas && cur.Duplicates == cfg.Duplicates &&
-		cur.MaxAge == cfg.MaxAge && cur.MaxBytes == cfg.MaxBytes && cur.AllowMsgSchedules == cfg.AllowMsgSchedules &&
+		cur.MaxAge == cfg.MaxAge && max(cur.MaxBytes, 0) == max(cfg.MaxBytes, 0) && cur.AllowMsgSchedules == cfg.AllowMsgSchedules &&
 		cur.Discard == cfg.Discard {
 		return nil
 	}
