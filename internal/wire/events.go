@@ -150,7 +150,7 @@ func (d *EventData) EventPayload(name string, p []byte) {
 	}
 	raw := json.RawMessage(p)
 	if !json.Valid(p) {
-		raw, _ = json.Marshal(base64.StdEncoding.EncodeToString(p))
+		raw = json.RawMessage(`"` + base64.StdEncoding.EncodeToString(p) + `"`) // base64 needs no escaping
 	}
 	switch name {
 	case "input":

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -117,7 +118,7 @@ func (t countingTransport) Publish(ctx context.Context, msgs ...transport.Messag
 	defer t.c.publish.since(t0)
 	t.c.published.Add(int64(len(msgs)))
 	for _, m := range msgs {
-		if m.DeliverAt.IsZero() {
+		if m.DeliverAt.IsZero() && !strings.HasPrefix(m.Subject, transport.LogPrefix) { // logs are not fetched
 			t.c.sent.LoadOrStore(m.ID, t0)
 		}
 	}
