@@ -191,4 +191,81 @@ func TestOperateManyWorkflows(t *testing.T) {
 			t.Errorf("%s: %d, want %d", status, count.Count, want)
 		}
 	}
+	checkEventsPrinted(t, url, ids)
+}
+
+// checkEventsPrinted checks that `infinitic events` prints every
+// transition of every instance once, in order: each instance's events
+// are numbered 1, 2, 3... (workflowseq) without gap nor copy, start with
+// its dispatch and end as it ended; the failed-then-retried ones show
+// the failure, the retry and the completion.
+func checkEventsPrinted(t *testing.T, url string, ids map[string][]string) {
+	t.Helper()
+	var last map[string][]string
+	for range 100 { // the last events are published just after the states are written
+		out, code := cli(t, url, "events", "--workflow", "Shop", "--output", "json")
+		if code != exitOK {
+			t.Fatalf("events: %d\n%s", code, out)
+		}
+		types, seqs, seen := map[string][]string{}, map[string][]int{}, map[string]bool{}
+		for line := range strings.Lines(out) {
+			var e struct {
+				ID, Type, WorkflowID string
+				WorkflowSeq          int
+			}
+			if err := json.Unmarshal([]byte(line), &e); err != nil {
+				t.Fatalf("not a JSON line: %q: %v", line, err)
+			}
+			if seen[e.ID] {
+				t.Fatalf("event %s printed twice", e.ID)
+			}
+			seen[e.ID] = true
+			types[e.WorkflowID] = append(types[e.WorkflowID], e.Type)
+			if e.WorkflowSeq > 0 {
+				seqs[e.WorkflowID] = append(seqs[e.WorkflowID], e.WorkflowSeq)
+			}
+		}
+		last = types
+		done := true
+		for kind, list := range ids {
+			end := "infinitic.workflow.completed"
+			if kind == "cancel" {
+				end = "infinitic.workflow.canceled"
+			}
+			for _, id := range list {
+				got := types[id]
+				if len(got) == 0 || got[len(got)-1] != end {
+					done = false
+					continue
+				}
+				if got[0] != "infinitic.workflow.dispatch" || got[1] != "infinitic.workflow.started" {
+					t.Fatalf("%s: %v", id, got)
+				}
+				for i, s := range seqs[id] {
+					if s != i+1 {
+						t.Fatalf("%s: workflowseq %v", id, seqs[id])
+					}
+				}
+				if kind == "fail" && !isSubsequence(got, "infinitic.task.failed", "infinitic.workflow.failed", "infinitic.workflow.retryTask",
+					"infinitic.task.completed", "infinitic.workflow.signalReceived", "infinitic.workflow.completed") {
+					t.Fatalf("%s: %v", id, got)
+				}
+			}
+		}
+		if done {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("events never complete: %v", last)
+}
+
+// isSubsequence tells whether want appears in got in this order.
+func isSubsequence(got []string, want ...string) bool {
+	for _, g := range got {
+		if len(want) > 0 && g == want[0] {
+			want = want[1:]
+		}
+	}
+	return len(want) == 0
 }
