@@ -46,6 +46,7 @@ type instruments struct {
 	taskDuration, scheduleToStart                    metric.Float64Histogram
 	fetched                                          metric.Int64Histogram
 	redeliveries, deadLetters, published             metric.Int64Counter
+	pending, inFlight, deadLettersKept               metric.Int64ObservableGauge
 }
 
 func newInstruments(m metric.Meter) (*instruments, error) {
@@ -65,6 +66,11 @@ func newInstruments(m metric.Meter) (*instruments, error) {
 		errs = append(errs, err)
 		return h
 	}
+	gauge := func(name, unit, desc string) metric.Int64ObservableGauge {
+		g, err := m.Int64ObservableGauge(name, metric.WithUnit(unit), metric.WithDescription(desc))
+		errs = append(errs, err)
+		return g
+	}
 	in := &instruments{
 		requests:         counter("infinitic.client.requests", "{request}", "Requests sent by clients"),
 		started:          counter("infinitic.workflow.started", "{workflow}", "Workflow instances started"),
@@ -83,6 +89,9 @@ func newInstruments(m metric.Meter) (*instruments, error) {
 		redeliveries:     counter("infinitic.messaging.redeliveries", "{message}", "Messages fetched again after an earlier delivery"),
 		deadLetters:      counter("infinitic.messaging.dead_letters", "{message}", "Messages moved to the dead letters"),
 		published:        counter("infinitic.messaging.published", "{message}", "Messages published"),
+		pending:          gauge("infinitic.messaging.pending", "{message}", "Messages waiting for a delivery, delayed ones included (ObserveTransport)"),
+		inFlight:         gauge("infinitic.messaging.in_flight", "{message}", "Messages delivered and not settled yet (ObserveTransport)"),
+		deadLettersKept:  gauge("infinitic.messaging.dead_letters.kept", "{message}", "Dead letters kept by the transport (ObserveTransport)"),
 	}
 	return in, errors.Join(errs...)
 }

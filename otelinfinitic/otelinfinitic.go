@@ -36,6 +36,7 @@ type Config struct {
 type Interceptor struct {
 	tracer     trace.Tracer
 	propagator propagation.TextMapPropagator
+	meter      metric.Meter
 	m          *instruments
 }
 
@@ -55,11 +56,12 @@ func New(cfg Config) (*Interceptor, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	m, err := newInstruments(cfg.MeterProvider.Meter(ScopeName))
+	meter := cfg.MeterProvider.Meter(ScopeName)
+	m, err := newInstruments(meter)
 	if err != nil {
 		return nil, errors.Join(errors.New("otelinfinitic: instruments"), err)
 	}
-	o := &Interceptor{tracer: cfg.TracerProvider.Tracer(ScopeName), propagator: cfg.Propagator, m: m}
+	o := &Interceptor{tracer: cfg.TracerProvider.Tracer(ScopeName), propagator: cfg.Propagator, meter: meter, m: m}
 	if !o.derivesIDs() {
 		cfg.Logger.Warn("otelinfinitic: the TracerProvider does not use otelinfinitic.IDGenerator(): workflow run spans will not be the parents of their steps")
 	}

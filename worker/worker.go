@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"reflect"
 	"slices"
 	"strings"
@@ -61,6 +62,9 @@ type Config struct {
 	// every service and workflow are bound, 503 before and while shutting
 	// down; see Ready). Default: none.
 	HealthAddr string
+	// Metrics, if set, is served as /metrics on HealthAddr: the handler
+	// of otelinfinitic/prom, for Prometheus. Default: none.
+	Metrics http.Handler
 	// Interceptors run around each task attempt and each workflow step
 	// of the worker (the first is the outermost): see package
 	// interceptor. Default: none.
@@ -238,7 +242,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	w.running = true
 	w.mu.Unlock()
 	if w.cfg.HealthAddr != "" {
-		probes, err := health.Listen(w.cfg.HealthAddr, w.Ready)
+		probes, err := health.Listen(w.cfg.HealthAddr, w.Ready, w.cfg.Metrics)
 		if err != nil {
 			return fmt.Errorf("worker: health probes: %w", err)
 		}

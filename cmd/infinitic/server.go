@@ -13,7 +13,7 @@ import (
 
 func newServerCmd() *cobra.Command {
 	cfg := embedded.Config{}
-	var logLevel, healthAddr, usersPath, dashboardAddr string
+	var logLevel, healthAddr, metricsAddr, usersPath, dashboardAddr string
 	var dashboardReadOnly bool
 	var routes []string
 	cmd := &cobra.Command{
@@ -71,7 +71,7 @@ transport.nats.replicas: 3 (see the README's "Deploying"):
 			}
 			defer srv.Shutdown()
 			if healthAddr != "" {
-				probes, err := health.Listen(healthAddr, func() error { return serverReady(srv) })
+				probes, err := health.Listen(healthAddr, func() error { return serverReady(srv) }, nil)
 				if err != nil {
 					return fmt.Errorf("health probes: %w", err)
 				}
@@ -84,6 +84,14 @@ transport.nats.replicas: 3 (see the README's "Deploying"):
 					return fmt.Errorf("dashboard: %w", err)
 				}
 				defer func() { _ = stop() }()
+			}
+			if metricsAddr != "" {
+				stop, err := serveMetrics(metricsAddr, func() error { return serverReady(srv) })
+				if err != nil {
+					return fmt.Errorf("metrics: %w", err)
+				}
+				defer stop()
+				fmt.Fprintf(cmd.OutOrStdout(), "metrics on http://%s/metrics\n", metricsAddr)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "infinitic server listening on %s (data in %s); Ctrl-C to stop\n", srv.ClientURL(), srv.DataDir())
 			if url := srv.ClusterURL(); url != "" {
@@ -100,6 +108,7 @@ transport.nats.replicas: 3 (see the README's "Deploying"):
 	f.BoolVar(&cfg.SyncAlways, "sync-always", false, "fsync every write before acknowledging it (power-loss safety, much slower)")
 	f.StringVar(&logLevel, "log-level", "warn", "NATS server logs to show on stderr: debug, info, warn, error or off")
 	f.StringVar(&healthAddr, "health", "", "host:port to serve the HTTP probes /healthz and /readyz on (default: none)")
+	f.StringVar(&metricsAddr, "metrics", "", "host:port to serve Prometheus metrics on, as /metrics (default: none)")
 	f.StringVar(&usersPath, "users", "", "YAML file of the users who may connect, with their roles (default: anyone, with every right)")
 	f.StringVar(&cfg.TLS.CertFile, "tls-cert", "", "server certificate (PEM): clients must use TLS")
 	f.StringVar(&cfg.TLS.KeyFile, "tls-key", "", "key of --tls-cert (PEM)")

@@ -114,7 +114,7 @@ func runNode(dir, name, listen, clusterListen, routes, healthAddr string) error 
 			return errors.New(h.Error)
 		}
 		return nil
-	})
+	}, nil)
 	if err != nil {
 		return err
 	}

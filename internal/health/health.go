@@ -1,7 +1,7 @@
 // Package health serves the HTTP probes of long-running processes
 // (infinitic server, workers): /healthz answers 200 while the process
 // serves, /readyz 200 once it is ready to work and 503 (with the reason)
-// before and while it shuts down.
+// before and while it shuts down; and, when given, their /metrics.
 package health
 
 import (
@@ -20,7 +20,8 @@ type Server struct {
 
 // Listen serves /healthz and /readyz on addr (host:port; port 0: any free
 // port); ready tells whether the process is ready (nil) or why not.
-func Listen(addr string, ready func() error) (*Server, error) {
+// metrics, if not nil, is served as /metrics.
+func Listen(addr string, ready func() error, metrics http.Handler) (*Server, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
@@ -36,6 +37,9 @@ func Listen(addr string, ready func() error) (*Server, error) {
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	})
+	if metrics != nil {
+		mux.Handle("GET /metrics", metrics)
+	}
 	s := &Server{ln: ln, srv: &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}}
 	go func() { _ = s.srv.Serve(ln) }()
 	return s, nil
