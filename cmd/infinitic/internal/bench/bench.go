@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/infinitic-go/infinitic/client"
+	"github.com/infinitic-go/infinitic/interceptor"
 	"github.com/infinitic-go/infinitic/internal/memstat"
 	"github.com/infinitic-go/infinitic/worker"
 )
@@ -55,6 +56,10 @@ type Options struct {
 	// BatchSize is the workflow engine's batch size. Default 0: the
 	// worker's default.
 	BatchSize int
+
+	// Interceptors are given to the worker and the client (-otel: traces
+	// and metrics of otelinfinitic). Default: none.
+	Interceptors []interceptor.Interceptor
 
 	// CountOps wraps the transport and the store to count the calls of
 	// the worker and the client (Report.Ops and Report.LoneOps).
@@ -143,7 +148,7 @@ func Run(ctx context.Context, opts Options) (rep Report, err error) {
 			err = fmt.Errorf("bench: worker: %w", serr)
 		}
 	}()
-	c, err := client.New(ctx, client.Config{Transport: stack.Transport, Logger: opts.Logger})
+	c, err := client.New(ctx, client.Config{Transport: stack.Transport, Logger: opts.Logger, Interceptors: opts.Interceptors})
 	if err != nil {
 		return rep, fmt.Errorf("bench: client: %w", err)
 	}
@@ -192,7 +197,8 @@ func Run(ctx context.Context, opts Options) (rep Report, err error) {
 
 // startWorker runs the benchmark's service and workflow on one worker.
 func startWorker(ctx context.Context, s *Stack, opts Options) (stop func() error, err error) {
-	w, err := worker.New(worker.Config{Transport: s.Transport, Store: s.Store, Logger: opts.Logger, ShutdownGrace: 10 * time.Second})
+	w, err := worker.New(worker.Config{Transport: s.Transport, Store: s.Store, Logger: opts.Logger, ShutdownGrace: 10 * time.Second,
+		Interceptors: opts.Interceptors})
 	if err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
 	}

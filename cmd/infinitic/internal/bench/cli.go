@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/infinitic-go/infinitic/embedded"
+	"github.com/infinitic-go/infinitic/interceptor"
 )
 
 // Command runs the benchmark as `infinitic bench` does: it
@@ -29,6 +30,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		memProfile string
 		progress   bool
 		verbose    bool
+		withOtel   bool
 		ops        bool
 		serve      string
 	)
@@ -57,6 +59,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&serve, "serve", "", "only run a NATS JetStream server listening on this host:port (in -data-dir), for -backend nats in another process")
 	fs.BoolVar(&ops, "ops", false, "count transport and store calls; print them to stderr after the report")
 	fs.BoolVar(&verbose, "v", false, "log the worker's warnings and errors to stderr")
+	fs.BoolVar(&withOtel, "otel", false, "trace and measure with otelinfinitic (OpenTelemetry SDK; spans batched to a discarding exporter)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -73,6 +76,14 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	opts.Backend = b
 	opts.CountOps = ops
+	if withOtel {
+		o, shutdown, err := telemetry()
+		if err != nil {
+			return err
+		}
+		defer shutdown()
+		opts.Interceptors = []interceptor.Interceptor{o}
+	}
 	if verbose {
 		opts.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
