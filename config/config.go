@@ -17,8 +17,25 @@ type Config struct {
 	Services map[string]*Service `yaml:"services"`
 	// Workflows tunes workflows by name, like Services.
 	Workflows map[string]*Workflow `yaml:"workflows"`
+	// Events configures the event stream (package events). Default: on,
+	// kept 7 days or 1 GiB.
+	Events Events `yaml:"events"`
 
 	src sources // where each key was set, for errors
+}
+
+// Events configures the event stream: the lifecycle CloudEvents of every
+// workflow instance and task (package events).
+type Events struct {
+	// Enabled: false makes the workers publish no events
+	// (worker.Config.NoEvents). Default true.
+	Enabled *bool `yaml:"enabled"`
+	// MaxAge is how long the stream keeps an event
+	// (natsjs.Config.LogMaxAge). Default 168h.
+	MaxAge time.Duration `yaml:"maxAge"`
+	// MaxBytes bounds the stream's size, the oldest events going first
+	// (natsjs.Config.LogMaxBytes). Default 1073741824 (1 GiB).
+	MaxBytes int `yaml:"maxBytes"`
 }
 
 // Transport holds one of its sections: embedded or nats.

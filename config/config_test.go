@@ -23,7 +23,7 @@ func TestInvalid(t *testing.T) {
 		want []string // each error, in the order reported
 	}{
 		{name: "unknown top-level key", yaml: "transport: {}\nstorrage: {}\n",
-			want: []string{"infinitic.yml:2: storrage: unknown key (known here: services, storage, transport, workflows)"}},
+			want: []string{"infinitic.yml:2: storrage: unknown key (known here: events, services, storage, transport, workflows)"}},
 		{name: "unknown nested key", yaml: "transport:\n  nats:\n    urls: nats://x:4222\n",
 			want: []string{"infinitic.yml:3: transport.nats.urls: unknown key (known here: connectTimeout, credsFile, nkeyFile, password, replicas, tls, token, url, user)"}},
 		{name: "unknown service key", yaml: "services:\n  ImageUtil:\n    concurency: 4\n",
@@ -56,6 +56,8 @@ func TestInvalid(t *testing.T) {
 			want: []string{"infinitic.yml:3: transport.nats.user: user and password go together"}},
 		{name: "batch without maxWait", yaml: "services:\n  S:\n    batch:\n      Send: {maxMessages: 5}\n",
 			want: []string{"infinitic.yml:4: services.S.batch.Send.maxWait: required"}},
+		{name: "events kept no time", yaml: "events:\n  maxAge: 0s\n  maxBytes: -1\n",
+			want: []string{"infinitic.yml:2: events.maxAge: must be a positive duration, got 0s", "infinitic.yml:3: events.maxBytes: must be a positive number of bytes, got -1"}},
 		{name: "invalid name", yaml: "workflows:\n  my.flow: {}\n",
 			want: []string{`infinitic.yml:2: workflows.my.flow: invalid contract: name "my.flow"`}},
 		{name: "several errors at once", yaml: "services:\n  S:\n    concurrency: 0\n    timeout: 0s\n",

@@ -70,7 +70,7 @@ func (c *Config) Open(ctx context.Context) (_ *Backend, err error) {
 		return nil, err
 	}
 	b.onClose(func() error { nc.Close(); return nil })
-	tr, err := natsjs.New(ctx, nc, natsjs.Config{Replicas: c.Transport.NATS.Replicas})
+	tr, err := natsjs.New(ctx, nc, natsjs.Config{Replicas: c.Transport.NATS.Replicas, LogMaxAge: c.Events.MaxAge, LogMaxBytes: int64(c.Events.MaxBytes)})
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +132,8 @@ func (b *Backend) onClose(f func() error) { b.closer = append(b.closer, f) }
 // store and the services' and workflows' settings of the file.
 func (b *Backend) WorkerConfig() worker.Config {
 	return worker.Config{Transport: b.Transport, Store: b.Store,
-		Services: b.cfg.ServiceOptions(), Workflows: b.cfg.WorkflowOptions()}
+		Services: b.cfg.ServiceOptions(), Workflows: b.cfg.WorkflowOptions(),
+		NoEvents: b.cfg.Events.Enabled != nil && !*b.cfg.Events.Enabled}
 }
 
 // ClientConfig returns a client configuration with the transport and the
