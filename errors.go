@@ -36,6 +36,12 @@ var (
 	ErrWorkflowFinished = errors.New("infinitic: workflow already finished")
 	// ErrCanceled is matched (errors.Is) by every *CanceledError.
 	ErrCanceled = errors.New("infinitic: canceled")
+	// ErrWorkflowTimedOut is matched by the *CanceledError of an instance
+	// canceled because its own deadline passed (client.WithTimeout): it
+	// matches ErrCanceled too, since the instance is canceled (status
+	// canceled, children canceled), but not ErrTimeout, which is a
+	// caller's timeout (a task attempt, a child awaited WithTimeout).
+	ErrWorkflowTimedOut = errors.New("infinitic: workflow timed out")
 	// ErrNonDeterministic is matched (errors.Is) by every
 	// *NonDeterminismError.
 	ErrNonDeterministic = errors.New("infinitic: non-deterministic workflow")
@@ -76,8 +82,18 @@ func (e *RemoteError) Unwrap() error { return e.Cause }
 
 // Is matches the sentinel error the original error matched.
 func (e *RemoteError) Is(target error) bool {
-	return e.Code != "" && SentinelCode(target) == e.Code
+	if e.Code == "" {
+		return false
+	}
+	code := SentinelCode(target)
+	return code == e.Code || (e.Code == timedOutCode && code == canceledCode)
 }
+
+// Codes of sentinels that imply another: a timed-out workflow is canceled.
+const (
+	timedOutCode = "workflow-timed-out"
+	canceledCode = "canceled"
+)
 
 // sentinels gives each sentinel error a stable code for the wire, in the
 // order SentinelCode tries them. Retired codes, never to be reused:
@@ -86,7 +102,8 @@ var sentinels = []struct {
 	code string
 	err  error
 }{
-	{"canceled", ErrCanceled},
+	{timedOutCode, ErrWorkflowTimedOut},
+	{canceledCode, ErrCanceled},
 	{"timeout", ErrTimeout},
 	{"non-deterministic", ErrNonDeterministic},
 	{"workflow-finished", ErrWorkflowFinished},
@@ -104,7 +121,7 @@ var sentinels = []struct {
 
 // SentinelCode returns the wire code of a sentinel error of this package
 // that err matches, or "": err itself if it is one, else the first that
-// errors.Is matches, trying ErrCanceled, ErrTimeout, ErrNonDeterministic,
+// errors.Is matches, trying ErrWorkflowTimedOut, ErrCanceled, ErrTimeout, ErrNonDeterministic,
 // ErrWorkflowFinished, ErrNotFailed, ErrInstanceNotFound, then the
 // others; else the first sentinel registered with RegisterError that it
 // matches, by name. The wire encoding uses it so that errors.Is still
@@ -216,11 +233,15 @@ func (e *TimeoutError) Error() string { return "timeout: " + e.What }
 func (e *TimeoutError) Is(target error) bool { return target == ErrTimeout }
 
 // CanceledError reports a canceled workflow (ID set) or a Deferred
-// canceled by workflow code. It matches ErrCanceled.
+// canceled by workflow code. It matches ErrCanceled, and also
+// ErrWorkflowTimedOut when TimedOut is set.
 type CanceledError struct {
 	Workflow string
 	ID       string
 	Reason   string
+	// TimedOut tells that the instance was canceled by its own deadline
+	// (client.WithTimeout), not by a request.
+	TimedOut bool
 }
 
 func (e *CanceledError) Error() string {
@@ -230,8 +251,11 @@ func (e *CanceledError) Error() string {
 	return fmt.Sprintf("workflow %s (id %s) canceled: %s", e.Workflow, e.ID, e.Reason)
 }
 
-// Is makes errors.Is(err, ErrCanceled) true.
-func (e *CanceledError) Is(target error) bool { return target == ErrCanceled }
+// Is makes errors.Is(err, ErrCanceled) true, and errors.Is(err,
+// ErrWorkflowTimedOut) for a timed-out instance.
+func (e *CanceledError) Is(target error) bool {
+	return target == ErrCanceled || (e.TimedOut && target == ErrWorkflowTimedOut)
+}
 
 // PanicError is a panic in user code, caught and turned into an error.
 type PanicError struct {

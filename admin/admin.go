@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/clock"
@@ -76,6 +77,9 @@ type StartOptions struct {
 	CustomID string
 	Tags     []string
 	Meta     map[string]string
+	// Timeout, when positive, cancels the instance if it still runs that
+	// long after its start (client.WithTimeout).
+	Timeout time.Duration
 }
 
 // Start starts method of workflow with input (JSON; empty for a method
@@ -89,7 +93,7 @@ func (a *Admin) Start(ctx context.Context, workflow, method string, input json.R
 		return "", fmt.Errorf("admin: %w: input of %s.%s", ErrInvalidJSON, workflow, method)
 	}
 	id, w, err := a.conn.StartInstance(ctx, a.st, conn.Instance{Workflow: workflow, Method: method, Input: input,
-		ID: opts.ID, CustomID: opts.CustomID, Tags: opts.Tags, Meta: opts.Meta})
+		ID: opts.ID, CustomID: opts.CustomID, Tags: opts.Tags, Meta: opts.Meta, Timeout: opts.Timeout})
 	if err != nil {
 		return "", fmt.Errorf("admin: %w", err)
 	}

@@ -66,6 +66,9 @@ type Instance struct {
 	// stored by an older version).
 	Started time.Time `json:"started,omitzero"`
 	Ended   time.Time `json:"ended,omitzero"`
+	// Deadline is when the instance is canceled if it still runs (zero:
+	// no timeout, client.WithTimeout).
+	Deadline time.Time `json:"deadline,omitzero"`
 	// Generation counts the retries of the instance.
 	Generation int `json:"generation,omitempty"`
 	// Methods are the parallel method runs not finished.
@@ -142,7 +145,7 @@ func (a *Admin) Describe(ctx context.Context, workflow, id string) (*Instance, e
 
 func describe(st *wire.State) *Instance {
 	in := &Instance{Workflow: st.Workflow, ID: st.ID, Method: st.Method, Version: st.Version, Status: statusOf(st.Status),
-		Tags: st.Tags, Meta: st.Meta, Started: st.Started, Ended: st.Ended, Generation: st.Generation,
+		Tags: st.Tags, Meta: st.Meta, Started: st.Started, Ended: st.Ended, Deadline: st.Deadline, Generation: st.Generation,
 		Output: jsonOrNil(st.Output), Error: failure(st.Error), Buffered: len(st.Buffered)}
 	in.CustomID, _ = wire.CustomIDOf(st.Tags)
 	for name, tok := range st.Search {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/internal/wire"
@@ -66,6 +67,9 @@ type Description struct {
 	// Methods lists the parallel method runs (StartMethod) not finished,
 	// by wire name.
 	Methods []string
+	// Deadline is when the instance is canceled if it still runs (zero:
+	// no timeout; see WithTimeout).
+	Deadline time.Time
 	// Err is the outcome of a failed or canceled instance: the error Await
 	// returns (a *infinitic.WorkflowFailedError with its cause chain). For
 	// a completed instance's result, call Await: it returns at once.
@@ -87,7 +91,7 @@ func (r *Run[O]) Describe(ctx context.Context) (Description, error) {
 		return Description{}, err
 	}
 	d := Description{ID: st.ID, Workflow: st.Workflow, Method: st.Method, Version: st.Version,
-		Status: statusOf(st.Status), Tags: st.Tags, Meta: st.Meta, Err: wire.ToError(st.Error)}
+		Status: statusOf(st.Status), Tags: st.Tags, Meta: st.Meta, Deadline: st.Deadline, Err: wire.ToError(st.Error)}
 	if d.ID == "" { // a pending instance's state holds only buffered messages
 		d.ID, d.Workflow = r.id, r.workflow
 	}

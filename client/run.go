@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/internal/conn"
@@ -21,6 +22,7 @@ type startOptions struct {
 	customID string
 	tags     []string
 	meta     map[string]string
+	timeout  time.Duration
 }
 
 // WithID sets the workflow id instead of a random UUID. Starting twice with
@@ -43,6 +45,17 @@ func WithCustomID(customID string) StartOption {
 
 // WithTags sets the workflow's tags.
 func WithTags(tags ...string) StartOption { return func(o *startOptions) { o.tags = tags } }
+
+// WithTimeout gives the instance a deadline: if it still runs d after its
+// start, its engine cancels it and its running child workflows, and its
+// callers get a *infinitic.WorkflowFailedError matching
+// infinitic.ErrWorkflowTimedOut (and infinitic.ErrCanceled: its status is
+// StatusCanceled). The deadline is durable (a delayed message, kept across
+// restarts); it spans the runs of an instance that continues as new, and
+// RetryTasks or RetryWorkflowTask on a failed instance gives it d again,
+// from the retry. A Start that joins a running instance (WithID,
+// WithCustomID) does not change its deadline.
+func WithTimeout(d time.Duration) StartOption { return func(o *startOptions) { o.timeout = d } }
 
 // WithMeta sets the workflow's metadata.
 func WithMeta(meta map[string]string) StartOption { return func(o *startOptions) { o.meta = meta } }
@@ -147,7 +160,7 @@ func start[O any](ctx context.Context, c *Client, method any, in any, hasInput b
 	if err != nil {
 		return nil, err
 	}
-	start := conn.Instance{Workflow: name, Method: methodName, ID: o.id, CustomID: o.customID, Tags: o.tags, Meta: o.meta, Input: input}
+	start := conn.Instance{Workflow: name, Method: methodName, ID: o.id, CustomID: o.customID, Tags: o.tags, Meta: o.meta, Input: input, Timeout: o.timeout}
 	id, w, err := c.conn.StartInstance(ctx, c.cfg.Store, start)
 	if err != nil {
 		return nil, fmt.Errorf("client: %w", err)

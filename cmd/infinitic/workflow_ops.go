@@ -216,6 +216,7 @@ func newStartCmd(f *opsFlags) *cobra.Command {
 	fl.StringVar(&opts.CustomID, "custom-id", "", "unique custom id: joins the running instance that has it")
 	fl.StringSliceVar(&opts.Tags, "tag", nil, "tag of the instance (repeat for several)")
 	fl.StringSliceVar(&meta, "meta", nil, "metadata key=value (repeat for several)")
+	fl.DurationVar(&opts.Timeout, "workflow-timeout", 0, "cancel the instance if it still runs this long after its start (0: never)")
 	fl.BoolVar(&wait, "wait", false, "wait for the outcome and print it (exit code 5 if the workflow fails)")
 	return cmd
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/infinitic-go/infinitic"
@@ -22,6 +23,7 @@ type Instance struct {
 	CustomID         string // "": none; else joins the running instance of that custom id (needs a store)
 	Tags             []string
 	Meta             map[string]string
+	Timeout          time.Duration // > 0: the instance's deadline, from its start
 }
 
 // StartInstance starts (or joins) an instance and returns its id, waiting
@@ -32,7 +34,7 @@ func (c *Conn) StartInstance(ctx context.Context, st store.Store, in Instance) (
 		in.ID = uuid.NewString()
 	}
 	if err := errors.Join(wire.CheckID("workflow id", in.ID, infinitic.MaxIDLength), wire.CheckTags(in.Tags),
-		checkCustomID(in.CustomID)); err != nil {
+		checkCustomID(in.CustomID), checkTimeout(in.Timeout)); err != nil {
 		return "", nil, err
 	}
 	tags := in.Tags
@@ -46,7 +48,7 @@ func (c *Conn) StartInstance(ctx context.Context, st store.Store, in Instance) (
 		}
 		tags = append(slices.Clip(tags), wire.CustomIDTag(in.CustomID))
 	}
-	w, err := c.Start(ctx, in.Workflow, in.ID, &wire.Dispatch{Method: in.Method, Input: in.Input, Tags: tags, Meta: in.Meta})
+	w, err := c.Start(ctx, in.Workflow, in.ID, &wire.Dispatch{Method: in.Method, Input: in.Input, Tags: tags, Meta: in.Meta, Timeout: in.Timeout})
 	return in.ID, w, err
 }
 
@@ -56,6 +58,14 @@ func checkCustomID(customID string) error {
 		return nil
 	}
 	return wire.CheckID("custom id", customID, infinitic.MaxIDLength)
+}
+
+// checkTimeout refuses a negative timeout (0 is none).
+func checkTimeout(d time.Duration) error {
+	if d < 0 {
+		return fmt.Errorf("timeout %v: must be positive (or 0 for none)", d)
+	}
+	return nil
 }
 
 // Start publishes d, a start of instance id of workflow (or, with d.Run

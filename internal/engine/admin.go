@@ -20,6 +20,8 @@ func (e *WorkflowEngine) applyAdmin(in *instance, a *wire.Admin, now time.Time) 
 	case wire.AdminRetryTasks, wire.AdminRetryWorkflow:
 		in.retry = a // carried out by process, with the whole history
 		return
+	case wire.AdminTimeout:
+		e.applyTimeout(in, a.Deadline)
 	case wire.AdminExpire:
 		// A finished instance at the end of its retention, or an entry of
 		// early messages for an instance that never started.

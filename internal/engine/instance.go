@@ -107,7 +107,9 @@ func (e *WorkflowEngine) applyDispatch(in *instance, env *wire.Envelope, now tim
 	in.state = &wire.State{
 		ID: in.id, Workflow: e.contract.Name, Method: d.Method, Tags: d.Tags, Meta: d.Meta,
 		Parent: d.Parent, Status: wire.StatusRunning, Version: e.cfg.Newest(), Started: now, Headers: env.Headers,
+		Timeout: d.Timeout,
 	}
+	e.setDeadline(in.state, now)
 	in.addTags = append(in.addTags, d.Tags...)
 	if d.Waiter != "" {
 		in.state.Waiters = []string{d.Waiter}
@@ -204,25 +206,38 @@ func (e *WorkflowEngine) applySignal(in *instance, s *wire.Signal, now time.Time
 func (e *WorkflowEngine) applyCancel(in *instance, c *wire.Cancel) {
 	refused := e.refusal(in)
 	if refused == nil {
-		st := in.state
-		for _, p := range in.rt.Pending() {
-			switch p.Command.Kind {
-			case wire.CommandChild:
-				child, _, _ := strings.Cut(p.Command.Target, ".")
-				st.Outbox = append(st.Outbox, outgoing(wire.ChildCancelMessage(child, wire.ChildID(st.ID, p.Position), "parent canceled")))
-			case wire.CommandTask:
-				st.Outbox = append(st.Outbox, outgoing(cancelTaskMessage(st, p)))
-			}
-		}
 		reason := c.Reason
 		if reason == "" {
 			reason = "canceled by request"
 		}
-		e.finish(in, nil, &infinitic.CanceledError{Workflow: st.Workflow, ID: st.ID, Reason: reason})
-		st.Status = wire.StatusCanceled
+		e.cancel(in, &infinitic.CanceledError{Workflow: in.state.Workflow, ID: in.state.ID, Reason: reason})
 	}
 	if c.ReplyTo != "" {
 		in.direct = append(in.direct, replyMessage(c.ReplyTo, c.ID, refused))
+	}
+}
+
+// cancel ends a running instance with err, canceling its pending tasks
+// and child workflows (which cascades).
+func (e *WorkflowEngine) cancel(in *instance, err *infinitic.CanceledError) {
+	st := in.state
+	e.cancelPending(in)
+	e.finish(in, nil, err)
+	st.Status = wire.StatusCanceled
+}
+
+// cancelPending cancels what the running code waits for: its tasks (on
+// their executors) and its child workflows.
+func (e *WorkflowEngine) cancelPending(in *instance) {
+	st := in.state
+	for _, p := range in.rt.Pending() {
+		switch p.Command.Kind {
+		case wire.CommandChild:
+			child, _, _ := strings.Cut(p.Command.Target, ".")
+			st.Outbox = append(st.Outbox, outgoing(wire.ChildCancelMessage(child, wire.ChildID(st.ID, p.Position), "parent canceled")))
+		case wire.CommandTask:
+			st.Outbox = append(st.Outbox, outgoing(cancelTaskMessage(st, p)))
+		}
 	}
 }
 

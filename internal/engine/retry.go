@@ -72,6 +72,7 @@ func (e *WorkflowEngine) retryFailed(ctx context.Context, in *instance, now time
 	in.dropChunks = st.Sealed / wire.ChunkSize
 	st.Status, st.Output, st.Error, st.Ended = wire.StatusRunning, nil, nil, time.Time{}
 	st.Generation++
+	e.setDeadline(st, now) // the whole timeout again, from now
 	st.Tail, st.Sealed, st.Commands = log, 0, 0
 	for _, r := range log {
 		if r.Command != nil {

@@ -61,6 +61,19 @@ func dispatchEnv(waiter string) *wire.Envelope {
 		Dispatch: &wire.Dispatch{Method: "Run", Input: []byte(`"ada"`), Waiter: waiter}}
 }
 
+// timedDispatchEnv starts the instance with a timeout of two hours.
+func timedDispatchEnv(waiter string) *wire.Envelope {
+	env := dispatchEnv(waiter)
+	env.Dispatch.Timeout = 2 * time.Hour
+	return env
+}
+
+// deadlineEnv is the timeout message of a deadline two hours after the
+// start (after shift more: the deadline of a later retry).
+func deadlineEnv(shift time.Duration) *wire.Envelope {
+	return wire.TimeoutMessage("StepFlow", stepID, "x", stepStart.Add(2*time.Hour+shift)).Envelope
+}
+
 func completedEnv(position int, output string) *wire.Envelope {
 	return &wire.Envelope{Kind: wire.KindCompleted, WorkflowID: stepID, Workflow: "StepFlow",
 		Completed: &wire.Completed{Position: position, Output: []byte(output)}}
@@ -220,6 +233,27 @@ func TestStep(t *testing.T) {
 		batches: [][]*wire.Envelope{{dispatchEnv("c1")}, {signalEnv("c2")}, {signalEnv("c2")}},
 		status:  wire.StatusRunning,
 		direct:  []string{"reply client.c2"},
+	}, {
+		name:    "a dispatch with a timeout schedules its deadline",
+		batches: [][]*wire.Envelope{{timedDispatchEnv("c1")}},
+		status:  wire.StatusRunning, changed: true,
+		outbox: []string{"admin wfi.StepFlow at +2h0m0s", `execute svc.StepGreeter "ada"`},
+	}, {
+		name:    "the deadline cancels the instance and its running task",
+		batches: [][]*wire.Envelope{{timedDispatchEnv("c1")}, {deadlineEnv(0)}},
+		status:  wire.StatusCanceled, changed: true,
+		outbox: []string{"cancel cancel.StepGreeter", "result client.c1 "},
+	}, {
+		name:    "a deadline the instance does not have (an older one) is ignored",
+		batches: [][]*wire.Envelope{{timedDispatchEnv("c1")}, {deadlineEnv(time.Minute)}},
+		status:  wire.StatusRunning,
+	}, {
+		name:    "a deadline after the end changes nothing",
+		batches: [][]*wire.Envelope{{timedDispatchEnv("c1")}, {taskFailedEnv(0)}, {deadlineEnv(0)}},
+		status:  wire.StatusFailed,
+	}, {
+		name:    "a deadline for an unknown instance stores nothing",
+		batches: [][]*wire.Envelope{{deadlineEnv(0)}},
 	}, {
 		name:    "a wait for an unknown instance is answered at once",
 		batches: [][]*wire.Envelope{{waitEnv("c2")}},

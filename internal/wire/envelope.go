@@ -96,6 +96,9 @@ type Dispatch struct {
 	// instance (a uuid made once per client call; for a child, the
 	// parent's generation): an answer to it gets its own message id.
 	Request string `cbor:"8,keyasint,omitempty"`
+	// Timeout, when positive, is the instance's deadline counted from its
+	// start: then it is canceled (infinitic.ErrWorkflowTimedOut).
+	Timeout time.Duration `cbor:"9,keyasint,omitempty"`
 }
 
 // Execute asks a service executor to run one attempt of a task.
@@ -180,6 +183,7 @@ const (
 	AdminExpire         = "expire"          // delete a finished instance (retention)
 	AdminRetryTasks     = "retry-tasks"     // rerun failed tasks of a failed instance
 	AdminRetryWorkflow  = "retry-workflow"  // replay a failed instance with the current code
+	AdminTimeout        = "timeout"         // the instance's deadline (Admin.Deadline) passed
 )
 
 // Admin is an operation on an instance.
@@ -189,4 +193,7 @@ type Admin struct {
 	ReplyTo string `cbor:"3,keyasint,omitempty"`
 	TaskID  string `cbor:"4,keyasint,omitempty"` // retry-tasks: only this task ("" all)
 	Service string `cbor:"5,keyasint,omitempty"` // retry-tasks: only tasks of this service ("" all)
+	// Deadline is the deadline a timeout operation is for: one that the
+	// instance no longer has (a retry set a new one) is ignored.
+	Deadline time.Time `cbor:"6,keyasint,omitempty"`
 }

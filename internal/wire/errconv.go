@@ -45,7 +45,11 @@ func fromError(err error, depth int) *Error {
 	case *infinitic.PanicError:
 		return &Error{Kind: ErrorPanic, Message: e.Value, Stack: e.Stack}
 	case *infinitic.CanceledError:
-		return &Error{Kind: ErrorCanceled, Message: e.Reason, Workflow: e.Workflow, WorkflowID: e.ID}
+		w := &Error{Kind: ErrorCanceled, Message: e.Reason, Workflow: e.Workflow, WorkflowID: e.ID}
+		if e.TimedOut {
+			w.Code = infinitic.SentinelCode(infinitic.ErrWorkflowTimedOut)
+		}
+		return w
 	case *infinitic.RemoteError:
 		return &Error{Kind: ErrorRemote, Type: e.Type, Message: e.Message, Stack: e.Stack, Fields: e.Fields,
 			Code: e.Code, Cause: cause(e.Cause)}
@@ -92,7 +96,8 @@ func ToError(e *Error) error {
 	case ErrorPanic:
 		return &infinitic.PanicError{Value: e.Message, Stack: e.Stack}
 	case ErrorCanceled:
-		return &infinitic.CanceledError{Workflow: e.Workflow, ID: e.WorkflowID, Reason: e.Message}
+		return &infinitic.CanceledError{Workflow: e.Workflow, ID: e.WorkflowID, Reason: e.Message,
+			TimedOut: e.Code != "" && e.Code == infinitic.SentinelCode(infinitic.ErrWorkflowTimedOut)}
 	}
 	return &infinitic.RemoteError{Type: e.Type, Message: e.Message, Stack: e.Stack, Fields: e.Fields, Code: e.Code, Cause: ToError(e.Cause)}
 }

@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -58,6 +59,29 @@ func TestFromErrorOfBadErrors(t *testing.T) {
 			}
 			if chain := infinitic.ErrorChain(ToError(env.Completed.Error)); strings.Count(chain, "\n") > 40 {
 				t.Errorf("chain not cut:\n%s", chain)
+			}
+		})
+	}
+}
+
+// A timed-out instance's error keeps matching ErrWorkflowTimedOut and
+// ErrCanceled across the wire, also when user code wrapped it.
+func TestTimedOutAcrossTheWire(t *testing.T) {
+	timedOut := &infinitic.CanceledError{Workflow: "W", ID: "id", Reason: "deadline", TimedOut: true}
+	for _, c := range []struct {
+		name     string
+		err      error
+		timedOut bool
+	}{
+		{"timed out", timedOut, true},
+		{"wrapped by user code", fmt.Errorf("child: %w", timedOut), true},
+		{"canceled by request", &infinitic.CanceledError{Workflow: "W", ID: "id", Reason: "asked"}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := ToError(FromError(c.err))
+			if errors.Is(got, infinitic.ErrWorkflowTimedOut) != c.timedOut || !errors.Is(got, infinitic.ErrCanceled) || errors.Is(got, infinitic.ErrTimeout) {
+				t.Errorf("%v: timed out %v, canceled %v, timeout %v", got, errors.Is(got, infinitic.ErrWorkflowTimedOut),
+					errors.Is(got, infinitic.ErrCanceled), errors.Is(got, infinitic.ErrTimeout))
 			}
 		})
 	}

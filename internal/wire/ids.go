@@ -59,6 +59,10 @@ func AdminID(request string) string { return "a:" + request }
 // (stored with the outbox, so a republished outbox keeps it).
 func ExpireID(workflowID, finish string) string { return "e:" + workflowID + ":" + finish }
 
+// TimeoutID is the id of the message that cancels instance workflowID at
+// its deadline; nonce is a uuid made once when the deadline was set.
+func TimeoutID(workflowID, nonce string) string { return "t:" + workflowID + ":" + nonce }
+
 // ExpireRequest is the request id of an expire operation.
 func ExpireRequest(workflowID string) string { return "e:" + workflowID }
 

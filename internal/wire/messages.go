@@ -38,8 +38,8 @@ func toWorkflow(id string, env *Envelope) Message {
 // ClientMayPublish reports whether env is a request that a client may
 // send to a workflow (on WorkflowSubject): a start without parent, a
 // wait, a query, a signal, a cancel or an admin operation other than
-// expiry. The rest (outcomes, child dispatches, expiry) only workers
-// send, on WorkflowInternalSubject.
+// expiry or timeout. The rest (outcomes, child dispatches, expiry,
+// timeouts) only workers send, on WorkflowInternalSubject.
 func ClientMayPublish(env *Envelope) bool {
 	switch env.Kind {
 	case KindDispatch:
@@ -47,7 +47,7 @@ func ClientMayPublish(env *Envelope) bool {
 	case KindWait, KindQuery, KindSignal, KindCancel:
 		return true
 	case KindAdmin:
-		return env.Admin == nil || env.Admin.Op != AdminExpire
+		return env.Admin == nil || (env.Admin.Op != AdminExpire && env.Admin.Op != AdminTimeout)
 	}
 	return false
 }
@@ -103,6 +103,16 @@ func ExpireMessage(workflow, id, finish string, at time.Time) Message {
 	m := toWorkflow(ExpireID(id, finish), &Envelope{Kind: KindAdmin, WorkflowID: id, Workflow: workflow,
 		Admin: &Admin{ID: ExpireRequest(id), Op: AdminExpire}})
 	m.DeliverAt = at
+	return m
+}
+
+// TimeoutMessage cancels instance id at its deadline (Dispatch.Timeout);
+// nonce is a uuid made once when the deadline was set (stored with the
+// outbox, so a republished outbox keeps it).
+func TimeoutMessage(workflow, id, nonce string, deadline time.Time) Message {
+	m := toWorkflow(TimeoutID(id, nonce), &Envelope{Kind: KindAdmin, WorkflowID: id, Workflow: workflow,
+		Admin: &Admin{ID: TimeoutID(id, nonce), Op: AdminTimeout, Deadline: deadline}})
+	m.DeliverAt = deadline
 	return m
 }
 

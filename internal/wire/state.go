@@ -147,6 +147,10 @@ type State struct {
 	// Events is the number of events the instance emitted (the sequence
 	// number of the last one; see EventID).
 	Events int `cbor:"23,keyasint,omitempty"`
+	// Timeout is the instance's own timeout (Dispatch.Timeout), and
+	// Deadline when it ends: Started (or the last retry) plus Timeout.
+	Timeout  time.Duration `cbor:"24,keyasint,omitempty"`
+	Deadline time.Time     `cbor:"25,keyasint,omitempty"`
 }
 
 // MethodRun is a method started on a running instance, with its callers.

@@ -21,14 +21,18 @@ var formats = map[string]func() map[string]any{"v1": samplesV1, "v2": samplesV2,
 const latest = "v3"
 
 // samples covers every envelope kind and a state with every field set, in
-// the current format: v3 added the headers of envelopes and states.
+// the current format: v3 added the headers of envelopes and states, and
+// the instance's own timeout and deadline.
 func samples() map[string]any {
+	at := time.Date(2030, 1, 2, 3, 4, 5, 6, time.UTC)
 	s := samplesV2()
 	h := map[string]string{"traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "tenant": "a"}
 	for _, name := range []string{"dispatch", "execute", "completed"} {
 		s[name].(*Envelope).Headers = h
 	}
-	s["state"].(*State).Headers = h
+	s["dispatch"].(*Envelope).Dispatch.Timeout = time.Hour
+	st := s["state"].(*State)
+	st.Headers, st.Timeout, st.Deadline = h, time.Hour, at.Add(time.Hour)
 	return s
 }
 
