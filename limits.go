@@ -33,14 +33,16 @@ var ErrLimitExceeded = errors.New("infinitic: limit exceeded")
 // LimitError reports a value over one of the documented limits.
 type LimitError struct {
 	// Limit names the limit: "MaxIDLength", "MaxTags", "MaxPayloadSize",
-	// "IDCharacters", "MaxSearchFields", "MaxSearchValue", "SearchName", or "MaxStateSize" and "MaxMessageSize" (the store's
-	// and the transport's own limits).
+	// "IDCharacters", "MaxSearchFields", "MaxSearchValue", "SearchName",
+	// "MaxStateSize" and "MaxMessageSize" (the store's and the transport's
+	// own limits), or "MaxHistory" (records in an instance's history,
+	// worker.WithHistoryLimits).
 	Limit string
 	// What was over it, e.g. "input of Orders.Process".
 	What string
 	// Size is the value's size (bytes, or count for MaxTags and
-	// MaxSearchFields); Max the limit's. Both are 0 for IDCharacters and
-	// SearchName.
+	// MaxSearchFields, records for MaxHistory); Max the limit's. Both are 0
+	// for IDCharacters and SearchName.
 	Size, Max int
 }
 
@@ -52,8 +54,11 @@ func (e *LimitError) Error() string {
 		return fmt.Sprintf("infinitic: %s must be 1 to 64 bytes of [A-Za-z0-9_-] (SearchName)", e.What)
 	}
 	unit := " bytes"
-	if e.Limit == "MaxTags" || e.Limit == "MaxSearchFields" {
+	switch e.Limit {
+	case "MaxTags", "MaxSearchFields":
 		unit = ""
+	case "MaxHistory":
+		unit = " records"
 	}
 	if e.Max == 0 { // a limit of the broker, not known here
 		return fmt.Sprintf("infinitic: %s is %d%s, over %s", e.What, e.Size, unit, e.Limit)

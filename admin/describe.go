@@ -69,7 +69,11 @@ type Instance struct {
 	// Deadline is when the instance is canceled if it still runs (zero:
 	// no timeout, client.WithTimeout).
 	Deadline time.Time `json:"deadline,omitzero"`
-	// Generation counts the retries of the instance.
+	// Run counts the times the instance continued as new
+	// (workflow.ContinueAsNew): its history is that of its last run.
+	Run int `json:"run,omitempty"`
+	// Generation grows at each retry of the instance and each run that
+	// continued as new (Generation - Run is the number of retries).
 	Generation int `json:"generation,omitempty"`
 	// Methods are the parallel method runs not finished.
 	Methods []string `json:"methods,omitempty"`
@@ -145,7 +149,7 @@ func (a *Admin) Describe(ctx context.Context, workflow, id string) (*Instance, e
 
 func describe(st *wire.State) *Instance {
 	in := &Instance{Workflow: st.Workflow, ID: st.ID, Method: st.Method, Version: st.Version, Status: statusOf(st.Status),
-		Tags: st.Tags, Meta: st.Meta, Started: st.Started, Ended: st.Ended, Deadline: st.Deadline, Generation: st.Generation,
+		Tags: st.Tags, Meta: st.Meta, Started: st.Started, Ended: st.Ended, Deadline: st.Deadline, Run: st.Continued, Generation: st.Generation,
 		Output: jsonOrNil(st.Output), Error: failure(st.Error), Buffered: len(st.Buffered)}
 	in.CustomID, _ = wire.CustomIDOf(st.Tags)
 	for name, tok := range st.Search {

@@ -70,6 +70,9 @@ type Step struct {
 	Error *Failure `json:"error,omitempty"`
 	// Generation is the retry generation the command was issued in.
 	Generation int `json:"generation,omitempty"`
+	// Run is, on the start of a run that continued as new
+	// (workflow.ContinueAsNew), the number of that run (Instance.Run).
+	Run int `json:"run,omitempty"`
 }
 
 // History returns the history of instance id of workflow, in the order
@@ -118,7 +121,8 @@ func history(st *wire.State, log []wire.Record) []Step {
 		case r.Event == nil:
 		case r.Event.IsStart():
 			target := st.Workflow + "." + r.Event.Method
-			steps = append(steps, Step{Position: -1, Kind: StepStart, Status: StepCompleted, Target: target, At: r.Event.At, Input: jsonOrNil(r.Event.Input)})
+			steps = append(steps, Step{Position: -1, Kind: StepStart, Status: StepCompleted, Target: target, At: r.Event.At, Input: jsonOrNil(r.Event.Input),
+				Run: r.Event.Continued})
 		case r.Event.Signal != nil:
 			sig := r.Event.Signal
 			signals[sig.Channel] = append(signals[sig.Channel], len(steps))
@@ -152,7 +156,7 @@ func commandStep(st *wire.State, pos int, c *wire.Command) Step {
 	case wire.CommandTimer:
 		s.Kind = StepTimer
 	case wire.CommandChild:
-		s.Kind, s.Child = StepChild, &Ref{Workflow: childWorkflow(c.Target), ID: wire.ChildID(st.ID, pos)}
+		s.Kind, s.Child = StepChild, &Ref{Workflow: childWorkflow(c.Target), ID: wire.ChildID(st.ID, st.Continued, pos)}
 	case wire.CommandInline:
 		s.Kind, s.Status, s.Output, s.Error = StepInline, StepCompleted, jsonOrNil(c.Output), failure(c.Error)
 		if c.Error != nil {

@@ -67,6 +67,9 @@ type Description struct {
 	// Methods lists the parallel method runs (StartMethod) not finished,
 	// by wire name.
 	Methods []string
+	// Run counts the times the instance continued as new
+	// (workflow.ContinueAsNew): 0 in its first run.
+	Run int
 	// Deadline is when the instance is canceled if it still runs (zero:
 	// no timeout; see WithTimeout).
 	Deadline time.Time
@@ -91,7 +94,7 @@ func (r *Run[O]) Describe(ctx context.Context) (Description, error) {
 		return Description{}, err
 	}
 	d := Description{ID: st.ID, Workflow: st.Workflow, Method: st.Method, Version: st.Version,
-		Status: statusOf(st.Status), Tags: st.Tags, Meta: st.Meta, Deadline: st.Deadline, Err: wire.ToError(st.Error)}
+		Status: statusOf(st.Status), Tags: st.Tags, Meta: st.Meta, Run: st.Continued, Deadline: st.Deadline, Err: wire.ToError(st.Error)}
 	if d.ID == "" { // a pending instance's state holds only buffered messages
 		d.ID, d.Workflow = r.id, r.workflow
 	}

@@ -75,7 +75,7 @@ func TestRetriedParentGetsItsRunningChild(t *testing.T) {
 		if err := run.RetryTasks(ctx); err != nil {
 			t.Fatal(err)
 		}
-		kidID := wire.ChildID(run.ID(), 1)
+		kidID := wire.ChildID(run.ID(), 0, 1)
 		d.waitFor(ctx, t, "the child asked again by the retried parent", func() bool {
 			st, err := wire.ReadState(ctx, d.Store, "WaitingKid", kidID)
 			return err == nil && st.Parent != nil && st.Parent.Gen == 1

@@ -44,6 +44,8 @@ type workflowOptions struct {
 	version     int
 	retention   time.Duration
 	earlyLife   time.Duration
+	historyWarn int
+	historyMax  int
 }
 
 type serviceOption func(*serviceOptions)
@@ -128,6 +130,20 @@ func WithEarlyMessageLife(d time.Duration) WorkflowOption {
 	return workflowOption(func(o *workflowOptions) { o.earlyLife = d })
 }
 
+// WithHistoryLimits sets how long an instance's history may grow, in
+// records (each command of its code and each event: outcome, signal,
+// start): at warn the engine logs a warning (once), at limit it fails the
+// instance with a *infinitic.LimitError (Limit "MaxHistory", matching
+// infinitic.ErrLimitExceeded). Defaults: 10,000 and 50,000. A long history
+// costs memory and a replay after each cache eviction or restart: a
+// long-lived workflow (an entity that runs for months, a polling loop)
+// should call workflow.ContinueAsNew from time to time, which starts it
+// again with an empty history. A failed instance keeps its history:
+// raise the limit and RetryWorkflowTask to resume it.
+func WithHistoryLimits(warn, limit int) WorkflowOption {
+	return workflowOption(func(o *workflowOptions) { o.historyWarn, o.historyMax = warn, limit })
+}
+
 // WithVersion registers a workflow implementation as version v (default
 // 0). Register several versions of one workflow, each with AddWorkflow:
 // new instances start on the highest version, running instances keep the
@@ -154,7 +170,8 @@ func buildServiceOptions(opts []ServiceOption) (serviceOptions, error) {
 }
 
 func buildWorkflowOptions(opts []WorkflowOption) (workflowOptions, error) {
-	o := workflowOptions{concurrency: 16, fetchSize: 128, cacheSize: 8192, earlyLife: engine.DefaultEarlyMessageLife}
+	o := workflowOptions{concurrency: 16, fetchSize: 128, cacheSize: 8192, earlyLife: engine.DefaultEarlyMessageLife,
+		historyWarn: engine.DefaultHistoryWarn, historyMax: engine.DefaultHistoryLimit}
 	for _, opt := range opts {
 		opt.applyToWorkflow(&o)
 	}
@@ -169,6 +186,8 @@ func buildWorkflowOptions(opts []WorkflowOption) (workflowOptions, error) {
 		return o, errors.New("worker: retention must not be negative")
 	case o.earlyLife <= 0:
 		return o, fmt.Errorf("worker: early message life must be positive, got %v", o.earlyLife)
+	case o.historyWarn < 1 || o.historyMax < o.historyWarn:
+		return o, fmt.Errorf("worker: history limits must be 1 <= warn <= limit, got %d and %d", o.historyWarn, o.historyMax)
 	}
 	return o, nil
 }

@@ -191,7 +191,7 @@ func AddWorkflow[W any](w *Worker, newW func() W, opts ...WorkflowOption) error 
 	w.mu.Unlock()
 	cfg := &engine.WorkflowConfig{Contract: c, Versions: map[int]func() any{o.version: factory},
 		Concurrency: o.concurrency, BatchSize: o.fetchSize, CacheSize: o.cacheSize, Retention: o.retention,
-		EarlyMessageLife: o.earlyLife, Events: !w.cfg.NoEvents}
+		EarlyMessageLife: o.earlyLife, Events: !w.cfg.NoEvents, HistoryWarn: o.historyWarn, HistoryLimit: o.historyMax}
 	if err := w.add("workflow "+c.Name, engine.NewWorkflowEngine(w.env(), *cfg)); err != nil {
 		return err
 	}

@@ -98,7 +98,7 @@ func dispatch[O any](ctx Context, kind wire.CommandKind, method any, in any, has
 	}
 	req.Tags, req.Meta, req.BatchKey = o.tags, o.meta, o.batchKey
 	if kind == wire.CommandChild {
-		req.ChildID = wire.ChildID(rt.Info().ID, rt.Issued())
+		req.ChildID = wire.ChildID(rt.Info().ID, rt.Info().Run, rt.Issued())
 	}
 	cmd := co.Issue(req, decoder[O](rt.Codec(), rt.Names()))
 	f := cmd

@@ -55,13 +55,14 @@ type Info struct {
 	Tags     []string          // its tags (client.WithTags, WithTags)
 	Meta     map[string]string // its metadata (client.WithMeta, WithMeta)
 	Version  int               // the implementation version it runs (worker.WithVersion)
+	Run      int               // how many times it continued as new (ContinueAsNew): 0 in its first run
 }
 
 // GetInfo returns the id, name, method, tags and metadata of the running
 // instance. It panics outside a workflow.
 func GetInfo(ctx Context) Info {
 	i := mustFrom(ctx).Runtime().Info()
-	return Info{ID: i.ID, Workflow: i.Workflow, Method: i.Method, Tags: i.Tags, Meta: i.Meta, Version: i.Version}
+	return Info{ID: i.ID, Workflow: i.Workflow, Method: i.Method, Tags: i.Tags, Meta: i.Meta, Version: i.Version, Run: i.Run}
 }
 
 // Now returns the deterministic current time: the time at which the event

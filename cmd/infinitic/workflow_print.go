@@ -57,8 +57,14 @@ func printInstance(w io.Writer, in *admin.Instance) error {
 	field("Search", orDash(strings.Join(search, ", ")))
 	field("Started", instant(in.Started))
 	field("Ended", instant(in.Ended))
-	if in.Generation > 0 {
-		field("Retries", strconv.Itoa(in.Generation))
+	if !in.Deadline.IsZero() {
+		field("Deadline", instant(in.Deadline))
+	}
+	if in.Run > 0 {
+		field("Run", strconv.Itoa(in.Run)+" (continued as new)")
+	}
+	if retries := in.Generation - in.Run; retries > 0 {
+		field("Retries", strconv.Itoa(retries))
 	}
 	parent := "-"
 	if in.Parent != nil {

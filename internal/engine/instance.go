@@ -37,6 +37,8 @@ type instance struct {
 	dropTags   []string        // tags to unindex after saving
 	expired    bool            // a finished instance to delete (retention)
 	indexed    []string        // the instance index keys of the stored version
+	continues  int             // runs continued as new in this step
+	history    int             // history length when last checked (see checkHistory)
 	// headers go with the messages of the current step; observed, when
 	// interceptors watch the step, is told what it does.
 	headers    map[string]string
@@ -234,7 +236,7 @@ func (e *WorkflowEngine) cancelPending(in *instance) {
 		switch p.Command.Kind {
 		case wire.CommandChild:
 			child, _, _ := strings.Cut(p.Command.Target, ".")
-			st.Outbox = append(st.Outbox, outgoing(wire.ChildCancelMessage(child, wire.ChildID(st.ID, p.Position), "parent canceled")))
+			st.Outbox = append(st.Outbox, outgoing(wire.ChildCancelMessage(child, wire.ChildID(st.ID, st.Continued, p.Position), "parent canceled")))
 		case wire.CommandTask:
 			st.Outbox = append(st.Outbox, outgoing(cancelTaskMessage(st, p)))
 		}
@@ -330,11 +332,22 @@ func (e *WorkflowEngine) drain(in *instance, now time.Time) {
 			method = st.Runs[i].Method
 		}
 		out, err := checkOutput(st, method, r.Output, r.Err)
+		if _, ok := continued(err); ok {
+			err = fmt.Errorf("%w: %s.%s is a method run in parallel: only the main method can continue as new", infinitic.ErrInvalidContract, st.Workflow, method)
+		}
 		e.finishRun(in, r.Run, out, err)
 	}
 	if done, out, err := in.rt.Outcome(); done {
+		if c, ok := continued(err); ok {
+			e.continueAsNew(in, c, now)
+			return
+		}
 		out, err = checkOutput(st, st.Method, out, err)
 		e.finish(in, out, err)
+		return
+	}
+	if err := e.checkHistory(in); err != nil {
+		e.finish(in, nil, err)
 		return
 	}
 	// Early messages may now be applicable.
@@ -422,7 +435,7 @@ func (e *WorkflowEngine) commandMessage(st *wire.State, req replay.Request, now 
 		}
 		return wire.Message{}, false // a timer: its outcome will be ignored
 	case wire.CommandSend:
-		sig := &wire.Signal{ID: wire.SentSignalID(st.ID, req.Position), Channel: req.Method, Payload: req.Input}
+		sig := &wire.Signal{ID: wire.SentSignalID(st.ID, st.Continued, req.Position), Channel: req.Method, Payload: req.Input}
 		return wire.SignalMessage(req.Service, req.ChildID, sig), true
 	}
 	return wire.Message{}, false // inline, receive: nothing to send

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,6 +26,20 @@ type StepGreeter interface {
 
 type StepFlow interface {
 	Run(ctx workflow.Context, name string) (string, error)
+	Loop(ctx workflow.Context, n int) (int, error)
+}
+
+var stepTicks = workflow.NewChannel[StepFlow, int]("ticks")
+
+// Loop receives a tick, then continues as new with n+1, until n is 2.
+func (stepFlow) Loop(ctx workflow.Context, n int) (int, error) {
+	if _, err := stepTicks.Receive(ctx).Await(ctx); err != nil {
+		return 0, err
+	}
+	if n < 2 {
+		return 0, workflow.ContinueAsNew(ctx, StepFlow.Loop, n+1)
+	}
+	return n, nil
 }
 
 // stepFlow calls a task, then sleeps an hour, then returns.
@@ -45,13 +60,21 @@ var stepStart = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 func newStepEngine(t *testing.T) *WorkflowEngine {
 	t.Helper()
+	return newStepEngineWith(t, WorkflowConfig{})
+}
+
+// newStepEngineWith is newStepEngine with cfg (its contract and versions
+// are set here).
+func newStepEngineWith(t *testing.T, cfg WorkflowConfig) *WorkflowEngine {
+	t.Helper()
 	names := &naming.Table{}
 	c, err := NewContract(reflect.TypeFor[StepFlow](), reflect.TypeFor[workflow.Context](), names)
 	if err != nil {
 		t.Fatal(err)
 	}
 	env := Env{Codec: infinitic.JSON, Names: names, Clock: clock.NewFake(stepStart), Logger: slog.New(slog.DiscardHandler)}
-	return NewWorkflowEngine(env, WorkflowConfig{Contract: c, Versions: map[int]func() any{1: func() any { return stepFlow{} }}})
+	cfg.Contract, cfg.Versions = c, map[int]func() any{1: func() any { return stepFlow{} }}
+	return NewWorkflowEngine(env, cfg)
 }
 
 const stepID = "wf-1"
@@ -293,6 +316,80 @@ func TestStep(t *testing.T) {
 			}
 			if got := summary(t, in.direct); !slices.Equal(got, tt.direct) {
 				t.Errorf("direct:\n got %q\nwant %q", got, tt.direct)
+			}
+		})
+	}
+}
+
+func loopEnv(waiter string) *wire.Envelope {
+	env := dispatchEnv(waiter)
+	env.Dispatch.Method, env.Dispatch.Input = "Loop", []byte(`0`)
+	return env
+}
+
+func tickEnv(id string) *wire.Envelope {
+	return &wire.Envelope{Kind: wire.KindSignal, WorkflowID: stepID, Workflow: "StepFlow",
+		Signal: &wire.Signal{ID: id, Channel: "ticks", Payload: []byte(`1`)}}
+}
+
+func TestStepContinueAsNew(t *testing.T) {
+	tests := []struct {
+		name    string
+		batches [][]*wire.Envelope
+		cfg     WorkflowConfig
+		// what the last step leaves
+		status      wire.Status
+		run, tail   int // State.Continued, len(State.Tail)
+		outbox      []string
+		errContains string
+	}{{
+		name:    "a run that continues as new starts again with an empty history",
+		batches: [][]*wire.Envelope{{loopEnv("c1")}, {tickEnv("t1")}},
+		status:  wire.StatusRunning, run: 1, tail: 2, // its start, its receive
+	}, {
+		name:    "the waiters get the outcome of the last run",
+		batches: [][]*wire.Envelope{{loopEnv("c1")}, {tickEnv("t1")}, {tickEnv("t2")}, {tickEnv("t3")}},
+		status:  wire.StatusCompleted, run: 2,
+		outbox: []string{"result client.c1 2"},
+	}, {
+		name:    "values that no receive took go to the next run",
+		batches: [][]*wire.Envelope{{loopEnv("c1")}, {tickEnv("t1"), tickEnv("t2")}},
+		status:  wire.StatusRunning, run: 2, tail: 2,
+	}, {
+		name:    "a duplicate of a value of an earlier run is not applied again",
+		batches: [][]*wire.Envelope{{loopEnv("c1")}, {tickEnv("t1")}, {tickEnv("t1")}},
+		status:  wire.StatusRunning, run: 1, tail: 2,
+	}, {
+		name:    "the deadline spans the runs",
+		batches: [][]*wire.Envelope{{func() *wire.Envelope { e := loopEnv("c1"); e.Dispatch.Timeout = 2 * time.Hour; return e }()}, {tickEnv("t1")}, {deadlineEnv(0)}},
+		status:  wire.StatusCanceled, run: 1,
+		outbox: []string{"result client.c1 "},
+	}, {
+		name:    "a history that reaches the limit fails the instance, suggesting ContinueAsNew",
+		cfg:     WorkflowConfig{HistoryWarn: 2, HistoryLimit: 4},
+		batches: [][]*wire.Envelope{{dispatchEnv("c1")}, {completedEnv(0, `"hi"`)}},
+		status:  wire.StatusFailed, tail: 4,
+		outbox:      []string{"completed wfi.StepFlow at +1h0m0s", "result client.c1 "},
+		errContains: "workflow.ContinueAsNew",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newStepEngineWith(t, tt.cfg)
+			in := &instance{id: stepID}
+			defer closeInstance(in)
+			for _, envs := range tt.batches {
+				in.direct = nil
+				e.step(in, envs, stepStart)
+			}
+			st := in.state
+			if st.Status != tt.status || st.Continued != tt.run || len(st.Tail) != tt.tail {
+				t.Errorf("status %d, run %d, tail %d; want %d, %d, %d", st.Status, st.Continued, len(st.Tail), tt.status, tt.run, tt.tail)
+			}
+			if got := summary(t, st.Outbox); !slices.Equal(got, tt.outbox) {
+				t.Errorf("outbox:\n got %q\nwant %q", got, tt.outbox)
+			}
+			if tt.errContains != "" && (st.Error == nil || !strings.Contains(wire.ToError(st.Error).Error(), tt.errContains)) {
+				t.Errorf("error %v, want it to say %q", wire.ToError(st.Error), tt.errContains)
 			}
 		})
 	}

@@ -51,6 +51,9 @@ type WorkflowConfig struct {
 	// EarlyMessageLife is how long messages for an instance that has not
 	// started are kept (default DefaultEarlyMessageLife).
 	EarlyMessageLife time.Duration
+	// HistoryWarn and HistoryLimit are the history lengths (records) at
+	// which an instance is warned about once, and failed (0: never).
+	HistoryWarn, HistoryLimit int
 }
 
 // WorkflowEngine consumes a workflow's messages and runs its instances.
@@ -366,10 +369,11 @@ func (e *WorkflowEngine) applyAndSave(ctx context.Context, in *instance, envs []
 // in.state.Outbox (new ones only) and in.direct; what needs the store
 // (in.retry, in.expired, tags, chunks) is left for process to carry out.
 func (e *WorkflowEngine) step(in *instance, envs []*wire.Envelope, now time.Time) {
-	in.events = nil
+	in.events, in.continues = nil, 0
 	if in.state != nil {
 		in.state.Outbox = nil
 		in.eventsBase = in.state.Events
+		in.history = historyLen(in.state)
 	}
 	if in.replayed {
 		// Changed code may have diverged from the history, or issued
@@ -407,7 +411,8 @@ func (e *WorkflowEngine) newRuntime(st *wire.State, recorded []wire.Command) (*r
 		return nil, err
 	}
 	rt := replay.New(replay.Config{
-		Info:     replay.Info{ID: st.ID, Workflow: st.Workflow, Method: st.Method, Tags: st.Tags, Meta: st.Meta, Version: st.Version},
+		Info: replay.Info{ID: st.ID, Workflow: st.Workflow, Method: st.Method, Tags: st.Tags, Meta: st.Meta, Version: st.Version,
+			Run: st.Continued},
 		Codec:    e.Codec,
 		Names:    e.Names,
 		Logger:   e.logger.With("id", st.ID),

@@ -39,7 +39,7 @@ func (co *Coroutine) Cancel(f *Future) error {
 	}
 	req := Request{Command: wire.Command{Kind: wire.CommandCancel, Target: f.cmd.Target}, Canceled: &PendingCommand{Position: f.pos, Command: f.cmd}}
 	if f.cmd.Kind == wire.CommandChild {
-		req.ChildID = wire.ChildID(rt.cfg.Info.ID, f.pos)
+		req.ChildID = wire.ChildID(rt.cfg.Info.ID, rt.cfg.Info.Run, f.pos)
 		req.Service, _, _ = cutTarget(f.cmd.Target)
 	}
 	co.Issue(req, nil)

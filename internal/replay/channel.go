@@ -1,6 +1,8 @@
 package replay
 
 import (
+	"slices"
+
 	"github.com/infinitic-go/infinitic/internal/wire"
 )
 
@@ -13,7 +15,14 @@ import (
 // for the next receive. Looks happen in the scheduler's fixed order, so
 // who takes what is the same on every replay.
 type channel struct {
-	buffer []*wire.Signal
+	buffer []buffered
+}
+
+// buffered is a signal not taken yet, with its arrival rank among all the
+// signals of the instance.
+type buffered struct {
+	signal *wire.Signal
+	rank   int
 }
 
 func (rt *Runtime) channel(name string) *channel {
@@ -36,10 +45,10 @@ func (co *Coroutine) Receive(name string, accept func([]byte) bool, decode func(
 	}
 	ch := rt.channel(name)
 	f := rt.Derived(func(f *Future) {
-		for i, s := range ch.buffer {
-			if accept(s.Payload) {
+		for i, b := range ch.buffer {
+			if accept(b.signal.Payload) {
 				ch.buffer = append(ch.buffer[:i], ch.buffer[i+1:]...)
-				f.settleRaw(s.Payload, nil)
+				f.settleRaw(b.signal.Payload, nil)
 				return
 			}
 		}
@@ -56,6 +65,22 @@ func (rt *Runtime) Signal(ev *wire.Event) {
 	}
 	rt.now = ev.At
 	ch := rt.channel(ev.Signal.Channel)
-	ch.buffer = append(ch.buffer, ev.Signal)
+	rt.signals++
+	ch.buffer = append(ch.buffer, buffered{ev.Signal, rt.signals})
 	rt.run()
+}
+
+// Unreceived returns the signals that no receive took, in arrival order
+// (a run that continues as new hands them to the next one).
+func (rt *Runtime) Unreceived() []*wire.Signal {
+	var all []buffered
+	for _, ch := range rt.channels {
+		all = append(all, ch.buffer...)
+	}
+	slices.SortFunc(all, func(a, b buffered) int { return a.rank - b.rank })
+	out := make([]*wire.Signal, len(all))
+	for i, b := range all {
+		out[i] = b.signal
+	}
+	return out
 }

@@ -18,5 +18,5 @@ func (f *Future) ChildID() string {
 	if f == nil || f.pos < 0 || f.cmd.Kind != wire.CommandChild {
 		return ""
 	}
-	return wire.ChildID(f.rt.cfg.Info.ID, f.pos)
+	return wire.ChildID(f.rt.cfg.Info.ID, f.rt.cfg.Info.Run, f.pos)
 }

@@ -14,6 +14,7 @@ import (
 	"hash/fnv"
 	"io"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"sync/atomic"
 	"time"
@@ -31,6 +32,9 @@ type Info struct {
 	Tags     []string
 	Meta     map[string]string
 	Version  int // implementation version the instance runs
+	// Run counts the times the instance continued as new (0: its first
+	// run): ids made from positions include it (wire.ChildID).
+	Run int
 }
 
 // Config describes the instance a Runtime runs.
@@ -83,6 +87,7 @@ type Runtime struct {
 	runs      []*methodRun // method runs started in parallel, not taken yet
 	quiet     *slog.Logger
 	channels  map[string]*channel
+	signals   int               // signals received so far (their arrival ranks)
 	gen       int               // generation stamped on new commands
 	search    map[string]string // search fields: name to wire.SearchToken
 }
@@ -104,6 +109,9 @@ type RunOutcome struct {
 func New(cfg Config) *Runtime {
 	h := fnv.New64a()
 	_, _ = io.WriteString(h, cfg.Info.ID)
+	if cfg.Info.Run > 0 { // each run draws other numbers (the first as before)
+		_, _ = fmt.Fprintf(h, "/run %d", cfg.Info.Run)
+	}
 	seed := h.Sum64()
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -130,6 +138,7 @@ func (rt *Runtime) Start(ev *wire.Event) {
 	})
 	if rt.main == nil {
 		rt.main = f
+		rt.search = maps.Clone(ev.Search) // a run that continued as new keeps the fields
 	} else {
 		rt.runs = append(rt.runs, &methodRun{id: ev.Run, future: f})
 	}

@@ -38,9 +38,13 @@ func QueryID(request string) string { return "q:" + request }
 func SignalID(signalID string) string { return "g:" + signalID }
 
 // SentSignalID is the signal id of a value sent by workflow code: the
-// sender's id and the position of its send command.
-func SentSignalID(senderID string, position int) string {
-	return fmt.Sprintf("%s:%d", senderID, position)
+// sender's id, its run (State.Continued: shown after a continue-as-new
+// only) and the position of its send command.
+func SentSignalID(senderID string, run, position int) string {
+	if run == 0 {
+		return fmt.Sprintf("%s:%d", senderID, position)
+	}
+	return fmt.Sprintf("%s:r%d:%d", senderID, run, position)
 }
 
 // CancelID is the id of a cancel: a client's request id, or the id of the

@@ -81,6 +81,12 @@ type Event struct {
 	Run string `cbor:"8,keyasint,omitempty"`
 	// Attempt is the attempt that ended a task (0: unknown, or not a task).
 	Attempt int `cbor:"9,keyasint,omitempty"`
+	// Continued, on the start event of a run after a continue-as-new, is
+	// the number of that run (State.Continued).
+	Continued int `cbor:"10,keyasint,omitempty"`
+	// Search, on such a start event, holds the search fields of the
+	// previous run, which the new run starts with.
+	Search map[string]string `cbor:"11,keyasint,omitempty"`
 }
 
 // IsStart reports whether the event starts a method run.
@@ -131,8 +137,9 @@ type State struct {
 	Version int `cbor:"17,keyasint,omitempty"`
 	// Runs are the method runs started in parallel and not finished.
 	Runs []MethodRun `cbor:"18,keyasint,omitempty"`
-	// Generation grows at each retry of a failed instance: outcomes of
-	// commands dropped by the retry carry an older one and are ignored.
+	// Generation grows at each retry of a failed instance and each
+	// continue-as-new: outcomes of commands dropped by the retry (or of
+	// the previous run) carry an older one and are ignored.
 	Generation int `cbor:"19,keyasint,omitempty"`
 	// Started and Ended are when the instance started and finished (zero:
 	// not yet, or stored before format v2).
@@ -151,6 +158,9 @@ type State struct {
 	// Deadline when it ends: Started (or the last retry) plus Timeout.
 	Timeout  time.Duration `cbor:"24,keyasint,omitempty"`
 	Deadline time.Time     `cbor:"25,keyasint,omitempty"`
+	// Continued counts the times the instance continued as new: its
+	// history is that of run Continued (0: the first run).
+	Continued int `cbor:"26,keyasint,omitempty"`
 }
 
 // MethodRun is a method started on a running instance, with its callers.

@@ -15,9 +15,16 @@ func TaskID(workflow, id string, position, gen int) string {
 	return fmt.Sprintf("%s/%s/%d/%d", workflow, id, position, gen)
 }
 
-// ChildID is the id of the child workflow started at a position of
-// instance id: "<id>.<position>" (a retried parent finds its child again).
-func ChildID(id string, position int) string { return fmt.Sprintf("%s.%d", id, position) }
+// ChildID is the id of the child workflow started at a position of run
+// run of instance id (State.Continued): "<id>.<position>" in its first
+// run (a retried parent finds its child again), "<id>.r<run>.<position>"
+// in the runs after a continue-as-new, whose positions start again at 0.
+func ChildID(id string, run, position int) string {
+	if run == 0 {
+		return fmt.Sprintf("%s.%d", id, position)
+	}
+	return fmt.Sprintf("%s.r%d.%d", id, run, position)
+}
 
 // ErrTaskID is returned for a malformed task id.
 var ErrTaskID = errors.New("malformed task id")

@@ -21,8 +21,9 @@ var formats = map[string]func() map[string]any{"v1": samplesV1, "v2": samplesV2,
 const latest = "v3"
 
 // samples covers every envelope kind and a state with every field set, in
-// the current format: v3 added the headers of envelopes and states, and
-// the instance's own timeout and deadline.
+// the current format: v3 added the headers of envelopes and states, the
+// instance's own timeout and deadline, and the run counter of
+// continue-as-new (on the state and the start event of a run).
 func samples() map[string]any {
 	at := time.Date(2030, 1, 2, 3, 4, 5, 6, time.UTC)
 	s := samplesV2()
@@ -32,7 +33,8 @@ func samples() map[string]any {
 	}
 	s["dispatch"].(*Envelope).Dispatch.Timeout = time.Hour
 	st := s["state"].(*State)
-	st.Headers, st.Timeout, st.Deadline = h, time.Hour, at.Add(time.Hour)
+	st.Headers, st.Timeout, st.Deadline, st.Continued = h, time.Hour, at.Add(time.Hour), 2
+	st.Tail[0].Event.Continued, st.Tail[0].Event.Search = 2, map[string]string{"owner": "s:ada"}
 	return s
 }
 
