@@ -15,9 +15,9 @@ func TaskID(workflow, id string, position, gen int) string {
 	return fmt.Sprintf("%s/%s/%d/%d", workflow, id, position, gen)
 }
 
-// ChildID is the id of the child workflow started at a position of run
-// run of instance id (State.Continued): "<id>.<position>" in its first
-// run (a retried parent finds its child again), "<id>.r<run>.<position>"
+// ChildID is the id of the child workflow started at a position of
+// instance id in its run number run (State.Continued): "<id>.<position>"
+// in its first run (a retried parent finds its child again), "<id>.r<run>.<position>"
 // in the runs after a continue-as-new, whose positions start again at 0.
 func ChildID(id string, run, position int) string {
 	if run == 0 {
