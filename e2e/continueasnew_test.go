@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -9,6 +10,7 @@ import (
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/admin"
 	"github.com/infinitic-go/infinitic/client"
+	"github.com/infinitic-go/infinitic/events"
 	"github.com/infinitic-go/infinitic/worker"
 	"github.com/infinitic-go/infinitic/workflow"
 )
@@ -125,7 +127,35 @@ func TestContinueAsNew(t *testing.T) {
 				t.Fatalf("await: %d, %v; want 28", total, err)
 			}
 		}
+		if n := continuedEvents(ctx, t, d, run.ID()); n != 2 {
+			t.Errorf("%d continuedAsNew events, want 2", n)
+		}
 	})
+}
+
+// continuedEvents counts the continuedAsNew events of instance id in the
+// event stream, once it holds its completed event.
+func continuedEvents(ctx context.Context, t *testing.T, d *deployment, id string) int {
+	t.Helper()
+	n, done := 0, false
+	d.waitFor(ctx, t, "the completed event", func() bool {
+		n, done = 0, false
+		err := events.Read(ctx, d.Transport, events.FromStart(), events.Filter{Workflows: []string{"Account"}}, func(e events.Event) error {
+			switch {
+			case e.WorkflowID() != id:
+			case e.Type() == "infinitic.workflow.continuedAsNew":
+				n++
+			case e.Type() == "infinitic.workflow.completed":
+				done = true
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return done
+	})
+	return n
 }
 
 // A cancel while an instance continues as new cancels the new run; its

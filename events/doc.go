@@ -11,7 +11,8 @@
 // Workflow engines publish infinitic.workflow.* events (source
 // "infinitic/workflows/<Workflow>", subject the workflow id): dispatch,
 // started, completed, failed, canceled, retryTask, retryExecutor,
-// methodStarted, methodCompleted, methodFailed, taskDispatched,
+// continuedAsNew (workflow.ContinueAsNew: data has the new run's method
+// and input), methodStarted, methodCompleted, methodFailed, taskDispatched,
 // timerDispatched, timerCompleted, signalReceived, remoteMethodDispatched,
 // remoteMethodCompleted, remoteMethodFailed. Service executors publish
 // infinitic.task.* events (source "infinitic/services/<Service>", subject

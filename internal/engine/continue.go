@@ -47,6 +47,9 @@ func (e *WorkflowEngine) continueAsNew(in *instance, c *replay.ContinueAsNew, no
 	start := &wire.Event{At: now, Method: c.Method, Input: c.Input, Position: -1, Continued: st.Continued, Search: maps.Clone(st.Search)}
 	st.Tail, st.Sealed, st.Commands = []wire.Record{{Event: start}}, 0, 0
 	in.changed = true
+	d := wire.EventData{MethodName: c.Method}
+	d.EventPayload("input", c.Input)
+	e.event(in, wire.EventWorkflowContinued, now, d)
 	e.logger.Info("workflow continued as new", "id", st.ID, "run", st.Continued, "method", c.Method, "signals", len(signals))
 	rt, err := e.newRuntime(st, nil)
 	if err != nil {

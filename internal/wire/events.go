@@ -29,6 +29,7 @@ const (
 	EventWorkflowCanceled      = "infinitic.workflow.canceled"
 	EventWorkflowRetried       = "infinitic.workflow.retryTask"
 	EventWorkflowReplayed      = "infinitic.workflow.retryExecutor"
+	EventWorkflowContinued     = "infinitic.workflow.continuedAsNew"
 	EventMethodStarted         = "infinitic.workflow.methodStarted"
 	EventMethodCompleted       = "infinitic.workflow.methodCompleted"
 	EventMethodFailed          = "infinitic.workflow.methodFailed"
@@ -57,6 +58,7 @@ var EventTypes = []string{
 	EventTimerDispatched, EventTimerCompleted, EventSignalReceived, EventChildDispatched,
 	EventChildCompleted, EventChildFailed, EventMethodCompleted, EventMethodFailed,
 	EventWorkflowCompleted, EventWorkflowFailed, EventWorkflowCanceled, EventWorkflowRetried, EventWorkflowReplayed,
+	EventWorkflowContinued,
 }
 
 // WorkflowEventSource is the CloudEvents source of a workflow's events.
