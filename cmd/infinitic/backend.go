@@ -13,6 +13,7 @@ import (
 	memstore "github.com/infinitic-go/infinitic/store/memory"
 	"github.com/infinitic-go/infinitic/transport"
 	"github.com/infinitic-go/infinitic/transport/memory"
+	"github.com/infinitic-go/infinitic/transport/natsjs"
 )
 
 // Backend kinds accepted by --backend.
@@ -39,6 +40,10 @@ type backendConfig struct {
 	Listening func(url string)
 	// Logger receives the embedded server's logs (nil: none).
 	Logger *slog.Logger
+	// Tool is set by the commands that operate a deployment (workflow,
+	// events, dashboard): on an external NATS they leave its streams as
+	// they are (a cluster's replicas, a longer event retention).
+	Tool bool
 }
 
 // openBackend opens the transport and the store of cfg.Kind. cleanup
@@ -55,7 +60,7 @@ func openBackend(ctx context.Context, cfg backendConfig) (transport.Transport, s
 		if cfg.URL == "" {
 			return nil, nil, nil, errors.New("--nats URL is required with --backend nats")
 		}
-		b, err := broker.Connect(ctx, broker.Config{URL: cfg.URL})
+		b, err := broker.Connect(ctx, broker.Config{URL: cfg.URL, Transport: natsjs.Config{KeepStreams: cfg.Tool}})
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("%w; or run on the embedded backend (--backend embedded)", err)
 		}

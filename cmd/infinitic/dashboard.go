@@ -135,7 +135,7 @@ func dashboardOnServer(cmd *cobra.Command, srv *embedded.Server, opts dashboard.
 		return nil, err
 	}
 	closers = append(closers, func() error { nc.Close(); return nil })
-	tr, err := natsjs.New(ctx, nc, natsjs.Config{Health: srv.Health})
+	tr, err := natsjs.New(ctx, nc, natsjs.Config{Health: srv.Health, KeepStreams: true}) // the workers' settings stand
 	if err != nil {
 		return nil, err
 	}

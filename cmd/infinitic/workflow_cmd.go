@@ -92,7 +92,7 @@ func (f *opsFlags) addBackendFlags(fs *pflag.FlagSet) {
 func (f *opsFlags) connect(ctx context.Context) (_ *admin.Admin, _ transport.Transport, closeAll func(), _ error) {
 	backend := backendConfig{Kind: backendEmbedded, DataDir: f.dataDir}
 	if server := cmp.Or(f.server, os.Getenv(serverEnv)); server != "" {
-		backend = backendConfig{Kind: backendNATS, URL: server}
+		backend = backendConfig{Kind: backendNATS, URL: server, Tool: true}
 	} else if _, err := os.Stat(f.dataDir); err != nil {
 		return nil, nil, nil, fmt.Errorf("no --server (nor $%s) and no data directory: %w", serverEnv, err)
 	}

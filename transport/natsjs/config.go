@@ -52,8 +52,15 @@ type Config struct {
 	// Default DefaultPartitions (8). It can change between runs.
 	Partitions int
 	// Replicas is the replication factor of the streams (1, 3 or 5 on a
-	// cluster). Default 1.
+	// cluster). Default (0): 1 for a stream this transport creates; an
+	// existing stream keeps its own, so that a process configured without
+	// it does not scale a cluster's streams down.
 	Replicas int
+	// KeepStreams leaves existing streams as they are (their settings may
+	// differ from this Config): for tools such as the CLI and the
+	// dashboard, which must not reconfigure a deployment. Streams that are
+	// missing are created from this Config.
+	KeepStreams bool
 	// Storage is the streams' storage. Default jetstream.FileStorage.
 	Storage jetstream.StorageType
 	// DedupWindow is how long the stream remembers message IDs. The
@@ -136,9 +143,6 @@ func (cfg Config) withDefaults() (Config, error) {
 	if cfg.Partitions == 0 {
 		cfg.Partitions = DefaultPartitions
 	}
-	if cfg.Replicas == 0 {
-		cfg.Replicas = 1
-	}
 	if cfg.DedupWindow == 0 {
 		cfg.DedupWindow = DefaultDedupWindow
 	}
@@ -166,8 +170,8 @@ func (cfg Config) withDefaults() (Config, error) {
 	if cfg.Partitions < 1 {
 		errs = append(errs, errors.New("the number of Partitions must be positive"))
 	}
-	if cfg.Replicas < 1 {
-		errs = append(errs, errors.New("the number of Replicas must be positive"))
+	if cfg.Replicas < 0 {
+		errs = append(errs, errors.New("the number of Replicas must not be negative"))
 	}
 	if cfg.DedupWindow < 0 || cfg.AckWait < 0 || cfg.DeadLetterMaxAge < 0 || cfg.LogMaxAge < 0 || cfg.LogMaxBytes < 0 || cfg.LogDedupWindow < 0 {
 		errs = append(errs, errors.New("durations must not be negative"))

@@ -124,11 +124,12 @@ func (t *Transport) setup(ctx context.Context) error {
 }
 
 // ensureStream creates the stream of cfg, or updates it when its
-// configuration differs (updating only when needed keeps concurrent
+// configuration differs (unless Config.KeepStreams) (updating only when needed keeps concurrent
 // transports from updating the stream again and again).
 func (t *Transport) ensureStream(ctx context.Context, cfg jetstream.StreamConfig) error {
 	st, err := t.js.Stream(ctx, cfg.Name)
 	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		cfg.Replicas = max(cfg.Replicas, 1)
 		_, err = t.js.CreateStream(ctx, cfg)
 		if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
 			return t.ensureStream(ctx, cfg) // created concurrently
@@ -138,7 +139,13 @@ func (t *Transport) ensureStream(ctx context.Context, cfg jetstream.StreamConfig
 	if err != nil {
 		return err
 	}
+	if t.cfg.KeepStreams {
+		return nil
+	}
 	cur := st.CachedInfo().Config
+	if cfg.Replicas == 0 {
+		cfg.Replicas = cur.Replicas
+	}
 	if cur.AllowMsgSchedules { // cannot be disabled once enabled
 		cfg.AllowMsgSchedules, cfg.AllowRollup = true, true
 	}
