@@ -80,7 +80,18 @@ func TestCancelPropagatesToChildren(t *testing.T) {
 	if err := parent.Cancel(ctx, "again"); !errors.Is(err, infinitic.ErrWorkflowFinished) {
 		t.Fatalf("second cancel: got %v", err)
 	}
-	// A cancel for an id not started yet is kept until it starts.
+}
+
+// A cancel for an id not started yet is kept until it starts. The clock
+// stays still: skipping time while the cancel waits would expire it (early
+// messages live one minute) before the start.
+func TestEarlyCancelKeptUntilStart(t *testing.T) {
+	env := infinitictest.New(t, infinitictest.WithUnhosted("Nobody"), infinitictest.WithoutTimeSkipping())
+	if err := worker.AddWorkflow(env.Worker, func() Tree { return tree{} }); err != nil {
+		t.Fatal(err)
+	}
+	env.Start()
+	ctx := testCtx(t)
 	early, _ := client.Attach(env.Client, Tree.Parent, "early")
 	cancelDone := make(chan error, 1)
 	go func() { cancelDone <- early.Cancel(ctx, "before start") }()
