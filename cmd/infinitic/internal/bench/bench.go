@@ -61,6 +61,10 @@ type Options struct {
 	// and metrics of otelinfinitic). Default: none.
 	Interceptors []interceptor.Interceptor
 
+	// NoEvents turns the event stream off (worker.Config.NoEvents), to
+	// measure its cost.
+	NoEvents bool
+
 	// CountOps wraps the transport and the store to count the calls of
 	// the worker and the client (Report.Ops and Report.LoneOps).
 	CountOps bool
@@ -198,7 +202,7 @@ func Run(ctx context.Context, opts Options) (rep Report, err error) {
 // startWorker runs the benchmark's service and workflow on one worker.
 func startWorker(ctx context.Context, s *Stack, opts Options) (stop func() error, err error) {
 	w, err := worker.New(worker.Config{Transport: s.Transport, Store: s.Store, Logger: opts.Logger, ShutdownGrace: 10 * time.Second,
-		Interceptors: opts.Interceptors})
+		Interceptors: opts.Interceptors, NoEvents: opts.NoEvents})
 	if err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
 	}

@@ -59,6 +59,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&serve, "serve", "", "only run a NATS JetStream server listening on this host:port (in -data-dir), for -backend nats in another process")
 	fs.BoolVar(&ops, "ops", false, "count transport and store calls; print them to stderr after the report")
 	fs.BoolVar(&verbose, "v", false, "log the worker's warnings and errors to stderr")
+	fs.BoolVar(&opts.NoEvents, "no-events", false, "turn the event stream off (worker.Config.NoEvents), to measure its cost")
 	fs.BoolVar(&withOtel, "otel", false, "trace and measure with otelinfinitic (OpenTelemetry SDK; spans batched to a discarding exporter)")
 	if err := fs.Parse(args); err != nil {
 		return err
