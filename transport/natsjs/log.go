@@ -35,25 +35,44 @@ func (s subjects) logSubject(subject string) string { return s.prefix + "." + su
 // logs is the subject of the log stream.
 func (s subjects) logs() string { return s.logSubject(transport.LogPrefix + ">") }
 
-// setupLog creates or updates the log stream.
+// setupLog creates or updates the log stream. A server whose storage
+// cannot reserve LogMaxBytes (a small disk) gets a log stream half as
+// large, and so on down to 1 MiB, with a warning: workflows must not stop
+// for want of room for their events.
 func (t *Transport) setupLog(ctx context.Context) error {
-	err := t.ensureStream(ctx, jetstream.StreamConfig{
-		Name:        t.cfg.LogStream,
-		Description: "infinitic logs (the event stream)",
-		Subjects:    []string{t.subj.logs()},
-		Retention:   jetstream.LimitsPolicy,
-		Storage:     t.cfg.Storage,
-		Replicas:    t.cfg.Replicas,
-		MaxAge:      t.cfg.LogMaxAge,
-		MaxBytes:    t.cfg.LogMaxBytes,
-		Discard:     jetstream.DiscardOld,
-		Duplicates:  t.cfg.LogDedupWindow,
-	})
-	if err != nil {
-		return fmt.Errorf("transport/natsjs: create stream %s: %w", t.cfg.LogStream, err)
+	maxBytes := t.cfg.LogMaxBytes
+	for {
+		err := t.ensureStream(ctx, jetstream.StreamConfig{
+			Name:        t.cfg.LogStream,
+			Description: "infinitic logs (the event stream)",
+			Subjects:    []string{t.subj.logs()},
+			Retention:   jetstream.LimitsPolicy,
+			Storage:     t.cfg.Storage,
+			Replicas:    t.cfg.Replicas,
+			MaxAge:      t.cfg.LogMaxAge,
+			MaxBytes:    maxBytes,
+			Discard:     jetstream.DiscardOld,
+			Duplicates:  t.cfg.LogDedupWindow,
+		})
+		var apiErr *jetstream.APIError
+		if errors.As(err, &apiErr) && apiErr.ErrorCode == errCodeInsufficientStorage && maxBytes > 2<<20 {
+			maxBytes /= 2
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("transport/natsjs: create stream %s: %w", t.cfg.LogStream, err)
+		}
+		if maxBytes != t.cfg.LogMaxBytes {
+			t.cfg.Logger.Warn("the server cannot reserve the log stream's size: using a smaller one (set LogMaxBytes, or give JetStream more storage)",
+				"stream", t.cfg.LogStream, "maxBytes", maxBytes, "configured", t.cfg.LogMaxBytes)
+		}
+		return nil
 	}
-	return nil
 }
+
+// errCodeInsufficientStorage is JetStream's "insufficient storage
+// resources available" (no constant in nats.go).
+const errCodeInsufficientStorage jetstream.ErrorCode = 10047
 
 // ReadLog reads the log subjects matching filter from position from,
 // with an ordered consumer (recreated by the client after a gap, such as

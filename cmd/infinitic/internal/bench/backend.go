@@ -170,7 +170,7 @@ func NATS(cfg NATSConfig) Backend {
 			dctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			if js, jerr := jetstream.New(nc); jerr == nil {
-				for _, st := range []string{tc.Stream, tc.Stream + "_DLQ"} {
+				for _, st := range []string{tc.Stream, tc.Stream + "_DLQ", tc.Stream + "_LOG"} {
 					if derr := js.DeleteStream(dctx, st); derr != nil && !errors.Is(derr, jetstream.ErrStreamNotFound) {
 						err = errors.Join(err, derr)
 					}
