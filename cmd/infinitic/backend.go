@@ -62,6 +62,9 @@ func openBackend(ctx context.Context, cfg backendConfig) (transport.Transport, s
 		}
 		b, err := broker.Connect(ctx, broker.Config{URL: cfg.URL, Transport: natsjs.Config{KeepStreams: cfg.Tool}})
 		if err != nil {
+			if cfg.Tool { // the operating commands open a data directory instead
+				return nil, nil, nil, fmt.Errorf("%w; or drop --server (and $%s) to open an embedded data directory (--data-dir)", err, serverEnv)
+			}
 			return nil, nil, nil, fmt.Errorf("%w; or run on the embedded backend (--backend embedded)", err)
 		}
 		return b.Transport, b.Store, b.Close, nil

@@ -130,13 +130,24 @@ func TestServerLogLevel(t *testing.T) {
 // A NATS URL where no server answers fails within seconds, saying what
 // to start.
 func TestUnreachableNATSFailsSoon(t *testing.T) {
-	cmd := exec.Command(os.Args[0], "demo", "--backend", "nats", "--nats", "nats://127.0.0.1:1")
-	cmd.Env = append(os.Environ(), "INFINITIC_TEST_RUN_CLI=1")
-	out, err := cmd.CombinedOutput()
-	if cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != 1 {
-		t.Fatalf("want exit code 1, got %v\n%s", err, out)
-	}
-	if !strings.Contains(string(out), "no NATS server answers at nats://127.0.0.1:1") || !strings.Contains(string(out), "start one with `infinitic server") {
-		t.Fatalf("want a message saying what to start, got:\n%s", out)
+	for _, tc := range []struct {
+		args []string
+		hint string // a flag of this command
+	}{
+		{[]string{"demo", "--backend", "nats", "--nats", "nats://127.0.0.1:1"}, "--backend embedded"},
+		{[]string{"workflow", "list", "Shop", "--server", "nats://127.0.0.1:1"}, "--data-dir"},
+		{[]string{"events", "--server", "nats://127.0.0.1:1"}, "--data-dir"},
+	} {
+		cmd := exec.Command(os.Args[0], tc.args...)
+		cmd.Env = append(os.Environ(), "INFINITIC_TEST_RUN_CLI=1")
+		out, err := cmd.CombinedOutput()
+		if cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != 1 {
+			t.Fatalf("%v: want exit code 1, got %v\n%s", tc.args, err, out)
+		}
+		for _, want := range []string{"no NATS server answers at nats://127.0.0.1:1", "start one with `infinitic server", tc.hint} {
+			if !strings.Contains(string(out), want) {
+				t.Errorf("%v: want a message saying %q, got:\n%s", tc.args, want, out)
+			}
+		}
 	}
 }
