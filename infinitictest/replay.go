@@ -6,6 +6,17 @@ import (
 	"github.com/infinitic-go/infinitic/replayer"
 )
 
+// Replay replays history h against the implementation newW returns and
+// fails the test if the code diverges from it, naming the first position
+// that differs (see replayer.Replay). Load h from a store with
+// replayer.Load, or from a file with replayer.ReadFile.
+func Replay[W any](t TB, h *replayer.History, newW func() W, opts ...replayer.Option) {
+	t.Helper()
+	if err := replayer.Replay(h, newW, opts...); err != nil {
+		t.Errorf("%v", err)
+	}
+}
+
 // ReplayHistories replays each history file matching pattern (exported
 // with `infinitic workflow export`, or written by replayer.History.Write)
 // against the implementation newW returns, and fails the test for each

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,4 +63,44 @@ func exportAndReplay(t *testing.T, url, id string) {
 // INFINITIC_UPDATE_HISTORIES=1) still replays on the current code.
 func TestShopHistoriesReplay(t *testing.T) {
 	infinitictest.ReplayHistories(t, "testdata/histories/*.json", func() Shop { return shop{} })
+}
+
+// failures records what a replay reports instead of failing the test.
+type failures struct {
+	testing.TB
+	errs []string
+}
+
+func (f *failures) Errorf(format string, args ...any) {
+	f.errs = append(f.errs, fmt.Sprintf(format, args...))
+}
+
+// infinitictest.Replay passes the committed history on the code that made
+// it and reports the first difference on incompatible code.
+func TestReplayOneHistory(t *testing.T) {
+	h, err := replayer.ReadFile(filepath.Join("testdata", "histories", "shop-ko-1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		run  func(infinitictest.TB)
+		want string // in the one report, "" for none
+	}{
+		{"same code", func(tb infinitictest.TB) { infinitictest.Replay(tb, h, func() Shop { return shop{} }) }, ""},
+		{"confirming first", func(tb infinitictest.TB) {
+			infinitictest.Replay(tb, h, func() Shop { return shopConfirmingFirst{} })
+		}, "task Till.Charge"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &failures{TB: t}
+			tc.run(f)
+			switch {
+			case tc.want == "" && len(f.errs) != 0:
+				t.Fatalf("reports %q, want none", f.errs)
+			case tc.want != "" && (len(f.errs) != 1 || !strings.Contains(f.errs[0], tc.want)):
+				t.Fatalf("reports %q, want one naming %q", f.errs, tc.want)
+			}
+		})
+	}
 }
