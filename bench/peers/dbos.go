@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"time"
@@ -21,7 +22,19 @@ import (
 // default mode, as in its README.
 
 func init() {
-	peers["dbos/postgres"] = openDBOSPostgres
+	// Each PostgreSQL peer runs in a database of its own, created for the
+	// run with its synchronous_commit (ALTER DATABASE: the server's
+	// configuration is left alone) and dropped after it.
+	peers["dbos/postgres"] = func(ctx context.Context, cfg config) (peer, error) {
+		return openDBOSPostgres(ctx, cfg, "on")
+	}
+	// synchronous_commit=off: a commit returns before its WAL is flushed
+	// (the WAL writer flushes within ~3 × wal_writer_delay): it survives a
+	// crash of the application, not a power loss; the like-for-like peer
+	// of infinitic-go's embedded default.
+	peers["dbos/postgres-async"] = func(ctx context.Context, cfg config) (peer, error) {
+		return openDBOSPostgres(ctx, cfg, "off")
+	}
 	peers["dbos/sqlite"] = openDBOSSQLite
 }
 
@@ -42,21 +55,65 @@ func dbosSequential(ctx dbos.Context, tasks int) (int, error) {
 
 type dbosPeer struct {
 	ctx     dbos.Context
+	durable string
 	cleanup func() error
 }
 
-func openDBOSPostgres(ctx context.Context, cfg config) (peer, error) {
-	schema := "dbos_bench_" + randomID()
+// openDBOSPostgres creates a database dbos_bench_<id> with the given
+// synchronous_commit on the server of cfg.postgresURL, runs DBOS in it
+// and drops it at close.
+func openDBOSPostgres(ctx context.Context, cfg config, syncCommit string) (peer, error) {
+	admin, err := pgx.Connect(ctx, cfg.postgresURL)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	defer admin.Close(context.Background())
+	db := "dbos_bench_" + randomID()
+	for _, q := range []string{
+		"CREATE DATABASE " + db,
+		"ALTER DATABASE " + db + " SET synchronous_commit = " + syncCommit,
+	} {
+		if _, err := admin.Exec(ctx, q); err != nil {
+			return nil, fmt.Errorf("postgres: %s: %w", q, err)
+		}
+	}
 	drop := func() error {
 		conn, err := pgx.Connect(context.Background(), cfg.postgresURL)
 		if err != nil {
 			return err
 		}
 		defer conn.Close(context.Background())
-		_, err = conn.Exec(context.Background(), "DROP SCHEMA IF EXISTS "+schema+" CASCADE")
+		_, err = conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+db+" WITH (FORCE)")
 		return err
 	}
-	return startDBOS(ctx, dbos.Config{DatabaseURL: cfg.postgresURL, DatabaseSchema: schema}, drop)
+	u, err := url.Parse(cfg.postgresURL)
+	if err != nil {
+		return nil, errors.Join(err, drop())
+	}
+	u.Path = "/" + db
+	durable, err := postgresDurability(ctx, u.String())
+	if err != nil {
+		return nil, errors.Join(err, drop())
+	}
+	return startDBOS(ctx, dbos.Config{DatabaseURL: u.String()}, durable, drop)
+}
+
+// postgresDurability reads, in a new session of the database at url, the
+// settings that decide what a commit survives.
+func postgresDurability(ctx context.Context, url string) (string, error) {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return "", fmt.Errorf("postgres: %w", err)
+	}
+	defer conn.Close(context.Background())
+	var fsync, syncCommit string
+	if err := conn.QueryRow(ctx, "SELECT current_setting('fsync'), current_setting('synchronous_commit')").Scan(&fsync, &syncCommit); err != nil {
+		return "", fmt.Errorf("postgres: %w", err)
+	}
+	if fsync == "on" && syncCommit != "off" {
+		return durablePowerLoss, nil
+	}
+	return durableProcessCrash, nil
 }
 
 func openDBOSSQLite(ctx context.Context, cfg config) (peer, error) {
@@ -70,20 +127,13 @@ func openDBOSSQLite(ctx context.Context, cfg config) (peer, error) {
 	}
 	path := filepath.Join(dir, "dbos-"+randomID()+".sqlite")
 	if cfg.dataDir != "" {
-		cleanup = func() error {
-			var errs []error
-			for _, suffix := range []string{"", "-wal", "-shm"} {
-				if err := os.Remove(path + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
-					errs = append(errs, err)
-				}
-			}
-			return errors.Join(errs...)
-		}
+		cleanup = removeSQLite(path)
 	}
-	return startDBOS(ctx, dbos.Config{DatabaseURL: "sqlite:" + path}, cleanup)
+	// DBOS opens SQLite in WAL mode with synchronous=NORMAL.
+	return startDBOS(ctx, dbos.Config{DatabaseURL: "sqlite:" + path}, durableProcessCrash, cleanup)
 }
 
-func startDBOS(ctx context.Context, cfg dbos.Config, cleanup func() error) (peer, error) {
+func startDBOS(ctx context.Context, cfg dbos.Config, durable string, cleanup func() error) (peer, error) {
 	cfg.AppName = "infinitic-bench"
 	cfg.Logger = logger()
 	dctx, err := dbos.NewContext(context.Background(), cfg)
@@ -94,7 +144,7 @@ func startDBOS(ctx context.Context, cfg dbos.Config, cleanup func() error) (peer
 	if err := dbos.Launch(dctx); err != nil {
 		return nil, errors.Join(err, dbos.Shutdown(dctx, 5*time.Second), cleanup())
 	}
-	return &dbosPeer{ctx: dctx, cleanup: cleanup}, nil
+	return &dbosPeer{ctx: dctx, durable: durable, cleanup: cleanup}, nil
 }
 
 func (p *dbosPeer) run(ctx context.Context, tasks int) (time.Time, error) {
@@ -112,6 +162,8 @@ func (p *dbosPeer) run(ctx context.Context, tasks int) (time.Time, error) {
 	}
 	return done, nil
 }
+
+func (p *dbosPeer) durability() string { return p.durable }
 
 func (p *dbosPeer) close() error {
 	err := dbos.Shutdown(p.ctx, 10*time.Second)

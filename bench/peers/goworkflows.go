@@ -31,15 +31,24 @@ import (
 
 func init() {
 	peers["go-workflows/sqlite"] = func(ctx context.Context, cfg config) (peer, error) {
-		return openSQLite(cfg, "")
+		return openSQLite(cfg, "", durablePowerLoss)
 	}
 	// synchronous=NORMAL: the WAL is not fsynced at each commit; a commit
 	// survives a crash of the process, not of the machine: the durability
 	// of infinitic-go's embedded default (JetStream without SyncAlways).
 	peers["go-workflows/sqlite-nosync"] = func(ctx context.Context, cfg config) (peer, error) {
-		return openSQLite(cfg, "?_pragma=synchronous(NORMAL)")
+		return openSQLite(cfg, "?_pragma=synchronous(NORMAL)", durableProcessCrash)
 	}
-	peers["go-workflows/redis"] = openGWRedis
+	// On the Redis server of -redis-addr, whatever its persistence (the
+	// report says which).
+	peers["go-workflows/redis"] = func(ctx context.Context, cfg config) (peer, error) {
+		return openGWRedis(ctx, cfg.redisAddr, cfg.redisDB, "")
+	}
+	// On the Redis server of -redis-fsync-addr, which must have
+	// appendonly yes and appendfsync always (bench/run.sh starts one).
+	peers["go-workflows/redis-fsync"] = func(ctx context.Context, cfg config) (peer, error) {
+		return openGWRedis(ctx, cfg.redisFsyncAddr, cfg.redisDB, durablePowerLoss)
+	}
 	// No go-workflows/mysql: its MySQL backend needs MySQL 8 ("FOR UPDATE
 	// OF ... SKIP LOCKED"); MariaDB 10.11 rejects it.
 }
@@ -60,6 +69,7 @@ func BenchSequential(ctx workflow.Context, tasks int) (int, error) {
 }
 
 type goWorkflows struct {
+	durable string
 	b       backend.Backend
 	c       *client.Client
 	w       *worker.Worker
@@ -79,7 +89,7 @@ func logger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
 
-func openSQLite(cfg config, pragmas string) (peer, error) {
+func openSQLite(cfg config, pragmas, durable string) (peer, error) {
 	dir, cleanup := cfg.dataDir, func() error { return nil }
 	if dir == "" {
 		var err error
@@ -90,27 +100,38 @@ func openSQLite(cfg config, pragmas string) (peer, error) {
 	}
 	path := filepath.Join(dir, "gw-"+randomID()+".sqlite")
 	if cfg.dataDir != "" {
-		cleanup = func() error {
-			var errs []error
-			for _, suffix := range []string{"", "-wal", "-shm"} {
-				if err := os.Remove(path + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
-					errs = append(errs, err)
-				}
-			}
-			return errors.Join(errs...)
-		}
+		cleanup = removeSQLite(path)
 	}
 	b := monoprocess.NewMonoprocessBackend(sqlite.NewSqliteBackend(path+pragmas, sqlite.WithBackendOptions(backendOptions()...)))
-	return startGW(b, false, cleanup)
+	return startGW(b, false, durable, cleanup)
 }
 
-func openGWRedis(ctx context.Context, cfg config) (peer, error) {
+// removeSQLite removes the database at path and its WAL files.
+func removeSQLite(path string) func() error {
+	return func() error {
+		var errs []error
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			if err := os.Remove(path + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+				errs = append(errs, err)
+			}
+		}
+		return errors.Join(errs...)
+	}
+}
+
+// openGWRedis runs go-workflows on the Redis server at addr. want, if
+// set, is the durability the server must offer (it is checked).
+func openGWRedis(ctx context.Context, addr string, db int, want string) (peer, error) {
 	rc := redis.NewUniversalClient(&redis.UniversalOptions{
-		Addrs: []string{cfg.redisAddr}, DB: cfg.redisDB,
+		Addrs: []string{addr}, DB: db,
 		WriteTimeout: 30 * time.Second, ReadTimeout: 30 * time.Second,
 	})
-	if err := rc.Ping(ctx).Err(); err != nil {
-		return nil, fmt.Errorf("redis %s: %w", cfg.redisAddr, err)
+	durable, err := redisDurability(ctx, rc)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("redis %s: %w", addr, err), rc.Close())
+	}
+	if want != "" && durable != want {
+		return nil, errors.Join(fmt.Errorf("redis %s: its persistence gives %q, want %q (appendonly yes, appendfsync always)", addr, durable, want), rc.Close())
 	}
 	prefix := "gwbench-" + randomID()
 	b, err := gwredis.NewRedisBackend(rc, gwredis.WithKeyPrefix(prefix), gwredis.WithBackendOptions(backendOptions()...))
@@ -120,7 +141,7 @@ func openGWRedis(ctx context.Context, cfg config) (peer, error) {
 	cleanup := func() error {
 		// Delete the run's keys, leaving the rest of the server alone (with
 		// a client of its own: closing the backend closed rc).
-		rc := redis.NewClient(&redis.Options{Addr: cfg.redisAddr, DB: cfg.redisDB})
+		rc := redis.NewClient(&redis.Options{Addr: addr, DB: db})
 		dctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		iter := rc.Scan(dctx, 0, prefix+"*", 1000).Iterator()
@@ -140,10 +161,29 @@ func openGWRedis(ctx context.Context, cfg config) (peer, error) {
 		}
 		return errors.Join(iter.Err(), rc.Close())
 	}
-	return startGW(b, true, cleanup)
+	return startGW(b, true, durable, cleanup)
 }
 
-func startGW(b backend.Backend, blocking bool, cleanup func() error) (peer, error) {
+// redisDurability reads the server's persistence settings: with the
+// append-only file fsynced before each reply a write survives a power
+// loss; written to the OS at least (appendfsync everysec or no), a crash
+// of the server; with snapshots only or nothing, neither.
+func redisDurability(ctx context.Context, rc redis.UniversalClient) (string, error) {
+	conf, err := rc.ConfigGet(ctx, "append*").Result()
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case conf["appendonly"] != "yes":
+		return durableNone, nil
+	case conf["appendfsync"] == "always":
+		return durablePowerLoss, nil
+	default:
+		return durableProcessCrash, nil
+	}
+}
+
+func startGW(b backend.Backend, blocking bool, durable string, cleanup func() error) (peer, error) {
 	wo := worker.DefaultOptions
 	wo.WorkflowExecutorCacheSize = 4096
 	if blocking {
@@ -162,7 +202,7 @@ func startGW(b backend.Backend, blocking bool, cleanup func() error) (peer, erro
 		stop()
 		return nil, errors.Join(err, b.Close(), cleanup())
 	}
-	return &goWorkflows{b: b, c: client.New(b), w: w, stop: stop, cleanup: cleanup}, nil
+	return &goWorkflows{durable: durable, b: b, c: client.New(b), w: w, stop: stop, cleanup: cleanup}, nil
 }
 
 // run waits with the client's API (WaitForWorkflowInstance polls the
@@ -200,6 +240,8 @@ func (g *goWorkflows) run(ctx context.Context, tasks int) (time.Time, error) {
 	}
 	return time.Time{}, fmt.Errorf("workflow %s finished without a completion event", inst.InstanceID)
 }
+
+func (g *goWorkflows) durability() string { return g.durable }
 
 func (g *goWorkflows) close() error {
 	g.stop()

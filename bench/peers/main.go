@@ -11,6 +11,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -35,17 +36,29 @@ type peer interface {
 	// client polling interval is not counted against the engine), the
 	// moment the client saw it otherwise.
 	run(ctx context.Context, tasks int) (completed time.Time, err error)
+	// durability is what a completed step survives, one of the durable*
+	// labels, read from the server's settings where it has any.
+	durability() string
 	close() error
 }
+
+// What a completed step survives: the labels of bench/run.sh's
+// durability column, weakest first.
+const (
+	durableNone         = "none"
+	durableProcessCrash = "process crash"
+	durablePowerLoss    = "power loss (fsync)"
+)
 
 // peers maps -peer names to their openers.
 var peers = map[string]func(ctx context.Context, cfg config) (peer, error){}
 
 type config struct {
-	postgresURL string
-	redisAddr   string
-	redisDB     int
-	dataDir     string
+	postgresURL    string
+	redisAddr      string
+	redisFsyncAddr string
+	redisDB        int
+	dataDir        string
 }
 
 func main() {
@@ -73,8 +86,9 @@ func mainErr() error {
 	flag.IntVar(&concurrency, "concurrency", 0, "max workflows in flight from the client (0: all at once)")
 	flag.IntVar(&lones, "lone", 200, "workflows run one at a time afterwards, for latency (0: none)")
 	flag.DurationVar(&timeout, "timeout", 10*time.Minute, "give up after this long")
-	flag.StringVar(&cfg.postgresURL, "postgres-url", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "PostgreSQL database (a schema of its own is created and dropped)")
-	flag.StringVar(&cfg.redisAddr, "redis-addr", "127.0.0.1:6379", "Redis server (keys under a prefix of their own, deleted after)")
+	flag.StringVar(&cfg.postgresURL, "postgres-url", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "PostgreSQL server (a database of its own is created and dropped; the role needs CREATEDB)")
+	flag.StringVar(&cfg.redisAddr, "redis-addr", "127.0.0.1:6379", "Redis server of go-workflows/redis (keys under a prefix of their own, deleted after)")
+	flag.StringVar(&cfg.redisFsyncAddr, "redis-fsync-addr", "127.0.0.1:16379", "Redis server of go-workflows/redis-fsync, with appendonly yes and appendfsync always")
 	flag.IntVar(&cfg.redisDB, "redis-db", 7, "Redis database number")
 	flag.StringVar(&cfg.dataDir, "data-dir", "", "directory of SQLite files (default: temporary, removed)")
 	list := flag.Bool("list", false, "list the peers and exit")
@@ -108,6 +122,7 @@ func measure(ctx context.Context, rep *report, open func(context.Context, config
 	if err != nil {
 		return err
 	}
+	rep.durability = p.durability()
 	defer func() {
 		if cerr := p.close(); cerr != nil && err == nil {
 			err = cerr
@@ -213,7 +228,8 @@ func percentiles(lat []time.Duration) percentileSet {
 	return percentileSet{rank(50), rank(90), rank(99), s[len(s)-1]}
 }
 
-// report prints exactly the keys of cmd/infinitic/internal/bench.Report.Format.
+// report prints the keys of cmd/infinitic/internal/bench.Report.Format,
+// then durability.
 type report struct {
 	backend                       string
 	workflows, tasks, concurrency int
@@ -223,6 +239,7 @@ type report struct {
 	lone                          int
 	loneLatency                   percentileSet
 	peakHeap, peakSys, peakRSS    uint64
+	durability                    string
 }
 
 func (r report) format(w *os.File) {
@@ -272,6 +289,7 @@ func (r report) format(w *os.File) {
 		{"go", runtime.Version()},
 		{"gomaxprocs", fmt.Sprint(runtime.GOMAXPROCS(0))},
 		{"num_cpu", fmt.Sprint(runtime.NumCPU())},
+		{"durability", cmp.Or(r.durability, dash)},
 	}
 	for _, l := range lines {
 		fmt.Fprintf(w, "%s: %s\n", l[0], l[1])
