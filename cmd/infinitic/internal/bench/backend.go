@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -130,14 +131,19 @@ type NATSConfig struct {
 	URL string
 	// Replicas of the run's streams and bucket (1, 3 or 5). Default 1.
 	Replicas int
+	// RunID names the run's streams, subjects and bucket, so that
+	// several processes (a client, workers: see RunWorker) share them;
+	// they are then left on the server at Close (they go with its data).
+	// Default "": a random id, and they are deleted at Close.
+	RunID string
 	// Store replaces the JetStream KV store, as in EmbeddedConfig.
 	Store     StoreOpener
 	StoreName string
 }
 
 // NATS runs on an external NATS server with JetStream. Each run uses its
-// own streams, subject prefix and KV bucket, deleted at Close, so runs do
-// not see each other's messages.
+// own streams, subject prefix and KV bucket, deleted at Close unless
+// RunID names them, so runs do not see each other's messages.
 func NATS(cfg NATSConfig) Backend {
 	name := "nats"
 	if cfg.Store != nil {
@@ -155,7 +161,7 @@ func NATS(cfg NATSConfig) Backend {
 		if err != nil {
 			return nil, err
 		}
-		id := randomID()
+		id := cmp.Or(cfg.RunID, randomID())
 		tc := natsjs.Config{Stream: "BENCH_" + id, Prefix: "bench" + id, Replicas: cfg.Replicas}
 		kc := natskv.Config{Bucket: "bench_" + id, Replicas: cfg.Replicas}
 		s, err := openNATS(ctx, connect, tc, kc, cfg.Store)
@@ -164,6 +170,10 @@ func NATS(cfg NATSConfig) Backend {
 			return nil, err
 		}
 		closeStack := s.Close
+		if cfg.RunID != "" {
+			s.Close = func() error { nc.Close(); return closeStack() }
+			return s, nil
+		}
 		s.Close = func() error {
 			err := closeStack()
 			// Remove the run's data from the shared server.
@@ -339,6 +349,8 @@ type Spec struct {
 	// Replicas of the streams and bucket of Kind "nats" (3 on a 3-node
 	// cluster). Default 1.
 	Replicas int
+	// RunID of Kind "nats": see NATSConfig.RunID.
+	RunID string
 	// DataDir and SyncAlways configure Kind "embedded".
 	DataDir    string
 	SyncAlways bool
@@ -384,7 +396,7 @@ func (s Spec) Backend() (Backend, error) {
 		if s.NATSURL == "" {
 			return Backend{}, errors.New("bench: the nats backend needs a server URL")
 		}
-		return NATS(NATSConfig{URL: s.NATSURL, Replicas: s.Replicas, Store: open, StoreName: s.Store}), nil
+		return NATS(NATSConfig{URL: s.NATSURL, Replicas: s.Replicas, RunID: s.RunID, Store: open, StoreName: s.Store}), nil
 	}
 	return Backend{}, fmt.Errorf("bench: unknown backend %q: want memory, embedded or nats", s.Kind)
 }

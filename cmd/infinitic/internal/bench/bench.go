@@ -9,6 +9,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -64,6 +65,12 @@ type Options struct {
 	// NoEvents turns the event stream off (worker.Config.NoEvents), to
 	// measure its cost.
 	NoEvents bool
+
+	// NoWorker runs no worker in this process: the workflows are run by
+	// workers of other processes on the same backend (RunWorker, on a
+	// NATS backend with a NATSConfig.RunID). Default false: one worker
+	// in the process runs the service and the workflow.
+	NoWorker bool
 
 	// CountOps wraps the transport and the store to count the calls of
 	// the worker and the client (Report.Ops and Report.LoneOps).
@@ -143,15 +150,17 @@ func Run(ctx context.Context, opts Options) (rep Report, err error) {
 		counters = &opCounters{}
 		stack = &Stack{Transport: countingTransport{stack.Transport, counters}, Store: countingStore{stack.Store, counters}, Close: stack.Close}
 	}
-	stop, err := startWorker(ctx, stack, opts)
-	if err != nil {
-		return rep, err
-	}
-	defer func() {
-		if serr := stop(); serr != nil && err == nil {
-			err = fmt.Errorf("bench: worker: %w", serr)
+	if !opts.NoWorker {
+		stop, err := startWorker(ctx, stack, opts)
+		if err != nil {
+			return rep, err
 		}
-	}()
+		defer func() {
+			if serr := stop(); serr != nil && err == nil {
+				err = fmt.Errorf("bench: worker: %w", serr)
+			}
+		}()
+	}
 	c, err := client.New(ctx, client.Config{Transport: stack.Transport, Logger: opts.Logger, Interceptors: opts.Interceptors})
 	if err != nil {
 		return rep, fmt.Errorf("bench: client: %w", err)
@@ -197,6 +206,31 @@ func Run(ctx context.Context, opts Options) (rep Report, err error) {
 		}
 	}
 	return rep, nil
+}
+
+// RunWorker opens opts.Backend and runs the benchmark's worker (service
+// and workflow, with opts' concurrency, batch size, retention and events
+// settings) until ctx ends: the workers of a Run with NoWorker, in
+// processes of their own.
+func RunWorker(ctx context.Context, opts Options) (err error) {
+	if opts.Backend.Open == nil {
+		return errors.New("bench: Options.Backend is required")
+	}
+	opts.ServiceConcurrency = cmp.Or(opts.ServiceConcurrency, DefaultServiceConcurrency)
+	opts.WorkflowConcurrency = cmp.Or(opts.WorkflowConcurrency, DefaultWorkflowConcurrency)
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	stack, err := opts.Backend.Open(ctx)
+	if err != nil {
+		return fmt.Errorf("bench: open backend %s: %w", opts.Backend.Name, err)
+	}
+	stop, err := startWorker(ctx, stack, opts)
+	if err != nil {
+		return errors.Join(err, stack.Close())
+	}
+	<-ctx.Done()
+	return errors.Join(stop(), stack.Close())
 }
 
 // startWorker runs the benchmark's service and workflow on one worker.

@@ -265,3 +265,53 @@ func TestSpec(t *testing.T) {
 		}
 	}
 }
+
+// TestSeparateWorkers runs the client with NoWorker and the workers with
+// RunWorker, as processes of their own would (-role client / worker), on
+// one server and one RunID.
+func TestSeparateWorkers(t *testing.T) {
+	srv, err := embedded.Start(embedded.Config{DataDir: t.TempDir(), Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown()
+	for _, workers := range []int{1, 2} {
+		t.Run(strconv.Itoa(workers), func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			b, err := Spec{Kind: "nats", NATSURL: srv.ClientURL(), RunID: "sep" + strconv.Itoa(workers)}.Backend()
+			if err != nil {
+				t.Fatal(err)
+			}
+			wctx, stopWorkers := context.WithCancel(ctx)
+			done := make(chan error, workers)
+			for range workers {
+				go func() { done <- RunWorker(wctx, Options{Backend: b}) }()
+			}
+			rep, err := Run(ctx, Options{Backend: b, Workflows: 30, Tasks: 2, Lone: 3, NoWorker: true})
+			stopWorkers()
+			for range workers {
+				if werr := <-done; werr != nil {
+					t.Errorf("worker: %v", werr)
+				}
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkReport(t, rep, 30, 2, 3)
+		})
+	}
+}
+
+func TestRoleNeedsNATSAndRunID(t *testing.T) {
+	for _, args := range [][]string{
+		{"-role", "worker"},
+		{"-role", "client", "-backend", "nats"},
+		{"-role", "nope", "-backend", "nats", "-run-id", "x"},
+	} {
+		var out, errOut bytes.Buffer
+		if err := Command(context.Background(), args, &out, &errOut); err == nil {
+			t.Errorf("%v: want an error", args)
+		}
+	}
+}

@@ -33,6 +33,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		withOtel   bool
 		ops        bool
 		serve      string
+		role       string
 	)
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -46,6 +47,8 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.DurationVar(&opts.Retention, "retention", 0, "delete finished instances after this long (0: keep them)")
 	fs.StringVar(&spec.Kind, "backend", "embedded", "memory, embedded or nats")
 	fs.StringVar(&spec.NATSURL, "nats-url", "nats://127.0.0.1:4222", "server of the nats backend (a cluster: its URLs, comma-separated)")
+	fs.StringVar(&role, "role", "all", "all: client and worker in this process; client: no worker here; worker: only the worker, until interrupted (client and workers: -backend nats with the same -run-id)")
+	fs.StringVar(&spec.RunID, "run-id", "", "nats backend: name of the run's streams and bucket, shared by the processes of -role client and worker and left on the server (default: random, deleted after)")
 	fs.IntVar(&spec.Replicas, "replicas", 1, "nats backend: replicas of the run's streams and bucket (3 on a 3-node cluster)")
 	fs.StringVar(&spec.DataDir, "data-dir", "", "JetStream directory of the embedded backend (default: temporary, removed)")
 	fs.BoolVar(&spec.SyncAlways, "sync", false, "embedded backend: fsync every write")
@@ -71,11 +74,18 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if spec.StoreURL == "" {
 		spec.StoreURL = defaultStoreURLs[spec.Store]
 	}
+	switch {
+	case role != "all" && role != "client" && role != "worker":
+		return fmt.Errorf("bench: unknown -role %q: want all, client or worker", role)
+	case role != "all" && (spec.Kind != "nats" || spec.RunID == ""):
+		return fmt.Errorf("bench: -role %s needs -backend nats and a -run-id shared with the other processes", role)
+	}
 	b, err := spec.Backend()
 	if err != nil {
 		return err
 	}
 	opts.Backend = b
+	opts.NoWorker = role == "client"
 	opts.CountOps = ops
 	if withOtel {
 		o, shutdown, err := telemetry()
@@ -104,6 +114,10 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if role == "worker" {
+		fmt.Fprintln(stderr, "bench worker running on", spec.NATSURL, "run", spec.RunID)
+		return RunWorker(ctx, opts)
 	}
 	opts.HeapProfile = memProfile
 	rep, err := Run(ctx, opts)
