@@ -229,12 +229,15 @@ func (e *WorkflowEngine) cancel(in *instance, err *infinitic.CanceledError) {
 }
 
 // cancelPending cancels what the running code waits for: its tasks (on
-// their executors) and its child workflows.
+// their executors) and its child workflows, but detached ones.
 func (e *WorkflowEngine) cancelPending(in *instance) {
 	st := in.state
 	for _, p := range in.rt.Pending() {
 		switch p.Command.Kind {
 		case wire.CommandChild:
+			if p.Request.Detached {
+				continue
+			}
 			child, _, _ := strings.Cut(p.Command.Target, ".")
 			st.Outbox = append(st.Outbox, outgoing(wire.ChildCancelMessage(child, wire.ChildID(st.ID, st.Continued, p.Position), "parent canceled")))
 		case wire.CommandTask:

@@ -264,6 +264,11 @@ func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) s
 		cached := in != nil || cold != nil
 		var out []wire.Outgoing
 		switch {
+		case in != nil && queriesOnly(items):
+			var err error
+			if in, err = e.fresh(ctx, in); err != nil {
+				return unapplied(items, err)
+			}
 		case in != nil:
 		case cold != nil:
 			// Evicted after its outbox was published: no re-publication.
@@ -387,6 +392,36 @@ func (e *WorkflowEngine) step(in *instance, envs []*wire.Envelope, now time.Time
 }
 
 // startsOnly tells whether items only start instances.
+// queriesOnly tells whether items are only getter calls.
+func queriesOnly(items []item) bool {
+	for _, it := range items {
+		if it.env.Kind != wire.KindQuery {
+			return false
+		}
+	}
+	return true
+}
+
+// fresh returns cached instance in, or its latest stored version if
+// another engine changed it since it was cached: a getter must see the
+// latest state, and only a write would notice a stale cache (its
+// compare-and-set fails).
+func (e *WorkflowEngine) fresh(ctx context.Context, in *instance) (*instance, error) {
+	data, version, err := e.Store.Get(ctx, wire.StateKey(e.contract.Name, in.id))
+	switch {
+	case err == nil && version == in.version:
+		return in, nil
+	case errors.Is(err, store.ErrNotFound):
+		closeInstance(in)
+		return &instance{id: in.id}, nil
+	case err != nil:
+		closeInstance(in)
+		return nil, err
+	}
+	closeInstance(in)
+	return e.decode(ctx, in.id, data, version)
+}
+
 func startsOnly(items []item) bool {
 	for _, it := range items {
 		if it.env.Kind != wire.KindDispatch || it.env.Dispatch.Run != "" {

@@ -60,6 +60,9 @@ type Request struct {
 	Input    []byte
 	At       time.Time // timer
 	ChildID  string
+	// Detached: a child workflow that its parent's cancel and
+	// continue-as-new leave running (the runs of a schedule).
+	Detached bool
 	Tags     []string
 	Meta     map[string]string
 	BatchKey string // task: batch key

@@ -26,6 +26,8 @@ func TestMessageIDs(t *testing.T) {
 		{ChildDispatchID("w-1.5", 1), "d:w-1.5:1"},
 		{ChildID("w-1", 0, 5), "w-1.5"},
 		{ChildID("w-1", 3, 5), "w-1.r3.5"},
+		{ScheduleRunID("nightly", time.Date(2026, 12, 1, 3, 0, 0, 0, time.FixedZone("CET", 3600))), "nightly/2026-12-01T02:00:00Z"},
+		{ScheduleTriggerID("nightly", "u-1"), "nightly/trigger-u-1"},
 		{ExecuteID("W/w-1/4/0", 2), "x:W/w-1/4/0:2"},
 		{CompletedID("w-1", 4, 0), "c:w-1:4:0"},
 		{OutcomeID("x:W/w-1/4/0:2"), "c|x:W/w-1/4/0:2"},
