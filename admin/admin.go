@@ -236,6 +236,35 @@ func (a *Admin) SignalVariant(ctx context.Context, workflow, id, channel, varian
 	return a.conn.Signal(ctx, workflow, id, channel, payload)
 }
 
+// SignalWithStart sends value (JSON; variant as in SignalVariant) to
+// channel of the instance that opts name (ID or CustomID), starting it
+// first with method and input (JSON; empty for a method without argument)
+// if it does not run, in one message that its engine applies atomically
+// (client.SignalWithStart). It returns the id of the instance that got the
+// value, once its engine stored it. By CustomID, an instance that ended is
+// replaced by a new one; by ID, an ended instance refuses the value with
+// infinitic.ErrWorkflowFinished. Tags, Meta and Timeout apply only if the
+// instance starts.
+func (a *Admin) SignalWithStart(ctx context.Context, workflow, channel, variant string, value json.RawMessage,
+	method string, input json.RawMessage, opts StartOptions) (string, error) {
+	if err := names(workflow, method); err != nil {
+		return "", err
+	}
+	if len(input) > 0 && !json.Valid(input) {
+		return "", fmt.Errorf("admin: %w: input of %s.%s", ErrInvalidJSON, workflow, method)
+	}
+	payload, err := channelValue(channel, variant, value)
+	if err != nil {
+		return "", err
+	}
+	id, err := a.conn.SignalWithStart(ctx, conn.Instance{Workflow: workflow, Method: method, Input: input,
+		ID: opts.ID, CustomID: opts.CustomID, Tags: opts.Tags, Meta: opts.Meta, Timeout: opts.Timeout}, channel, payload)
+	if err != nil {
+		return id, fmt.Errorf("admin: %w", err)
+	}
+	return id, nil
+}
+
 // channelValue checks a JSON value and marks its variant, if any.
 func channelValue(channel, variant string, value json.RawMessage) ([]byte, error) {
 	if !json.Valid(value) {

@@ -24,7 +24,10 @@ const (
 	StepReceive StepKind = "receive" // a receive on a channel
 	StepSend    StepKind = "send"    // a value sent to another instance's channel
 	StepCancel  StepKind = "cancel"  // Deferred.Cancel of an earlier command
-	StepSignal  StepKind = "signal"  // a value that arrived on a channel
+	// StepSignalWithStart is a value sent to another instance's channel,
+	// starting that instance if it did not run (workflow.SignalWithStart).
+	StepSignalWithStart StepKind = "signal-with-start"
+	StepSignal          StepKind = "signal" // a value that arrived on a channel
 )
 
 // StepStatus is where a step stands.
@@ -166,6 +169,8 @@ func commandStep(st *wire.State, pos int, c *wire.Command) Step {
 		s.Kind = StepReceive
 	case wire.CommandSend:
 		s.Kind, s.Status = StepSend, StepCompleted
+	case wire.CommandSignalWithStart:
+		s.Kind, s.Status = StepSignalWithStart, StepCompleted
 	case wire.CommandCancel:
 		s.Kind, s.Status = StepCancel, StepCompleted
 	}

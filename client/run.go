@@ -145,27 +145,36 @@ func (c *Client) resolve(method any) (workflowName, methodName string, err error
 }
 
 func start[O any](ctx context.Context, c *Client, method any, in any, hasInput bool, opts []StartOption) (*Run[O], error) {
-	name, methodName, err := c.resolve(method)
+	start, err := c.instance(method, in, hasInput, opts)
 	if err != nil {
 		return nil, err
+	}
+	if start.CustomID != "" && c.cfg.Store == nil {
+		return nil, errors.New("client: Config.Store is required for custom ids")
+	}
+	id, w, err := c.conn.StartInstance(ctx, c.cfg.Store, start)
+	if err != nil {
+		return nil, fmt.Errorf("client: %w", err)
+	}
+	return &Run[O]{c: c, id: id, workflow: start.Workflow, key: id, w: w, watching: true}, nil
+}
+
+// instance is the start of method(in) with opts.
+func (c *Client) instance(method any, in any, hasInput bool, opts []StartOption) (conn.Instance, error) {
+	name, methodName, err := c.resolve(method)
+	if err != nil {
+		return conn.Instance{}, err
 	}
 	var o startOptions
 	for _, opt := range opts {
 		opt(&o)
 	}
-	if o.customID != "" && c.cfg.Store == nil {
-		return nil, errors.New("client: Config.Store is required for custom ids")
-	}
 	input, err := c.encodeInput(name, methodName, in, hasInput)
 	if err != nil {
-		return nil, err
+		return conn.Instance{}, err
 	}
-	start := conn.Instance{Workflow: name, Method: methodName, ID: o.id, CustomID: o.customID, Tags: o.tags, Meta: o.meta, Input: input, Timeout: o.timeout}
-	id, w, err := c.conn.StartInstance(ctx, c.cfg.Store, start)
-	if err != nil {
-		return nil, fmt.Errorf("client: %w", err)
-	}
-	return &Run[O]{c: c, id: id, workflow: name, key: id, w: w, watching: true}, nil
+	return conn.Instance{Workflow: name, Method: methodName, ID: o.id, CustomID: o.customID, Tags: o.tags, Meta: o.meta,
+		Input: input, Timeout: o.timeout}, nil
 }
 
 // Await waits for the workflow's outcome: its result, or a

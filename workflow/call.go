@@ -11,31 +11,84 @@ import (
 	"github.com/infinitic-go/infinitic/internal/wire"
 )
 
-// Option tunes a task or child-workflow call.
+// Option tunes a task call, a child-workflow call or a SignalWithStart;
+// each option says where it applies, and a call given an option that does
+// not apply to it fails.
 type Option func(*options)
 
 type options struct {
-	timeout  time.Duration
-	tags     []string
-	meta     map[string]string
-	batchKey string
+	timeout         time.Duration
+	workflowTimeout time.Duration
+	tags            []string
+	meta            map[string]string
+	batchKey        string
+	set             optionSet // the options given
+}
+
+// optionSet tells which options a call was given, or accepts.
+type optionSet uint8
+
+const (
+	optionTimeout optionSet = 1 << iota
+	optionTags
+	optionMeta
+	optionBatchKey
+	optionWorkflowTimeout
+)
+
+// names of the options, for errors.
+var optionNames = []string{"WithTimeout", "WithTags", "WithMeta", "WithBatchKey", "WithWorkflowTimeout"}
+
+// applyOptions applies opts for a call (what) that accepts the options
+// in allowed.
+func applyOptions(opts []Option, allowed optionSet, what string) (options, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	for i, name := range optionNames {
+		if o.set&^allowed&(1<<i) != 0 {
+			return o, fmt.Errorf("%w: %s does not apply to %s", infinitic.ErrInvalidContract, name, what)
+		}
+	}
+	return o, nil
 }
 
 // WithTimeout bounds how long the caller waits for a child workflow: when
 // it elapses first, the Deferred ends with StatusTimedOut and an error
-// matching infinitic.ErrTimeout (the child keeps running). Task attempts
-// have their own timeout, set on the worker.
-func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
+// matching infinitic.ErrTimeout (the child keeps running: to stop it too,
+// see WithWorkflowTimeout). Task attempts have their own timeout, set on
+// the worker.
+func WithTimeout(d time.Duration) Option {
+	return func(o *options) { o.timeout, o.set = d, o.set|optionTimeout }
+}
+
+// WithWorkflowTimeout gives the child workflow (or the instance that a
+// SignalWithStart starts) a deadline, as client.WithTimeout does for a
+// client's start: if the child still runs d after its start, its engine
+// cancels it and its own children, and the parent gets a
+// *infinitic.WorkflowFailedError matching infinitic.ErrWorkflowTimedOut
+// (and infinitic.ErrCanceled). The deadline is durable, kept by the
+// child's engine. It does not apply to tasks.
+func WithWorkflowTimeout(d time.Duration) Option {
+	return func(o *options) { o.workflowTimeout, o.set = d, o.set|optionWorkflowTimeout }
+}
 
 // WithTags sets the tags of a child workflow.
-func WithTags(tags ...string) Option { return func(o *options) { o.tags = tags } }
+func WithTags(tags ...string) Option {
+	return func(o *options) { o.tags, o.set = tags, o.set|optionTags }
+}
 
 // WithBatchKey sets the batch key of a call to a batched service method
 // (worker.WithBatch): only calls with the same key are batched together.
-func WithBatchKey(key string) Option { return func(o *options) { o.batchKey = key } }
+func WithBatchKey(key string) Option {
+	return func(o *options) { o.batchKey, o.set = key, o.set|optionBatchKey }
+}
 
 // WithMeta sets metadata on a task or child workflow.
-func WithMeta(meta map[string]string) Option { return func(o *options) { o.meta = meta } }
+func WithMeta(meta map[string]string) Option {
+	return func(o *options) { o.meta, o.set = meta, o.set|optionMeta }
+}
 
 // Dispatch starts a task: method is a method expression of a service
 // contract (MyService.MyMethod) and in its argument. The task runs on a
@@ -87,16 +140,23 @@ func dispatch[O any](ctx Context, kind wire.CommandKind, method any, in any, has
 	if err != nil {
 		return failed[O](err)
 	}
-	var o options
-	for _, opt := range opts {
-		opt(&o)
+	allowed, what := optionTimeout|optionTags|optionMeta|optionBatchKey, "a task"
+	if kind == wire.CommandChild {
+		allowed, what = allowed|optionWorkflowTimeout, "a child workflow"
+	}
+	o, err := applyOptions(opts, allowed, what)
+	if err != nil {
+		return failed[O](err)
+	}
+	if o.workflowTimeout < 0 {
+		return failed[O](fmt.Errorf("%w: workflow timeout %v: must be positive", infinitic.ErrInvalidContract, o.workflowTimeout))
 	}
 	rt := co.Runtime()
 	req, err := request(rt, kind, method, in, hasInput)
 	if err != nil {
 		return failed[O](err)
 	}
-	req.Tags, req.Meta, req.BatchKey = o.tags, o.meta, o.batchKey
+	req.Tags, req.Meta, req.BatchKey, req.Timeout = o.tags, o.meta, o.batchKey, o.workflowTimeout
 	if kind == wire.CommandChild {
 		req.ChildID = wire.ChildID(rt.Info().ID, rt.Info().Run, rt.Issued())
 	}

@@ -130,13 +130,30 @@ func newCompleteTimersCmd(f *opsFlags) *cobra.Command {
 
 func newSignalCmd(f *opsFlags) *cobra.Command {
 	var variant, tag string
+	var start signalStart
 	cmd := &cobra.Command{
-		Use:   "signal WORKFLOW [ID] CHANNEL JSON [--tag TAG]",
+		Use:   "signal WORKFLOW [ID] CHANNEL JSON [--tag TAG | --start METHOD]",
 		Short: "Send a JSON value to a channel of a running instance, or of every running instance with a tag",
+		Long: `Send a JSON value to a channel of a running instance, or of every running instance with a tag.
+
+With --start METHOD (signal-with-start), the instance is started first with
+METHOD and --input if it does not run, in one message that its engine
+applies atomically: concurrent senders start it once and every value is
+received. Name the instance by ID or by --custom-id (then no ID): by custom
+id, an instance that ended is replaced by a new one, which gets the value;
+by ID, an instance that ended refuses it (exit code 4). It prints the id of
+the instance that got the value.`,
 		Example: `  infinitic workflow signal Expense expense-42 approvals '{"By":"boss","OK":true}'
-  infinitic workflow signal Expense approvals '{"By":"boss","OK":true}' --tag team:blue`,
+  infinitic workflow signal Expense approvals '{"By":"boss","OK":true}' --tag team:blue
+  infinitic workflow signal Cart items '"apple"' --start Collect --input 3 --custom-id cart-42 --output json`,
 		Args: rangeArgs(3, 4, "WORKFLOW [ID] CHANNEL JSON"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if start.method != "" {
+				return start.run(cmd, f, args, variant, tag)
+			}
+			if start.set(cmd) {
+				return usagef("--input, --custom-id, --start-tag and --workflow-timeout need --start")
+			}
 			if (len(args) == 4) == (tag != "") {
 				return usagef("give either an ID or --tag")
 			}
@@ -157,8 +174,10 @@ func newSignalCmd(f *opsFlags) *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().StringVar(&variant, "variant", "", "type of the value, for a channel declared with Variants")
-	cmd.Flags().StringVar(&tag, "tag", "", "send to every running instance with this tag")
+	fl := cmd.Flags()
+	fl.StringVar(&variant, "variant", "", "type of the value, for a channel declared with Variants")
+	fl.StringVar(&tag, "tag", "", "send to every running instance with this tag")
+	start.flags(fl)
 	return cmd
 }
 

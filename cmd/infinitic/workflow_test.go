@@ -201,6 +201,24 @@ func TestWorkflowCommands(t *testing.T) {
 		t.Fatalf("signal a completed instance: exit code %d, want %d", code, exitRefused)
 	}
 
+	// Signal-with-start by custom id: starts an instance, and a new one
+	// once it ended; by the id of an ended instance: refused.
+	var sent struct{ ID, Done string }
+	cliJSON(t, url, &sent, "workflow", "signal", "Shop", "confirmations", `{"By":"cli"}`, "--start", "Order", "--input", "5", "--custom-id", "sws-1")
+	in = waitDescribe(sent.ID, func(in admin.Instance) bool { return in.Status == admin.StatusCompleted })
+	if string(in.Output) != `"5 confirmed by cli"` || sent.Done != "sent to confirmations" {
+		t.Fatalf("signal-with-start: %+v, %+v", sent, in)
+	}
+	first := sent.ID
+	cliJSON(t, url, &sent, "workflow", "signal", "Shop", "confirmations", `{"By":"again"}`, "--start", "Order", "--input", "6", "--custom-id", "sws-1")
+	if sent.ID == first {
+		t.Fatalf("signal-with-start after the end: the ended instance %s again", first)
+	}
+	waitDescribe(sent.ID, func(in admin.Instance) bool { return in.Status == admin.StatusCompleted })
+	if _, code := cli(t, url, "workflow", "signal", "Shop", "ok-1", "confirmations", `{}`, "--start", "Order", "--input", "1"); code != exitRefused {
+		t.Fatalf("signal-with-start of an ended id: exit code %d, want %d", code, exitRefused)
+	}
+
 	// A failing task: --wait exits 5; describe and history show the chain.
 	out, code := cli(t, url, "workflow", "start", "--id", "ko-1", "--wait", "--", "Shop", "Order", "-7")
 	if code != exitWorkflowKO || strings.TrimSpace(out) != "ko-1" {
@@ -275,6 +293,9 @@ func TestWorkflowCommands(t *testing.T) {
 		{[]string{"workflow", "export", "Shop", "ok-1"}, exitRefused},
 		{[]string{"workflow", "export", "Shop", "nobody"}, exitNotFound},
 		{[]string{"workflow", "list", "Shop", "--limit", "0"}, exitUsage},
+		{[]string{"workflow", "signal", "Shop", "confirmations", "{}", "--tag", "t", "--start", "Order"}, exitUsage},
+		{[]string{"workflow", "signal", "Shop", "x", "confirmations", "{}", "--input", "1"}, exitUsage},
+		{[]string{"workflow", "signal", "Shop", "confirmations", "{}", "--start", "Order"}, exitUsage},
 		{[]string{"workflow", "list", "Shop", "--started-after", "yesterday"}, exitUsage},
 		{[]string{"version"}, exitOK},
 	} {

@@ -30,11 +30,7 @@ type Instance struct {
 // for its outcome: call Wait with the returned Waiter, then Unwatch(id, w).
 // st is needed for a custom id only.
 func (c *Conn) StartInstance(ctx context.Context, st store.Store, in Instance) (string, *Waiter, error) {
-	if in.ID == "" {
-		in.ID = uuid.NewString()
-	}
-	if err := errors.Join(wire.CheckID("workflow id", in.ID, infinitic.MaxIDLength), wire.CheckTags(in.Tags),
-		checkCustomID(in.CustomID), checkTimeout(in.Timeout)); err != nil {
+	if err := in.check(); err != nil {
 		return "", nil, err
 	}
 	tags := in.Tags
@@ -50,6 +46,39 @@ func (c *Conn) StartInstance(ctx context.Context, st store.Store, in Instance) (
 	}
 	w, err := c.Start(ctx, in.Workflow, in.ID, &wire.Dispatch{Method: in.Method, Input: in.Input, Tags: tags, Meta: in.Meta, Timeout: in.Timeout})
 	return in.ID, w, err
+}
+
+// check gives the instance an id if it has none and checks what it has.
+func (in *Instance) check() error {
+	if in.ID == "" {
+		in.ID = uuid.NewString()
+	}
+	return errors.Join(wire.CheckID("workflow id", in.ID, infinitic.MaxIDLength), wire.CheckTags(in.Tags),
+		checkCustomID(in.CustomID), checkTimeout(in.Timeout))
+}
+
+// SignalWithStart sends an encoded value to channel of the instance in
+// names (by in.ID, or by in.CustomID: no store needed, the engine claims
+// it), starting it first if it was not dispatched, and waits until its
+// engine stored the value. It returns the id of the instance that got the
+// value; an instance named by id that already ended refuses it with
+// infinitic.ErrWorkflowFinished (its id is returned too).
+func (c *Conn) SignalWithStart(ctx context.Context, in Instance, channel string, payload []byte) (string, error) {
+	if err := in.check(); err != nil {
+		return "", err
+	}
+	tags := in.Tags
+	if in.CustomID != "" {
+		tags = append(slices.Clip(tags), wire.CustomIDTag(in.CustomID))
+	}
+	s := &wire.Signal{ID: uuid.NewString(), Channel: channel, Payload: payload, ReplyTo: c.id}
+	d := &wire.Dispatch{Method: in.Method, Input: in.Input, Tags: tags, Meta: in.Meta, Timeout: in.Timeout, Request: s.ID, Signal: s}
+	id := in.ID
+	err := c.Request(ctx, s.ID, wire.SignalWithStartMessage(in.Workflow, in.ID, d), func(b []byte) error {
+		id = string(b)
+		return nil
+	})
+	return id, err
 }
 
 // checkCustomID checks a custom id (if any) before it becomes a store key.

@@ -81,6 +81,16 @@ func (e *WorkflowEngine) applyDispatch(in *instance, env *wire.Envelope, now tim
 		e.applyMethodRun(in, env, now)
 		return
 	}
+	e.startOrJoin(in, env, now)
+	if d.Signal != nil {
+		e.applyStartSignal(in, d.Signal, now)
+	}
+}
+
+// startOrJoin starts the instance of a dispatch, or joins the instance
+// already dispatched.
+func (e *WorkflowEngine) startOrJoin(in *instance, env *wire.Envelope, now time.Time) {
+	d := env.Dispatch
 	if in.state != nil && in.state.Status != 0 {
 		// Already dispatched: a duplicate, or a second caller to join.
 		if d.Waiter != "" {
@@ -119,6 +129,9 @@ func (e *WorkflowEngine) applyDispatch(in *instance, env *wire.Envelope, now tim
 	in.changed = true
 	dispatched := wire.EventData{MethodName: d.Method, Tags: d.Tags, Meta: d.Meta}
 	dispatched.EventPayload("input", d.Input)
+	if sig := d.Signal; sig != nil {
+		dispatched.Channel, dispatched.SignalID = sig.Channel, sig.ID
+	}
 	if p := d.Parent; p != nil {
 		dispatched.Parent = &wire.EventParent{WorkflowName: p.Workflow, WorkflowID: p.WorkflowID, Position: p.Position}
 	}
@@ -181,6 +194,15 @@ func (e *WorkflowEngine) applyWait(in *instance, client, request string) {
 }
 
 func (e *WorkflowEngine) applySignal(in *instance, s *wire.Signal, now time.Time) {
+	refused := e.signal(in, s, now)
+	if s.ReplyTo != "" {
+		in.direct = append(in.direct, replyMessage(s.ReplyTo, s.ID, refused))
+	}
+}
+
+// signal applies s to a started instance, unless it is refused (the
+// instance ended): the reason is returned.
+func (e *WorkflowEngine) signal(in *instance, s *wire.Signal, now time.Time) error {
 	refused := e.refusal(in)
 	switch {
 	case refused != nil:
@@ -200,9 +222,7 @@ func (e *WorkflowEngine) applySignal(in *instance, s *wire.Signal, now time.Time
 	if refused != nil {
 		e.logger.Warn("signal refused", "id", in.id, "channel", s.Channel, "err", refused)
 	}
-	if s.ReplyTo != "" {
-		in.direct = append(in.direct, replyMessage(s.ReplyTo, s.ID, refused))
-	}
+	return refused
 }
 
 func (e *WorkflowEngine) applyCancel(in *instance, c *wire.Cancel) {
@@ -427,7 +447,7 @@ func (e *WorkflowEngine) commandMessage(st *wire.State, req replay.Request, now 
 		return timer, true
 	case wire.CommandChild:
 		return wire.ChildMessage(req.Service, req.ChildID, st.Generation, &wire.Dispatch{
-			Method: req.Method, Input: req.Input, Tags: req.Tags, Meta: req.Meta, Parent: &parent,
+			Method: req.Method, Input: req.Input, Tags: req.Tags, Meta: req.Meta, Parent: &parent, Timeout: req.Timeout,
 		}), true
 	case wire.CommandCancel:
 		switch {
@@ -440,6 +460,14 @@ func (e *WorkflowEngine) commandMessage(st *wire.State, req replay.Request, now 
 	case wire.CommandSend:
 		sig := &wire.Signal{ID: wire.SentSignalID(st.ID, st.Continued, req.Position), Channel: req.Method, Payload: req.Input}
 		return wire.SignalMessage(req.Service, req.ChildID, sig), true
+	case wire.CommandSignalWithStart:
+		sig := &wire.Signal{ID: wire.SentSignalID(st.ID, st.Continued, req.Position), Channel: req.Method, Payload: req.Input}
+		id := req.ChildID
+		if id == "" { // by custom id: the engine of this id claims it (see routeSignalsWithStart)
+			id = wire.StartedBySignalID(sig.ID)
+		}
+		return wire.SignalWithStartMessage(req.Service, id, &wire.Dispatch{Method: req.StartMethod, Input: req.StartInput,
+			Tags: req.Tags, Meta: req.Meta, Timeout: req.Timeout, Request: sig.ID, Signal: sig}), true
 	}
 	return wire.Message{}, false // inline, receive: nothing to send
 }

@@ -23,11 +23,12 @@ func checkRequest(req replay.Request) error {
 	if req.ChildID != "" {
 		errs = append(errs, wire.CheckID("id of the target of "+what, req.ChildID, wire.MaxWireIDLength))
 	}
-	if req.Command.Kind == wire.CommandChild {
+	if req.Command.Kind == wire.CommandChild || req.Command.Kind == wire.CommandSignalWithStart {
 		errs = append(errs, wire.CheckTags(req.Tags))
 	}
 	errs = append(errs,
 		wire.CheckPayload("input of "+what, req.Input),
+		wire.CheckPayload("start input of "+what, req.StartInput),
 		wire.CheckPayload("result of "+what, req.Command.Output))
 	return errors.Join(errs...)
 }

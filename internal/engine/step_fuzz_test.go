@@ -11,7 +11,7 @@ import (
 // state it would save decodes again.
 func FuzzStep(f *testing.F) {
 	for _, env := range []*wire.Envelope{dispatchEnv("c1"), completedEnv(0, `"hi"`), timerEnv(1), taskFailedEnv(0),
-		cancelEnv("c2"), signalEnv("c2"), waitEnv("c3")} {
+		cancelEnv("c2"), signalEnv("c2"), waitEnv("c3"), signalWithStartEnv("c2", "s1")} {
 		data, err := wire.Marshal(env)
 		if err != nil {
 			f.Fatal(err)

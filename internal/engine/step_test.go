@@ -124,6 +124,15 @@ func signalEnv(replyTo string) *wire.Envelope {
 		Signal: &wire.Signal{ID: "sig-1", Channel: "nobody-listens", Payload: []byte(`1`), ReplyTo: replyTo}}
 }
 
+// signalWithStartEnv starts the instance unless it runs and sends it a
+// value (signal signalID), answered to replyTo.
+func signalWithStartEnv(replyTo, signalID string) *wire.Envelope {
+	env := dispatchEnv("")
+	env.Dispatch.Signal = &wire.Signal{ID: signalID, Channel: "nobody-listens", Payload: []byte(`1`), ReplyTo: replyTo}
+	env.Dispatch.Request = signalID
+	return env
+}
+
 // expireEnv ends the retention of a finished instance, or the life of an
 // entry of early messages.
 func expireEnv() *wire.Envelope {
@@ -153,6 +162,8 @@ func summary(t *testing.T, msgs []wire.Outgoing) []string {
 			s += " " + string(env.Result.Output)
 		case env.Reply != nil && env.Reply.Error != nil:
 			s += " refused"
+		case env.Reply != nil && len(env.Reply.Output) > 0:
+			s += " " + string(env.Reply.Output)
 		case env.Execute != nil:
 			s += " " + string(env.Execute.Input)
 		}
@@ -291,6 +302,43 @@ func TestStep(t *testing.T) {
 		batches: [][]*wire.Envelope{{dispatchEnv("c1"), completedEnv(0, `"hi"`), timerEnv(1)}, {waitEnv("c2")}},
 		status:  wire.StatusCompleted,
 		direct:  []string{`result client.c2 "hi!"`},
+	}, {
+		name:    "a signal-with-start starts the instance, records the value and answers with the id",
+		batches: [][]*wire.Envelope{{signalWithStartEnv("c2", "s1")}},
+		status:  wire.StatusRunning, changed: true,
+		outbox: []string{`execute svc.StepGreeter "ada"`},
+		direct: []string{"reply client.c2 wf-1"},
+	}, {
+		name:    "a signal-with-start of a running instance only sends",
+		batches: [][]*wire.Envelope{{dispatchEnv("c1")}, {signalWithStartEnv("c2", "s1")}},
+		status:  wire.StatusRunning, changed: true,
+		direct: []string{"reply client.c2 wf-1"},
+	}, {
+		name:    "two signal-with-starts in one step start the instance once",
+		batches: [][]*wire.Envelope{{signalWithStartEnv("c2", "s1"), signalWithStartEnv("c3", "s2")}},
+		status:  wire.StatusRunning, changed: true,
+		outbox: []string{`execute svc.StepGreeter "ada"`},
+		direct: []string{"reply client.c2 wf-1", "reply client.c3 wf-1"},
+	}, {
+		name:    "a signal-with-start racing a start: the start joins",
+		batches: [][]*wire.Envelope{{signalWithStartEnv("c2", "s1")}, {dispatchEnv("c1")}},
+		status:  wire.StatusRunning, changed: true,
+	}, {
+		name:    "a duplicate signal-with-start is confirmed again, not recorded",
+		batches: [][]*wire.Envelope{{signalWithStartEnv("c2", "s1")}, {signalWithStartEnv("c2", "s1")}},
+		status:  wire.StatusRunning,
+		direct:  []string{"reply client.c2 wf-1"},
+	}, {
+		name:    "a signal-with-start after early messages applies them first",
+		batches: [][]*wire.Envelope{{signalEnv("c3")}, {signalWithStartEnv("c2", "s1")}},
+		status:  wire.StatusRunning, changed: true,
+		outbox: []string{`execute svc.StepGreeter "ada"`},
+		direct: []string{"reply client.c3", "reply client.c2 wf-1"},
+	}, {
+		name:    "a signal-with-start of an ended instance (by id) is refused",
+		batches: [][]*wire.Envelope{{dispatchEnv("c1")}, {taskFailedEnv(0)}, {signalWithStartEnv("c2", "s1")}},
+		status:  wire.StatusFailed,
+		direct:  []string{"reply client.c2 refused"},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -392,5 +440,25 @@ func TestStepContinueAsNew(t *testing.T) {
 				t.Errorf("error %v, want it to say %q", wire.ToError(st.Error), tt.errContains)
 			}
 		})
+	}
+}
+
+// A signal-with-start shows in the event stream: the dispatch names the
+// value's channel and signal id, then the signal is received.
+func TestStepSignalWithStartEvents(t *testing.T) {
+	e := newStepEngineWith(t, WorkflowConfig{Events: true})
+	in := &instance{id: stepID}
+	defer closeInstance(in)
+	e.step(in, []*wire.Envelope{signalWithStartEnv("c2", "s1")}, stepStart)
+	var types []string
+	for _, ev := range in.events {
+		types = append(types, ev.Type)
+	}
+	want := []string{wire.EventWorkflowDispatched, wire.EventWorkflowStarted, wire.EventTaskDispatched, wire.EventSignalReceived}
+	if !slices.Equal(types, want) {
+		t.Fatalf("events %q, want %q", types, want)
+	}
+	if d := in.events[0].Data; d.Channel != "nobody-listens" || d.SignalID != "s1" {
+		t.Errorf("dispatch event data %+v: want the channel and the signal id", d)
 	}
 }

@@ -315,6 +315,11 @@ func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) s
 func (e *WorkflowEngine) applyAndSave(ctx context.Context, in *instance, envs []*wire.Envelope, out []wire.Outgoing, attempt int) (res stepResult, conflict bool) {
 	id := in.id
 	now := e.Clock.Now()
+	envs, err := e.routeSignalsWithStart(ctx, in, envs)
+	if err != nil {
+		closeInstance(in)
+		return stepResult{err: err}, false // a store error: retried
+	}
 	e.step(in, envs, now)
 	if in.retry != nil {
 		if err := e.retryFailed(ctx, in, now); err != nil {
@@ -391,7 +396,6 @@ func (e *WorkflowEngine) step(in *instance, envs []*wire.Envelope, now time.Time
 	}
 }
 
-// startsOnly tells whether items only start instances.
 // queriesOnly tells whether items are only getter calls.
 func queriesOnly(items []item) bool {
 	for _, it := range items {
@@ -422,9 +426,11 @@ func (e *WorkflowEngine) fresh(ctx context.Context, in *instance) (*instance, er
 	return e.decode(ctx, in.id, data, version)
 }
 
+// startsOnly tells whether items only start instances (a signal-with-start
+// may be routed elsewhere, which needs the stored state).
 func startsOnly(items []item) bool {
 	for _, it := range items {
-		if it.env.Kind != wire.KindDispatch || it.env.Dispatch.Run != "" {
+		if it.env.Kind != wire.KindDispatch || it.env.Dispatch.Run != "" || it.env.Dispatch.Signal != nil {
 			return false
 		}
 	}

@@ -66,6 +66,13 @@ type Request struct {
 	Tags     []string
 	Meta     map[string]string
 	BatchKey string // task: batch key
+	// Timeout is the deadline of the instance a child or a
+	// signal-with-start starts (0: none).
+	Timeout time.Duration
+	// StartMethod and StartInput start the instance of a
+	// signal-with-start (Method and Input are then its channel and value).
+	StartMethod string
+	StartInput  []byte
 	// Canceled is the command a cancel command cancels.
 	Canceled *PendingCommand
 }

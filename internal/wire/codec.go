@@ -80,6 +80,12 @@ func (e *Envelope) validateRoutes() error {
 	switch {
 	case e.Dispatch != nil:
 		clients = append(clients, e.Dispatch.Waiter)
+		if s := e.Dispatch.Signal; s != nil {
+			if s.ID == "" || s.Channel == "" || e.Dispatch.Run != "" || e.Dispatch.Parent != nil {
+				return fmt.Errorf("decode envelope: malformed signal-with-start")
+			}
+			clients = append(clients, s.ReplyTo)
+		}
 		if p := e.Dispatch.Parent; p != nil && (p.WorkflowID == "" || naming.Validate(p.Workflow) != nil) {
 			return fmt.Errorf("decode envelope: dispatch with malformed parent %+v", *p)
 		}

@@ -99,6 +99,12 @@ type Dispatch struct {
 	// Timeout, when positive, is the instance's deadline counted from its
 	// start: then it is canceled (infinitic.ErrWorkflowTimedOut).
 	Timeout time.Duration `cbor:"9,keyasint,omitempty"`
+	// Signal, when set, makes this a signal-with-start: the engine starts
+	// the instance unless it runs, then applies Signal to it (a running
+	// instance only gets the signal). One message, so that the engine of
+	// the instance does both in one step: no check-then-act race. Signal's
+	// ReplyTo is answered with the id of the instance that got it.
+	Signal *Signal `cbor:"10,keyasint,omitempty"`
 }
 
 // Execute asks a service executor to run one attempt of a task.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // Message ids.
@@ -36,6 +38,22 @@ func QueryID(request string) string { return "q:" + request }
 
 // SignalID is the id of the message carrying signal signalID.
 func SignalID(signalID string) string { return "g:" + signalID }
+
+// SignalWithStartID is the id of a signal-with-start of signal signalID
+// addressed to instance workflowID: an engine that forwards it to the
+// instance owning its custom id sends a new message.
+func SignalWithStartID(workflowID, signalID string) string {
+	return "gs:" + workflowID + ":" + signalID
+}
+
+// StartedBySignalID is the id of the instance that a signal-with-start
+// by custom id starts when the custom id has no running owner and the
+// instance it was addressed to cannot be it (it ended): a uuid derived
+// from the signal id, so that an engine that applies the message again
+// (after a crash, a conflict) claims the same id.
+func StartedBySignalID(signalID string) string {
+	return uuid.NewSHA1(uuid.NameSpaceOID, []byte("infinitic:signal-with-start:"+signalID)).String()
+}
 
 // SentSignalID is the signal id of a value sent by workflow code: the
 // sender's id, its run (State.Continued: shown after a continue-as-new

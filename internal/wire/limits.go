@@ -66,6 +66,11 @@ func (e *Envelope) CheckLimits() error {
 		if err := checkMeta("metadata", e.Dispatch.Meta); err != nil {
 			return err
 		}
+		if s := e.Dispatch.Signal; s != nil {
+			if err := CheckPayload("value sent on channel "+s.Channel+" of "+of, s.Payload); err != nil {
+				return err
+			}
+		}
 		return CheckPayload("input of "+of+"."+e.Dispatch.Method, e.Dispatch.Input)
 	case e.Execute != nil:
 		if err := checkMeta("metadata", e.Execute.Meta); err != nil {

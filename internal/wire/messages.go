@@ -58,6 +58,13 @@ func StartMessage(workflow, id string, d *Dispatch) Message {
 	return toWorkflow(StartID(d.Request), &Envelope{Kind: KindDispatch, WorkflowID: id, Workflow: workflow, Dispatch: d})
 }
 
+// SignalWithStartMessage starts instance id unless it runs and sends it
+// d.Signal, in one message (from a client, from workflow code, or
+// forwarded by an engine to the owner of a custom id).
+func SignalWithStartMessage(workflow, id string, d *Dispatch) Message {
+	return toWorkflow(SignalWithStartID(id, d.Signal.ID), &Envelope{Kind: KindDispatch, WorkflowID: id, Workflow: workflow, Dispatch: d})
+}
+
 // ChildMessage dispatches child workflow childID for the command at
 // d.Parent; gen is the parent's generation.
 func ChildMessage(workflow, childID string, gen int, d *Dispatch) Message {

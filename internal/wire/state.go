@@ -25,6 +25,9 @@ const (
 	CommandReceive CommandKind = 5 // Target: the channel name
 	CommandSend    CommandKind = 6 // Target: "Workflow.channel"
 	CommandCancel  CommandKind = 7 // Target: the canceled command's target
+	// CommandSignalWithStart sends to an instance, starting it if it does
+	// not run. Target: "Workflow.channel".
+	CommandSignalWithStart CommandKind = 8
 )
 
 func (k CommandKind) String() string {
@@ -43,6 +46,8 @@ func (k CommandKind) String() string {
 		return "send"
 	case CommandCancel:
 		return "cancel"
+	case CommandSignalWithStart:
+		return "signal-with-start"
 	}
 	return "unknown"
 }

@@ -23,7 +23,8 @@ const latest = "v3"
 // samples covers every envelope kind and a state with every field set, in
 // the current format: v3 added the headers of envelopes and states, the
 // instance's own timeout and deadline, and the run counter of
-// continue-as-new (on the state and the start event of a run).
+// continue-as-new (on the state and the start event of a run), and the
+// signal of a signal-with-start.
 func samples() map[string]any {
 	at := time.Date(2030, 1, 2, 3, 4, 5, 6, time.UTC)
 	s := samplesV2()
@@ -32,6 +33,9 @@ func samples() map[string]any {
 		s[name].(*Envelope).Headers = h
 	}
 	s["dispatch"].(*Envelope).Dispatch.Timeout = time.Hour
+	s["signal-with-start"] = &Envelope{Kind: KindDispatch, WorkflowID: "id", Workflow: "W", Dispatch: &Dispatch{
+		Method: "M", Input: []byte(`1`), Tags: []string{"customId:c"}, Waiter: "c", Request: "u",
+		Signal: &Signal{ID: "u", Channel: "ch", Payload: []byte(`2`), ReplyTo: "c"}}}
 	st := s["state"].(*State)
 	st.Headers, st.Timeout, st.Deadline, st.Continued = h, time.Hour, at.Add(time.Hour), 2
 	st.Tail[0].Event.Continued, st.Tail[0].Event.Search = 2, map[string]string{"owner": "s:ada"}
@@ -140,6 +144,9 @@ func testGolden(t *testing.T, version string, samples map[string]any) {
 func TestMalformedEnvelopes(t *testing.T) {
 	for _, e := range []*Envelope{
 		{Kind: KindDispatch, WorkflowID: "id"},
+		{Kind: KindDispatch, WorkflowID: "id", Workflow: "W", Dispatch: &Dispatch{Method: "M", Signal: &Signal{ID: "u"}}},
+		{Kind: KindDispatch, WorkflowID: "id", Workflow: "W", Dispatch: &Dispatch{Method: "M", Run: "r", Signal: &Signal{ID: "u", Channel: "ch"}}},
+		{Kind: KindDispatch, WorkflowID: "id", Workflow: "W", Dispatch: &Dispatch{Method: "M", Signal: &Signal{ID: "u", Channel: "ch", ReplyTo: "a.b"}}},
 		{Kind: KindCompleted, WorkflowID: "id", Completed: &Completed{Position: -1}},
 		{Kind: 99},
 	} {
