@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,6 +20,9 @@ type Deadlined interface {
 	Wait(ctx workflow.Context, withChild bool) (string, error)
 	Gated(ctx workflow.Context, _ int) (string, error)
 	Quick(ctx workflow.Context, s string) (string, error)
+	// Parent calls Wait as a child with a deadline of its own
+	// (workflow.WithWorkflowTimeout), and says how the child ended.
+	Parent(ctx workflow.Context, timeout time.Duration) (string, error)
 }
 
 var Wakeups = workflow.NewChannel[Deadlined, string]("wakeups")
@@ -54,6 +58,19 @@ func (deadlined) Gated(ctx workflow.Context, _ int) (string, error) {
 }
 
 func (deadlined) Quick(_ workflow.Context, s string) (string, error) { return s, nil }
+
+func (deadlined) Parent(ctx workflow.Context, timeout time.Duration) (string, error) {
+	// A task does not take a workflow timeout: the call fails at once.
+	if _, err := workflow.Call(ctx, Turnstile.Pass, 0, workflow.WithWorkflowTimeout(timeout)); !errors.Is(err, infinitic.ErrInvalidContract) {
+		return "", fmt.Errorf("a task with a workflow timeout: got %v, want ErrInvalidContract", err)
+	}
+	_, err := workflow.CallChild(ctx, Deadlined.Wait, false, workflow.WithWorkflowTimeout(timeout))
+	var canceled *infinitic.CanceledError
+	if errors.Is(err, infinitic.ErrWorkflowTimedOut) && errors.As(err, &canceled) && canceled.TimedOut {
+		return "child timed out", nil
+	}
+	return "", fmt.Errorf("child: got %v, want it timed out", err)
+}
 
 // workflowTimeout is the timeout of the instances of these tests: long on
 // memory (time skips to it), short on embedded (a real clock).
@@ -113,6 +130,27 @@ func TestWorkflowTimeout(t *testing.T) {
 		deadlinePassed(ctx, t, d, time.Now().Add(2*timeout))
 		if desc, err := quick.Describe(ctx); err != nil || desc.Status != client.StatusCompleted {
 			t.Fatalf("quick after its deadline: %v, %v", desc.Status, err)
+		}
+	})
+}
+
+// A child workflow given a deadline by its parent's code
+// (workflow.WithWorkflowTimeout) is canceled at that deadline by its own
+// engine; the parent gets ErrWorkflowTimedOut and goes on.
+func TestChildWorkflowTimeout(t *testing.T) {
+	onBackends(t, registerDeadlined(&atomic.Bool{}), func(t *testing.T, d *deployment) {
+		ctx := testCtx(t)
+		run, err := client.Start(ctx, d.Client, Deadlined.Parent, workflowTimeout(d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := run.Await(ctx); err != nil || got != "child timed out" {
+			t.Fatalf("parent: %q, %v", got, err)
+		}
+		child, _ := client.Attach(d.Client, Deadlined.Wait, run.ID()+".0") // the refused call took no position
+		desc, err := child.Describe(ctx)
+		if err != nil || desc.Status != client.StatusCanceled || desc.Deadline.IsZero() || !errors.Is(desc.Err, infinitic.ErrWorkflowTimedOut) {
+			t.Fatalf("child: %+v, %v; want canceled at its deadline", desc, err)
 		}
 	})
 }
