@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -276,4 +277,73 @@ func TestEventsOnceAfterFailedPublishes(t *testing.T) {
 		t.Fatalf("only %d publishes failed", 12-n)
 	}
 	checkVoyageEvents(ctx, t, tr)
+}
+
+// Lookout's task returns once the stream holds its task.started event: an
+// attempt running longer than the executor's short-attempt delay
+// publishes it on its own, while it runs (quicker ones carry it with
+// their outcome event).
+type Lookout interface {
+	Watch(ctx context.Context, n int) (int, error)
+}
+
+type lookout struct {
+	tr atomic.Pointer[transport.Transport]
+}
+
+var errSeen = errors.New("seen")
+
+func (l *lookout) Watch(ctx context.Context, n int) (int, error) {
+	task, _ := infinitic.TaskFrom(ctx)
+	err := events.Listen(ctx, *l.tr.Load(), events.FromStart(), events.Filter{}, func(e events.Event) error {
+		if e.Type() == wire.EventTaskStarted && e.Subject() == task.ID {
+			return errSeen
+		}
+		return nil
+	})
+	if !errors.Is(err, errSeen) {
+		return 0, fmt.Errorf("task.started not seen: %w", err)
+	}
+	return n, nil
+}
+
+type watch struct{}
+
+func (watch) Keep(ctx workflow.Context, n int) (int, error) {
+	return workflow.Call(ctx, Lookout.Watch, n)
+}
+
+type Watch interface {
+	Keep(ctx workflow.Context, n int) (int, error)
+}
+
+// TestTaskStartedWhileRunning checks that a long attempt's task.started
+// event is published before the attempt ends, and once.
+func TestTaskStartedWhileRunning(t *testing.T) {
+	l := &lookout{}
+	onBackends(t, func(t *testing.T, w *worker.Worker) {
+		if err := errors.Join(worker.AddService[Lookout](w, l), worker.AddWorkflow(w, func() Watch { return watch{} })); err != nil {
+			t.Fatal(err)
+		}
+	}, func(t *testing.T, d *deployment) {
+		ctx := testCtx(t)
+		l.tr.Store(&d.Transport)
+		run, err := client.Start(ctx, d.Client, Watch.Keep, 7, client.WithID("w"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := run.Await(ctx); got != 7 || err != nil {
+			t.Fatalf("got %d, %v", got, err)
+		}
+		var types []string
+		err = events.Read(ctx, d.Transport, events.FromStart(), events.Filter{Workflows: []string{"Watch"}}, func(e events.Event) error {
+			if strings.HasPrefix(e.Type(), "infinitic.task.") {
+				types = append(types, e.Type())
+			}
+			return nil
+		})
+		if want := []string{wire.EventTaskStarted, wire.EventTaskCompleted}; err != nil || !slices.Equal(types, want) {
+			t.Fatalf("task events %v (%v), want %v", types, err, want)
+		}
+	})
 }

@@ -74,7 +74,8 @@ func TestEventRoundTrip(t *testing.T) {
 
 // TestLargeStepsSplit checks that a step's events over the message size
 // bound travel in several messages, in order, and large payloads are left
-// out.
+// out; engine steps' messages are identified by their first event, task
+// attempts' by their last.
 func TestLargeStepsSplit(t *testing.T) {
 	big := make([]byte, wire.MaxEventPayload+1)
 	var evs []wire.CloudEvent
@@ -85,22 +86,37 @@ func TestLargeStepsSplit(t *testing.T) {
 		evs = append(evs, wire.CloudEvent{SpecVersion: wire.EventSpecVersion, ID: fmt.Sprintf("ev:%d", i),
 			Source: "s", Type: "t", Subject: "x", Time: time.Unix(0, 0).UTC(), DataContentType: wire.EventDataContentType, Data: d})
 	}
-	msgs, err := wire.EventMessages("W", "x", evs)
-	if err != nil || len(msgs) < 2 {
-		t.Fatalf("%d messages, %v", len(msgs), err)
-	}
-	n := 0
-	for _, m := range msgs {
-		got, err := Decode(m.Data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if m.ID != evs[n].ID {
-			t.Fatalf("message %s, want the id of its first event %s", m.ID, evs[n].ID)
-		}
-		n += len(got)
-	}
-	if n != len(evs) || len(evs[0].Data.Truncated) != 1 {
-		t.Fatalf("%d events, truncated %v", n, evs[0].Data.Truncated)
+	for _, tc := range []struct {
+		name   string
+		encode func(workflow, workflowID string, events []wire.CloudEvent) ([]wire.Outgoing, error)
+		last   bool // identified by the last event
+	}{
+		{"engine step", wire.EventMessages, false},
+		{"task attempt", wire.TaskEventMessages, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			msgs, err := tc.encode("W", "x", evs)
+			if err != nil || len(msgs) < 2 {
+				t.Fatalf("%d messages, %v", len(msgs), err)
+			}
+			n := 0
+			for _, m := range msgs {
+				got, err := Decode(m.Data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := evs[n].ID
+				if tc.last {
+					want = evs[n+len(got)-1].ID
+				}
+				if m.ID != want {
+					t.Fatalf("message %s, want %s", m.ID, want)
+				}
+				n += len(got)
+			}
+			if n != len(evs) || len(evs[0].Data.Truncated) != 1 {
+				t.Fatalf("%d events, truncated %v", n, evs[0].Data.Truncated)
+			}
+		})
 	}
 }

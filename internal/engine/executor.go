@@ -135,6 +135,7 @@ func (x *Executor) decode(d transport.Delivery) (*wire.Envelope, bool) {
 func (x *Executor) conclude(ctx context.Context, it item, out []byte, runErr error, t *interceptor.Task) {
 	d, ex := it.d, it.env.Execute
 	if x.cancels.isCanceled(ex.TaskID) {
+		x.flushStarted(ctx, it)
 		_ = d.Ack() // canceled: nobody waits for its outcome, no retry
 		return
 	}
@@ -156,6 +157,7 @@ func (x *Executor) conclude(ctx context.Context, it item, out []byte, runErr err
 	}
 	switch {
 	case runErr == nil && x.cfg.Delegated[ex.Method]:
+		x.flushStarted(ctx, it)
 		_ = d.Ack() // the external system will complete it
 		return
 	case runErr == nil:
@@ -186,7 +188,8 @@ func (x *Executor) conclude(ctx context.Context, it item, out []byte, runErr err
 		limit := &infinitic.LimitError{Limit: "MaxMessageSize", What: fmt.Sprintf("outcome of task %s.%s", ex.Service, ex.Method), Size: len(msg.Data)}
 		failure := &infinitic.TaskFailedError{Service: ex.Service, Method: ex.Method, TaskID: ex.TaskID, Attempt: ex.Attempt, Cause: fmt.Errorf("%w: %w", limit, err)}
 		msg = outcome(nil, wire.FromError(failure))
-		err = x.pub.publish(ctx, append(x.outcomeEvents(item{d: d, env: it.env}, wire.EventTaskFailed, nil, failure, 0), msg)...)
+		// The started event goes again if it went with the refused outcome.
+		err = x.pub.publish(ctx, append(x.outcomeEvents(it, wire.EventTaskFailed, nil, failure, 0), msg)...)
 	}
 	switch {
 	case errors.Is(err, transport.ErrInvalidMessage):

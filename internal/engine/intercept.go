@@ -128,6 +128,8 @@ func (x *Executor) runTask(ctx context.Context, it item) {
 		x.conclude(ctx, it, out, err, nil)
 		return
 	}
+	// An interceptor that skips the attempt leaves no started event.
+	defer it.started.pending()
 	ex := it.env.Execute
 	t := &interceptor.Task{ID: ex.TaskID, Service: ex.Service, Method: ex.Method, Attempt: ex.Attempt, Delivery: it.d.Attempt(),
 		Workflow: ex.Parent.Workflow, WorkflowID: ex.Parent.WorkflowID, Scheduled: it.env.SentAt, Headers: maps.Clone(it.env.Headers)}

@@ -225,9 +225,9 @@ type stepResult struct {
 type item struct {
 	d   transport.Delivery
 	env *wire.Envelope
-	// started is the outcome of publishing a task attempt's started
-	// event (executors only; nil: none).
-	started <-chan error
+	// started is a task attempt's started event (executors only; nil:
+	// none).
+	started *startedEvent
 }
 
 // settle acks a group, or leaves it for redelivery on error.

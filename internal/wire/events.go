@@ -185,13 +185,26 @@ const maxBatchBytes = 256 << 10
 // of subject EventSubject(workflow), keyed by the instance id, each
 // identified by the id of its first event.
 func EventMessages(workflow, workflowID string, events []CloudEvent) ([]Outgoing, error) {
+	return eventMessages(workflow, workflowID, events, func(batch []CloudEvent) string { return batch[0].ID })
+}
+
+// TaskEventMessages is EventMessages for the events of one task attempt,
+// each message identified by the id of its last event: an attempt's
+// task.started goes alone or with its outcome event, and a message
+// carrying the outcome must not share its id (and be dropped as a
+// duplicate) with a task.started published alone before.
+func TaskEventMessages(workflow, workflowID string, events []CloudEvent) ([]Outgoing, error) {
+	return eventMessages(workflow, workflowID, events, func(batch []CloudEvent) string { return batch[len(batch)-1].ID })
+}
+
+func eventMessages(workflow, workflowID string, events []CloudEvent, id func([]CloudEvent) string) ([]Outgoing, error) {
 	var out []Outgoing
 	for len(events) > 0 {
 		n, data, err := fitBatch(events)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Outgoing{ID: events[0].ID, Subject: EventSubject(workflow), Key: workflowID, Data: data})
+		out = append(out, Outgoing{ID: id(events[:n]), Subject: EventSubject(workflow), Key: workflowID, Data: data})
 		events = events[n:]
 	}
 	return out, nil
