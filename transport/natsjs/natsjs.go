@@ -28,6 +28,10 @@ type Transport struct {
 	js   jetstream.JetStream
 	subj subjects
 
+	// local: the message and log streams are on the connection's server,
+	// not clustered (see publish).
+	local bool
+
 	ensured    sync.Map // transport subject -> struct{}: primary consumer exists
 	ensuring   sync.Map // transport subject -> chan struct{} (1 slot): one ensureInterest at a time
 	reconnects *reconnects
@@ -104,6 +108,9 @@ func (t *Transport) setup(ctx context.Context) error {
 	if err := t.setupLog(ctx); err != nil {
 		return err
 	}
+	if t.local, err = t.streamsLocal(ctx); err != nil {
+		return err
+	}
 	tc := jetstream.ConsumerConfig{
 		Durable:       timersConsumer,
 		Description:   "keeps pending timers in the interest-retention stream; never read",
@@ -121,6 +128,28 @@ func (t *Transport) setup(ctx context.Context) error {
 		return fmt.Errorf("transport/natsjs: create consumer %s: %w", timersConsumer, err)
 	}
 	return nil
+}
+
+// streamsLocal reports whether the message and log streams are stored by
+// the server of the connection alone: not clustered (no Raft group), led
+// by that server.
+func (t *Transport) streamsLocal(ctx context.Context) (bool, error) {
+	for _, name := range []string{t.cfg.Stream, t.cfg.LogStream} {
+		s, err := t.js.Stream(ctx, name)
+		if err != nil {
+			return false, fmt.Errorf("transport/natsjs: stream %s: %w", name, err)
+		}
+		if !storedBy(s.CachedInfo().Cluster, t.nc.ConnectedServerName()) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// storedBy reports whether a stream of cluster information c is stored by
+// server alone: not clustered, and led by it.
+func storedBy(c *jetstream.ClusterInfo, server string) bool {
+	return c != nil && c.RaftGroup == "" && len(c.Replicas) == 0 && c.Leader == server
 }
 
 // ensureStream creates the stream of cfg, or updates it when its

@@ -42,9 +42,16 @@ func (t *Transport) unhealthy() error {
 	return t.cfg.Health()
 }
 
-// publish publishes msgs in order, the messages on log subjects first:
-// those are acknowledged before the others are sent, so that what the
-// others cause is logged after them (see transport.LogPrefix).
+// publish publishes msgs in order, the messages on log subjects first,
+// so that what the others cause is logged after them (see
+// transport.LogPrefix). When both streams are on the server of the
+// connection (t.local), sending the log messages first is enough: the
+// server queues a connection's messages to each stream as it reads them,
+// before it stores the next ones, so anything the others cause reaches
+// the log stream's queue after them (and the log stream, which discards
+// its oldest messages into a reserved size, does not refuse a message
+// that the message stream takes). Otherwise (a cluster) the log messages
+// are acknowledged before the others are sent.
 func (t *Transport) publish(ctx context.Context, msgs []transport.Message) error {
 	var logs, others []transport.Message
 	for _, m := range msgs {
@@ -54,13 +61,13 @@ func (t *Transport) publish(ctx context.Context, msgs []transport.Message) error
 			others = append(others, m)
 		}
 	}
-	if len(logs) > 0 && len(others) > 0 {
+	if len(logs) > 0 && len(others) > 0 && !t.local {
 		if err := t.publishAll(ctx, logs); err != nil {
 			return err
 		}
 		return t.publishAll(ctx, others)
 	}
-	return t.publishAll(ctx, msgs)
+	return t.publishAll(ctx, append(logs, others...))
 }
 
 // publishAll publishes msgs asynchronously and waits for every
