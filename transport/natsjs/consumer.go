@@ -205,12 +205,10 @@ func (c *consumer) Fetch(ctx context.Context, limit int, maxWait time.Duration) 
 	deadline := time.Now().Add(maxWait)
 	ds, err := c.fetch(c.jc.FetchNoWait(limit))
 	for err == nil && len(ds) == 0 && time.Until(deadline) > time.Millisecond {
+		// The first message is returned at once, without asking for
+		// more: that would cost a round trip to every message that
+		// found the consumer idle (the next Fetch takes what came since).
 		ds, err = c.wait(ctx, deadline)
-		if err == nil && len(ds) == 1 && limit > 1 {
-			// Errors here only cut the batch short: the rest stays queued.
-			more, _ := c.fetch(c.jc.FetchNoWait(limit - 1))
-			ds = append(ds, more...)
-		}
 	}
 	return c.track(ds, err)
 }
