@@ -38,9 +38,10 @@ type cache struct {
 // coldEntry is the stored form of an evicted instance, as load would read
 // it: its outbox was published before it was first cached.
 type coldEntry struct {
-	id      string
-	data    []byte
-	version store.Version
+	id            string
+	data          []byte
+	version       store.Version
+	indexVersions []store.Version // see instance.indexVersions
 }
 
 // coldFactor sizes the cold tier: entries are the encoded states (hundreds
@@ -95,7 +96,7 @@ func (c *cache) put(in *instance) {
 		old := c.remove(rand.IntN(len(c.hot)))
 		evicted = append(evicted, old)
 		if old.stored != nil {
-			c.cold[old.id] = c.coldOrder.PushFront(&coldEntry{id: old.id, data: old.stored, version: old.version})
+			c.cold[old.id] = c.coldOrder.PushFront(&coldEntry{id: old.id, data: old.stored, version: old.version, indexVersions: old.indexVersions})
 		}
 	}
 	c.index[in.id] = len(c.hot)

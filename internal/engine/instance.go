@@ -37,8 +37,11 @@ type instance struct {
 	dropTags   []string        // tags to unindex after saving
 	expired    bool            // a finished instance to delete (retention)
 	indexed    []string        // the instance index keys of the stored version
-	continues  int             // runs continued as new in this step
-	history    int             // history length when last checked (see checkHistory)
+	// indexVersions are the versions of the keys of indexed that this
+	// engine wrote (0: unknown), so that unindexing them needs no read.
+	indexVersions []store.Version
+	continues     int // runs continued as new in this step
+	history       int // history length when last checked (see checkHistory)
 	// headers go with the messages of the current step; observed, when
 	// interceptors watch the step, is told what it does.
 	headers    map[string]string

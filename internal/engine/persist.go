@@ -113,13 +113,17 @@ func (e *WorkflowEngine) save(ctx context.Context, in *instance) error {
 	// Likewise, the instance index gets its new entries first and loses
 	// the old ones after the write (see admin.List for how readers cope).
 	indexed := wire.IndexKeys(st)
-	for _, key := range indexed {
-		if slices.Contains(in.indexed, key) {
+	versions := make([]store.Version, len(indexed))
+	for i, key := range indexed {
+		if j := slices.Index(in.indexed, key); j >= 0 {
+			versions[i] = indexVersion(in, j)
 			continue
 		}
-		if _, err := e.Store.Put(ctx, key, wire.IndexValue(e.Clock.Now()), 0); err != nil && !errors.Is(err, store.ErrConflict) {
+		v, err := e.Store.Put(ctx, key, wire.IndexValue(e.Clock.Now()), 0)
+		if err != nil && !errors.Is(err, store.ErrConflict) {
 			return err
 		}
+		versions[i] = v // 0 on a conflict: written before, version unknown
 	}
 	for in.storedTail >= wire.ChunkSize && st.Status == wire.StatusRunning {
 		n := st.Sealed / wire.ChunkSize
@@ -157,20 +161,36 @@ func (e *WorkflowEngine) save(ctx context.Context, in *instance) error {
 		}
 	}
 	in.dropTags = nil
-	e.unindex(ctx, st, in.indexed, indexed)
-	in.indexed = indexed
+	e.unindex(ctx, in, indexed)
+	in.indexed, in.indexVersions = indexed, versions
 	return nil
 }
 
-// unindex deletes the index keys of old that keep does not hold (best
-// effort: readers skip entries that disagree with the state, and
+// indexVersion is the version of in.indexed[i] if known, else 0.
+func indexVersion(in *instance, i int) store.Version {
+	if i < len(in.indexVersions) {
+		return in.indexVersions[i]
+	}
+	return 0
+}
+
+// unindex deletes the index keys of in.indexed that keep does not hold
+// (best effort: readers skip entries that disagree with the state, and
 // admin.RepairIndex removes them).
-func (e *WorkflowEngine) unindex(ctx context.Context, st *wire.State, old, keep []string) {
-	for _, key := range old {
+func (e *WorkflowEngine) unindex(ctx context.Context, in *instance, keep []string) {
+	st := in.state
+	for i, key := range in.indexed {
 		if slices.Contains(keep, key) {
 			continue
 		}
-		if err := e.deleteKey(ctx, key); err != nil {
+		err := store.ErrConflict
+		if v := indexVersion(in, i); v != 0 {
+			err = e.Store.Delete(ctx, key, v)
+		}
+		if errors.Is(err, store.ErrConflict) { // version unknown, or written again since
+			err = e.deleteKey(ctx, key)
+		}
+		if err != nil {
 			e.logger.Warn("cannot unindex instance", "workflow", st.Workflow, "id", st.ID, "key", key, "err", err)
 		}
 	}

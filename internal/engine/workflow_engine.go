@@ -276,6 +276,7 @@ func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) s
 			if in, err = e.decode(ctx, id, cold.data, cold.version); err != nil {
 				return unapplied(items, err)
 			}
+			in.indexVersions = cold.indexVersions
 		case attempt == 0 && startsOnly(items):
 			// Most dispatches start new instances: skip the read and
 			// create; if the instance exists, the create conflicts.
@@ -345,7 +346,7 @@ func (e *WorkflowEngine) applyAndSave(ctx context.Context, in *instance, envs []
 			return stepResult{err: err}, false
 		}
 		e.dropChunks(ctx, in.state, in.dropChunks)
-		e.unindex(ctx, in.state, in.indexed, nil)
+		e.unindex(ctx, in, nil)
 		return stepResult{in: &instance{id: id}, out: append(out, in.direct...)}, false
 	}
 	if in.state != nil {
