@@ -14,6 +14,6 @@ func newRootCmd() *cobra.Command {
 	}
 	root.SetVersionTemplate("infinitic {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newDemoCmd(), newServerCmd(), newBenchCmd(), newWorkflowCmd(), newEventsCmd(), newDashboardCmd(), newVersionCmd(), newVetCmd())
+	root.AddCommand(newDemoCmd(), newServerCmd(), newBenchCmd(), newWorkflowCmd(), newScheduleCmd(), newEventsCmd(), newDashboardCmd(), newVersionCmd(), newVetCmd())
 	return root
 }

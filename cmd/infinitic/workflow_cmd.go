@@ -12,6 +12,7 @@ import (
 
 	"github.com/infinitic-go/infinitic/admin"
 	"github.com/infinitic-go/infinitic/embedded"
+	"github.com/infinitic-go/infinitic/store"
 	"github.com/infinitic-go/infinitic/transport"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -87,17 +88,22 @@ func (f *opsFlags) addBackendFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&f.dataDir, "data-dir", embedded.DefaultDataDir, "embedded data directory to open when no --server is given")
 }
 
-// connect opens an Admin on the backend that --server or --data-dir
-// names, and returns it with the transport; closeAll closes both.
-func (f *opsFlags) connect(ctx context.Context) (_ *admin.Admin, _ transport.Transport, closeAll func(), _ error) {
+// open opens the backend that --server or --data-dir names.
+func (f *opsFlags) open(ctx context.Context) (transport.Transport, store.Store, func() error, error) {
 	backend := backendConfig{Kind: backendEmbedded, DataDir: f.dataDir}
 	if server := cmp.Or(f.server, os.Getenv(serverEnv)); server != "" {
 		backend = backendConfig{Kind: backendNATS, URL: server, Tool: true}
 	} else if _, err := os.Stat(f.dataDir); err != nil {
 		return nil, nil, nil, fmt.Errorf("no --server (nor $%s) and no data directory: %w", serverEnv, err)
 	}
+	return openBackend(ctx, backend)
+}
+
+// connect opens an Admin on the backend that --server or --data-dir
+// names, and returns it with the transport; closeAll closes both.
+func (f *opsFlags) connect(ctx context.Context) (_ *admin.Admin, _ transport.Transport, closeAll func(), _ error) {
 	quiet := slog.New(slog.DiscardHandler)
-	tr, st, closeBackend, err := openBackend(ctx, backend)
+	tr, st, closeBackend, err := f.open(ctx)
 	if err != nil {
 		return nil, nil, nil, err
 	}
