@@ -17,6 +17,10 @@ type Config struct {
 	Services map[string]*Service `yaml:"services"`
 	// Workflows tunes workflows by name, like Services.
 	Workflows map[string]*Workflow `yaml:"workflows"`
+	// Schedules declares schedules by name (package schedule): a worker
+	// run by RunWorker hosts them and creates or updates each at start.
+	// Default: none.
+	Schedules map[string]*Schedule `yaml:"schedules"`
 	// Events configures the event stream (package events). Default: on,
 	// kept 7 days or 1 GiB.
 	Events Events `yaml:"events"`

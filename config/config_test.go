@@ -23,7 +23,7 @@ func TestInvalid(t *testing.T) {
 		want []string // each error, in the order reported
 	}{
 		{name: "unknown top-level key", yaml: "transport: {}\nstorrage: {}\n",
-			want: []string{"infinitic.yml:2: storrage: unknown key (known here: events, services, storage, transport, workflows)"}},
+			want: []string{"infinitic.yml:2: storrage: unknown key (known here: events, schedules, services, storage, transport, workflows)"}},
 		{name: "unknown nested key", yaml: "transport:\n  nats:\n    urls: nats://x:4222\n",
 			want: []string{"infinitic.yml:3: transport.nats.urls: unknown key (known here: connectTimeout, credsFile, nkeyFile, password, replicas, tls, token, url, user)"}},
 		{name: "unknown service key", yaml: "services:\n  ImageUtil:\n    concurency: 4\n",
@@ -149,7 +149,8 @@ func TestReferenceFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Transport.NATS.Replicas != 3 || c.Storage.Postgres.MaxConns != 20 ||
-		c.Services["ImageUtil"].Concurrency != 32 || c.Workflows["ImageWorkflow"].Retention != 168*time.Hour {
+		c.Services["ImageUtil"].Concurrency != 32 || c.Workflows["ImageWorkflow"].Retention != 168*time.Hour ||
+		c.Schedules["nightly-export"].Spec().Cron != "0 2 * * *" {
 		t.Errorf("unexpected values: %+v", c)
 	}
 	if got := c.retryPolicy("ImageUtil"); got.MaxRetries != infinitic.DefaultRetryPolicy.MaxRetries || len(got.NonRetryable) != 1 {

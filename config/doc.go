@@ -14,7 +14,9 @@
 //	w, err := worker.New(b.WorkerConfig())
 //	err = worker.AddService[ImageUtil](w, impl) // the file's services.ImageUtil settings apply
 //
-// and a client: client.New(ctx, b.ClientConfig()).
+// and a client: client.New(ctx, b.ClientConfig()). RunWorker does all
+// this, and also hosts and creates the schedules of the file's
+// `schedules:` section (package schedule).
 //
 // # The file
 //

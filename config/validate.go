@@ -124,6 +124,7 @@ func (c *Config) validate() []error {
 		atLeast(ch, p+".cacheSize", w.CacheSize, 0)
 		positive(ch, p+".retention", w.Retention, true)
 	}
+	ch.schedules(c.Schedules)
 	positive(ch, "events.maxAge", c.Events.MaxAge, false)
 	if _, set := ch.src["events.maxBytes"]; set && c.Events.MaxBytes < 1 {
 		ch.fail("events.maxBytes", "must be a positive number of bytes, got %d", c.Events.MaxBytes)

@@ -18,32 +18,32 @@ type Spec struct {
 	// @monthly, @weekly, @daily, @hourly), optionally prefixed by
 	// "CRON_TZ=Zone " (robfig/cron syntax). One of Cron and Every is
 	// required.
-	Cron string `json:"cron,omitempty" yaml:"cron"`
+	Cron string `json:"cron,omitempty"`
 	// Every is a fixed interval (whole seconds): slots are the instants
 	// Unix epoch + Offset + k×Every, so "every 1h" fires at each full hour
 	// (UTC), whenever the schedule was created.
-	Every time.Duration `json:"every,omitempty" yaml:"every"`
+	Every time.Duration `json:"every,omitempty"`
 	// Offset shifts the slots of Every (whole seconds, 0 ≤ Offset <
 	// Every). Default 0.
-	Offset time.Duration `json:"offset,omitempty" yaml:"offset"`
+	Offset time.Duration `json:"offset,omitempty"`
 	// TimeZone is the IANA zone of Cron, such as "Europe/Paris"
 	// (time.LoadLocation). Default: UTC, or the expression's CRON_TZ.
-	TimeZone string `json:"timeZone,omitempty" yaml:"timeZone"`
+	TimeZone string `json:"timeZone,omitempty"`
 	// Jitter delays each run by a random number of seconds in [0,
 	// Jitter) after its slot, to spread the load of schedules sharing a slot. The delay is
 	// derived from the schedule's name and the slot: the same wherever and
 	// however often it is computed. Default 0.
-	Jitter time.Duration `json:"jitter,omitempty" yaml:"jitter"`
+	Jitter time.Duration `json:"jitter,omitempty"`
 	// Overlap says what a slot does while the previous run still runs.
 	// Default OverlapSkip.
-	Overlap Overlap `json:"overlap,omitempty" yaml:"overlap"`
+	Overlap Overlap `json:"overlap,omitempty"`
 	// CatchUpWindow is how late a slot may still start: after a downtime
 	// (every worker stopped), the slots missed by less than this start
 	// (see CatchUp), older ones are counted as missed. Default 1 minute.
-	CatchUpWindow time.Duration `json:"catchUpWindow,omitempty" yaml:"catchUpWindow"`
+	CatchUpWindow time.Duration `json:"catchUpWindow,omitempty"`
 	// CatchUp says which missed slots within CatchUpWindow start.
 	// Default CatchUpAll.
-	CatchUp CatchUp `json:"catchUp,omitempty" yaml:"catchUp"`
+	CatchUp CatchUp `json:"catchUp,omitempty"`
 }
 
 // Overlap is what a slot does while the previous run of its schedule
