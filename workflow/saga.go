@@ -74,8 +74,17 @@ func Undo[S, I, O any](method func(S, context.Context, I) (O, error), in I, opts
 // forgets them. It returns a *SagaError holding cause and the errors of the
 // compensations that still failed (nil if cause is nil and every
 // compensation succeeded). A compensation that fails does not stop the
-// others.
+// others. After a cancel of the instance reached the code (HandleCancel),
+// the compensations run Disconnected, so that the cancel does not fail
+// them.
 func (s *Saga) Compensate(ctx Context, cause error) error {
+	if Canceled(ctx) != nil {
+		return Disconnected(ctx, func(ctx Context) error { return s.compensate(ctx, cause) })
+	}
+	return s.compensate(ctx, cause)
+}
+
+func (s *Saga) compensate(ctx Context, cause error) error {
 	steps := slices.Clone(s.steps)
 	s.steps = nil
 	slices.Reverse(steps)

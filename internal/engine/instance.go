@@ -71,7 +71,7 @@ func (e *WorkflowEngine) apply(in *instance, env *wire.Envelope, now time.Time) 
 		if env.Signal != nil {
 			e.applySignal(in, env.Signal, now)
 		} else {
-			e.applyCancel(in, env.Cancel)
+			e.applyCancel(in, env.Cancel, now)
 		}
 	default:
 		e.logger.Warn("workflow engine ignores message", "kind", env.Kind, "workflow", e.contract.Name, "id", in.id)
@@ -228,14 +228,19 @@ func (e *WorkflowEngine) signal(in *instance, s *wire.Signal, now time.Time) err
 	return refused
 }
 
-func (e *WorkflowEngine) applyCancel(in *instance, c *wire.Cancel) {
+func (e *WorkflowEngine) applyCancel(in *instance, c *wire.Cancel, now time.Time) {
 	refused := e.refusal(in)
 	if refused == nil {
 		reason := c.Reason
 		if reason == "" {
 			reason = "canceled by request"
 		}
-		e.cancel(in, &infinitic.CanceledError{Workflow: in.state.Workflow, ID: in.state.ID, Reason: reason})
+		err := &infinitic.CanceledError{Workflow: in.state.Workflow, ID: in.state.ID, Reason: reason}
+		if in.rt != nil && in.rt.CancelGrace() > 0 {
+			e.interrupt(in, err, now) // the code handles it (HandleCancel)
+		} else {
+			e.cancel(in, err)
+		}
 	}
 	if c.ReplyTo != "" {
 		in.direct = append(in.direct, replyMessage(c.ReplyTo, c.ID, refused))
@@ -364,6 +369,10 @@ func (e *WorkflowEngine) drain(in *instance, now time.Time) {
 		e.finishRun(in, r.Run, out, err)
 	}
 	if done, out, err := in.rt.Outcome(); done {
+		if canceled := in.rt.Canceled(); canceled != nil {
+			e.endInterrupted(in, canceled, err)
+			return
+		}
 		if c, ok := continued(err); ok {
 			e.continueAsNew(in, c, now)
 			return

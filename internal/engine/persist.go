@@ -83,6 +83,8 @@ func (e *WorkflowEngine) replay(in *instance, log []wire.Record) error {
 			rt.Start(ev)
 		case ev.Signal != nil:
 			rt.Signal(ev)
+		case ev.Position == wire.CancelPosition:
+			rt.Interrupt(ev)
 		default:
 			rt.Apply(ev)
 		}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"reflect"
@@ -27,6 +28,18 @@ type StepGreeter interface {
 type StepFlow interface {
 	Run(ctx workflow.Context, name string) (string, error)
 	Loop(ctx workflow.Context, n int) (int, error)
+	Stubborn(ctx workflow.Context, name string) (string, error)
+}
+
+// Stubborn handles cancels with a grace of a minute; canceled while its
+// task runs, it cleans up for an hour (a timer).
+func (stepFlow) Stubborn(ctx workflow.Context, name string) (string, error) {
+	workflow.HandleCancel(ctx, time.Minute)
+	_, err := workflow.Call(ctx, StepGreeter.Greet, name)
+	if err != nil {
+		return "", errors.Join(err, workflow.Disconnected(ctx, func(ctx workflow.Context) error { return workflow.Sleep(ctx, time.Hour) }))
+	}
+	return "greeted", workflow.Sleep(ctx, time.Hour) // canceled at once after a cancel
 }
 
 var stepTicks = workflow.NewChannel[StepFlow, int]("ticks")
@@ -460,5 +473,78 @@ func TestStepSignalWithStartEvents(t *testing.T) {
 	}
 	if d := in.events[0].Data; d.Channel != "nobody-listens" || d.SignalID != "s1" {
 		t.Errorf("dispatch event data %+v: want the channel and the signal id", d)
+	}
+}
+
+func stubbornEnv(waiter string) *wire.Envelope {
+	env := dispatchEnv(waiter)
+	env.Dispatch.Method = "Stubborn"
+	return env
+}
+
+// graceEnv is the message that ends the grace period of a cancel applied
+// at stepStart (a minute).
+func graceEnv() *wire.Envelope {
+	return wire.TimeoutMessage("StepFlow", stepID, "x", stepStart.Add(time.Minute)).Envelope
+}
+
+// Code that handles cancels (workflow.HandleCancel) gets them: it runs its
+// cleanup, bounded by its grace period, then the instance ends canceled.
+func TestStepHandleCancel(t *testing.T) {
+	tests := []struct {
+		name    string
+		batches [][]*wire.Envelope
+		status  wire.Status
+		outbox  []string
+		direct  []string
+	}{{
+		name:    "a cancel reaches the code: the task is canceled, the cleanup runs, the grace period starts",
+		batches: [][]*wire.Envelope{{stubbornEnv("c1")}, {cancelEnv("c2")}},
+		status:  wire.StatusRunning,
+		outbox:  []string{"cancel cancel.StepGreeter", "admin wfi.StepFlow at +1m0s", "completed wfi.StepFlow at +1h0m0s"},
+		direct:  []string{"reply client.c2"},
+	}, {
+		name:    "a second cancel during the cleanup changes nothing",
+		batches: [][]*wire.Envelope{{stubbornEnv("c1")}, {cancelEnv("c2")}, {cancelEnv("c3")}},
+		status:  wire.StatusRunning,
+		direct:  []string{"reply client.c3"},
+	}, {
+		name:    "the task's late outcome is ignored",
+		batches: [][]*wire.Envelope{{stubbornEnv("c1")}, {cancelEnv("c2")}, {completedEnv(0, `"hi"`)}},
+		status:  wire.StatusRunning,
+	}, {
+		name:    "the cleanup ends: the instance ends canceled",
+		batches: [][]*wire.Envelope{{stubbornEnv("c1")}, {cancelEnv("c2")}, {timerEnv(1)}},
+		status:  wire.StatusCanceled,
+		outbox:  []string{"result client.c1 "},
+	}, {
+		name:    "the grace period ends first: the instance is canceled at once",
+		batches: [][]*wire.Envelope{{stubbornEnv("c1")}, {cancelEnv("c2")}, {graceEnv()}},
+		status:  wire.StatusCanceled,
+		outbox:  []string{"result client.c1 "},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newStepEngine(t)
+			in := &instance{id: stepID}
+			defer closeInstance(in)
+			for _, envs := range tt.batches {
+				in.direct = nil
+				e.step(in, envs, stepStart)
+			}
+			st := in.state
+			if st.Status != tt.status {
+				t.Errorf("status %d, want %d", st.Status, tt.status)
+			}
+			if got := summary(t, st.Outbox); !slices.Equal(got, tt.outbox) {
+				t.Errorf("outbox:\n got %q\nwant %q", got, tt.outbox)
+			}
+			if got := summary(t, in.direct); !slices.Equal(got, tt.direct) {
+				t.Errorf("direct:\n got %q\nwant %q", got, tt.direct)
+			}
+			if tt.status == wire.StatusCanceled && !errors.Is(wire.ToError(st.Error), infinitic.ErrCanceled) {
+				t.Errorf("error %v, want it canceled", wire.ToError(st.Error))
+			}
+		})
 	}
 }

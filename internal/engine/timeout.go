@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/infinitic-go/infinitic"
+	"github.com/infinitic-go/infinitic/internal/errsafe"
 	"github.com/infinitic-go/infinitic/internal/wire"
 )
 
@@ -31,6 +32,14 @@ func (e *WorkflowEngine) applyTimeout(in *instance, deadline time.Time) {
 	st := in.state
 	if st == nil || st.Status != wire.StatusRunning || !st.Deadline.Equal(deadline) {
 		return // finished, retried since (a new deadline), or deleted
+	}
+	if in.rt != nil {
+		if ce, ok := errsafe.As[*infinitic.CanceledError](in.rt.Canceled()); ok {
+			// The grace period of a cancel that reached the code (interrupt).
+			e.logger.Warn("canceled workflow still ran its cleanup at the end of its grace period: stopped", "id", st.ID)
+			e.cancel(in, ce)
+			return
+		}
 	}
 	e.logger.Info("workflow timed out", "id", st.ID, "timeout", st.Timeout)
 	e.cancel(in, &infinitic.CanceledError{Workflow: st.Workflow, ID: st.ID, TimedOut: true,

@@ -45,6 +45,10 @@ func (co *Coroutine) Receive(name string, accept func([]byte) bool, decode func(
 	}
 	ch := rt.channel(name)
 	f := rt.Derived(func(f *Future) {
+		if co.interrupted() {
+			f.Settle(Canceled, nil, rt.canceled)
+			return
+		}
 		for i, b := range ch.buffer {
 			if accept(b.signal.Payload) {
 				ch.buffer = append(ch.buffer[:i], ch.buffer[i+1:]...)

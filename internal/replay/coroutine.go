@@ -23,6 +23,8 @@ type Coroutine struct {
 	query  bool   // runs a getter: must not change the instance
 	inline bool   // runs an Inline function: must not call the workflow API
 	goid   uint64 // the goroutine running it (see CheckGoroutine)
+	// detached: a cancel of the instance does not fail its commands.
+	detached bool
 }
 
 // Runtime returns the runtime the coroutine belongs to.
@@ -31,7 +33,11 @@ func (co *Coroutine) Runtime() *Runtime { return co.rt }
 // Spawn starts fn as a new coroutine; its outcome settles the returned
 // future. It runs when the current coroutine blocks.
 func (rt *Runtime) Spawn(fn func(co *Coroutine) (any, error)) *Future {
-	co := &Coroutine{rt: rt, resume: make(chan bool), future: rt.newFuture(nil)}
+	return rt.spawn(fn, false)
+}
+
+func (rt *Runtime) spawn(fn func(co *Coroutine) (any, error), detached bool) *Future {
+	co := &Coroutine{rt: rt, resume: make(chan bool), future: rt.newFuture(nil), detached: detached}
 	rt.cos = append(rt.cos, co)
 	go co.main(fn)
 	return co.future
@@ -65,7 +71,7 @@ func (co *Coroutine) main(fn func(co *Coroutine) (any, error)) {
 // Spawn starts fn as a new coroutine of the instance (see Runtime.Spawn).
 func (co *Coroutine) Spawn(fn func(co *Coroutine) (any, error)) *Future {
 	co.mutating()
-	return co.rt.Spawn(fn)
+	return co.rt.spawn(fn, co.detached)
 }
 
 // Rand returns the instance's deterministic random source.

@@ -100,6 +100,10 @@ type Runtime struct {
 	signals   int               // signals received so far (their arrival ranks)
 	gen       int               // generation stamped on new commands
 	search    map[string]string // search fields: name to wire.SearchToken
+	// cancelGrace > 0: a cancel reaches the code (see interrupt.go);
+	// canceled is that cancel's error once it did.
+	cancelGrace time.Duration
+	canceled    error
 }
 
 // methodRun is a method started on the instance in parallel with the main one.
@@ -295,6 +299,15 @@ func describe(c wire.Command) string {
 // Replaying, it checks the command against the history.
 func (co *Coroutine) Issue(req Request, decode func([]byte) (any, error)) *Future {
 	rt := co.rt
+	if co.interrupted() {
+		co.mutating()
+		if decode == nil {
+			return nil // not sent: the instance is canceled
+		}
+		f := rt.newFuture(decode)
+		f.Settle(Canceled, nil, rt.canceled)
+		return f
+	}
 	pos := co.check(req.Command)
 	req.Position = pos
 	if pos < len(rt.cfg.Recorded) {

@@ -100,6 +100,10 @@ func (e *Event) IsStart() bool { return e.Position == -1 }
 // SignalPosition is the Position of signal events.
 const SignalPosition = -2
 
+// CancelPosition is the Position of the event that delivers a cancel of
+// the instance to its code (workflow.HandleCancel); Error is the cancel's.
+const CancelPosition = -3
+
 // Record is one entry of an instance's append-only log: a command or an event.
 type Record struct {
 	Command *Command `cbor:"1,keyasint,omitempty"`
