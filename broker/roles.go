@@ -80,13 +80,14 @@ func RolePermissions(role Role, cfg Config, services ...string) (Permissions, er
 			t.AllPattern(), // messages, timers and dead letters
 			"$KV." + bucket + ".>",
 			"$JS.API.>", "$JS.ACK.>", "$JS.FC.>",
+			wire.SyncSubject, // the server's group commits (embedded.DurabilityPowerLoss)
 		}
 		return p, nil
 	}
 	// Clients and services: no stream or bucket changes, consumers and
 	// reads only.
 	p.Publish = []string{
-		"$JS.API.INFO",
+		"$JS.API.INFO", wire.SyncSubject,
 		"$JS.API.STREAM.INFO." + stream, "$JS.API.STREAM.INFO." + dlq, "$JS.API.STREAM.INFO." + kvStream,
 		"$JS.API.CONSUMER.*." + stream + ".>", "$JS.API.CONSUMER.*." + stream,
 		"$JS.API.CONSUMER.MSG.NEXT." + stream + ".>",

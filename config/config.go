@@ -57,7 +57,12 @@ type Embedded struct {
 	DataDir string `yaml:"dataDir"`
 	// Listen also serves other processes on "host:port". Default: none.
 	Listen string `yaml:"listen"`
-	// SyncAlways fsyncs each write before acknowledging it. Default false.
+	// Durability is what an acknowledged write survives (see
+	// embedded.Durability): "process-crash" (the default) or "power-loss"
+	// (group commit: fsynced before anything is acknowledged).
+	Durability string `yaml:"durability"`
+	// SyncAlways fsyncs each write on its own before acknowledging it
+	// (slower than durability power-loss). Default false.
 	SyncAlways bool `yaml:"syncAlways"`
 	// Users who may connect to Listen, with their roles. Default: anyone,
 	// with every right.

@@ -36,6 +36,8 @@ func TestInvalid(t *testing.T) {
 			want: []string{`infinitic.yml:3: services.ImageUtil.timeout: want a duration such as 30s or 1h30m, got "30"`}},
 		{name: "negative retention", yaml: "workflows:\n  W:\n    retention: -1h\n",
 			want: []string{"infinitic.yml:3: workflows.W.retention: must be a positive duration, got -1h0m0s"}},
+		{name: "unknown durability", yaml: "transport:\n  embedded:\n    durability: fsync\n",
+			want: []string{"infinitic.yml:3: transport.embedded.durability: want process-crash or power-loss"}},
 		{name: "bad retry policy", yaml: "services:\n  S:\n    retry:\n      randomFactor: 2\n",
 			want: []string{"infinitic.yml:3: services.S.retry: "}},
 		{name: "a section given a value", yaml: "storage: postgres\n",

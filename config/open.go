@@ -59,7 +59,8 @@ func (c *Config) Open(ctx context.Context) (_ *Backend, err error) {
 		for i, u := range e.Users {
 			users[i] = embedded.User{Name: u.Name, Password: u.Password, NKey: u.NKey, Role: broker.Role(u.Role), Services: u.Services}
 		}
-		if b.Server, err = embedded.Start(embedded.Config{DataDir: e.DataDir, Listen: e.Listen, SyncAlways: e.SyncAlways, Users: users,
+		durability, _ := embedded.ParseDurability(e.Durability) // checked by validate
+		if b.Server, err = embedded.Start(embedded.Config{DataDir: e.DataDir, Listen: e.Listen, Durability: durability, SyncAlways: e.SyncAlways, Users: users,
 			TLS: embedded.TLS{CertFile: e.TLS.CertFile, KeyFile: e.TLS.KeyFile, CAFile: e.TLS.CAFile, VerifyClients: e.TLS.VerifyClients}}); err != nil {
 			return nil, err
 		}

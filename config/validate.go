@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/infinitic-go/infinitic/embedded"
 	"github.com/infinitic-go/infinitic/internal/naming"
 	"github.com/jackc/pgx/v5/pgxpool"
 	goredis "github.com/redis/go-redis/v9"
@@ -74,6 +75,10 @@ func (c *Config) validate() []error {
 	}
 	if (n.TLS.CertFile == "") != (n.TLS.KeyFile == "") {
 		ch.fail("transport.nats.tls", "certFile and keyFile go together")
+	}
+
+	if _, err := embedded.ParseDurability(c.Transport.Embedded.Durability); err != nil {
+		ch.fail("transport.embedded.durability", "want process-crash or power-loss")
 	}
 
 	switch ch.oneOf("storage", "natsKV", "postgres", "mysql", "redis") {

@@ -13,7 +13,7 @@ import (
 
 func newServerCmd() *cobra.Command {
 	cfg := embedded.Config{}
-	var logLevel, healthAddr, metricsAddr, usersPath, dashboardAddr string
+	var logLevel, healthAddr, metricsAddr, usersPath, dashboardAddr, durability string
 	var dashboardReadOnly bool
 	var routes []string
 	cmd := &cobra.Command{
@@ -34,6 +34,12 @@ worker: see the README's "Deploying"), as YAML:
     - {name: shop, password: change-me, role: client}
     - {name: greeter, nkey: UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4, role: service, services: [Greeter]}
     - {name: engines, password: change-me-too, role: worker}
+
+--durability power-loss makes everything that the server acknowledges to
+its clients' callers survive a power loss (group commit: one fsync serves
+every write of its moment; clients find it on their own); the default,
+process-crash, survives a crash of any process but not of the machine.
+--sync-always fsyncs every write on its own (slower; for cluster nodes).
 
 --tls-cert and --tls-key make clients use TLS; --tls-verify also requires
 client certificates signed by --tls-ca (mutual TLS). Without --users on
@@ -62,6 +68,9 @@ transport.nats.replicas: 3 (see the README's "Deploying"):
 				}
 			}
 			cfg.Cluster.Routes = routes
+			if cfg.Durability, err = embedded.ParseDurability(durability); err != nil {
+				return err
+			}
 			if cfg.Exposed() {
 				fmt.Fprintf(cmd.ErrOrStderr(), exposedWarning, cfg.Listen)
 			}
@@ -105,7 +114,8 @@ transport.nats.replicas: 3 (see the README's "Deploying"):
 	f := cmd.Flags()
 	f.StringVar(&cfg.Listen, "listen", "127.0.0.1:4222", "host:port to serve NATS clients on (port 0: any free port)")
 	f.StringVar(&cfg.DataDir, "data-dir", embedded.DefaultDataDir, "JetStream data directory")
-	f.BoolVar(&cfg.SyncAlways, "sync-always", false, "fsync every write before acknowledging it (power-loss safety, much slower)")
+	f.StringVar(&durability, "durability", "process-crash", "what an acknowledged write survives: process-crash, or power-loss (group commit)")
+	f.BoolVar(&cfg.SyncAlways, "sync-always", false, "fsync every write on its own before acknowledging it (slower than --durability power-loss)")
 	f.StringVar(&logLevel, "log-level", "warn", "NATS server logs to show on stderr: debug, info, warn, error or off")
 	f.StringVar(&healthAddr, "health", "", "host:port to serve the HTTP probes /healthz and /readyz on (default: none)")
 	f.StringVar(&metricsAddr, "metrics", "", "host:port to serve Prometheus metrics on, as /metrics (default: none)")

@@ -32,7 +32,7 @@ func TestMain(m *testing.M) {
 	case "":
 		os.Exit(m.Run())
 	case "server":
-		err = runServer(os.Getenv("CRASH_DIR"), os.Getenv("CRASH_LISTEN"))
+		err = runServer(os.Getenv("CRASH_DIR"), os.Getenv("CRASH_LISTEN"), os.Getenv("CRASH_DURABILITY"))
 	case "node":
 		err = runNode(os.Getenv("CRASH_DIR"), os.Getenv("CRASH_NAME"), os.Getenv("CRASH_LISTEN"),
 			os.Getenv("CRASH_CLUSTER_LISTEN"), os.Getenv("CRASH_ROUTES"), os.Getenv("CRASH_HEALTH"))

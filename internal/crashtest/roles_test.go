@@ -84,9 +84,14 @@ func (flows) WithChild(ctx workflow.Context, n int) (string, error) {
 // expectedValue is the Value part of a workflow's result.
 func expectedValue(n int) int { return (n*2+1)*2 + 1 }
 
-// runServer runs the embedded server with a TCP port until killed.
-func runServer(dir, listen string) error {
-	srv, err := embedded.Start(embedded.Config{DataDir: dir, Listen: listen})
+// runServer runs the embedded server with a TCP port and durability
+// ("": the default) until killed.
+func runServer(dir, listen, durability string) error {
+	d, err := embedded.ParseDurability(durability)
+	if err != nil {
+		return err
+	}
+	srv, err := embedded.Start(embedded.Config{DataDir: dir, Listen: listen, Durability: d})
 	if err != nil {
 		return err
 	}

@@ -47,6 +47,7 @@ func TestMessageIDs(t *testing.T) {
 		{ClientSubject("c-1"), "client.c-1"},
 		{EngineGroup, "engine"},
 		{ExecutorGroup, "executor"},
+		{SyncSubject, "_INFINITIC.sync"},
 	} {
 		if c.got != c.want {
 			t.Errorf("got %q, want %q", c.got, c.want)

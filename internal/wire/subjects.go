@@ -43,3 +43,11 @@ func EventSubject(workflow string) string { return transport.LogPrefix + "events
 
 // EventSubjects is the log subject pattern of every workflow's events.
 func EventSubjects() string { return transport.LogPrefix + "events.>" }
+
+// SyncSubject is where an embedded server with the power-loss durability
+// serves group commits: a request is answered once every write that the
+// server had acknowledged when it arrived is on disk (fsync). Clients
+// (transport/natsjs) ask there before they acknowledge anything to the
+// outside. A NATS subject of its own, outside every transport prefix: it
+// belongs to the server, not to a deployment.
+const SyncSubject = "_INFINITIC.sync"

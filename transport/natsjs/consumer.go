@@ -192,6 +192,9 @@ type consumer struct {
 }
 
 // Fetch returns up to limit messages, waiting up to maxWait for the first.
+// When the server group-commits (Transport.GroupCommit), it returns them
+// once they are on disk: nothing is acted on (a result reported, a task
+// run) that a power loss could take back.
 func (c *consumer) Fetch(ctx context.Context, limit int, maxWait time.Duration) ([]transport.Delivery, error) {
 	if limit <= 0 {
 		return nil, errors.New("transport/natsjs: Fetch limit must be positive")
@@ -209,6 +212,14 @@ func (c *consumer) Fetch(ctx context.Context, limit int, maxWait time.Duration) 
 		// more: that would cost a round trip to every message that
 		// found the consumer idle (the next Fetch takes what came since).
 		ds, err = c.wait(ctx, deadline)
+	}
+	if len(ds) > 0 {
+		if serr := c.t.durable(ctx); serr != nil {
+			for _, d := range ds {
+				_ = d.m.Nak()
+			}
+			return nil, serr
+		}
 	}
 	return c.track(ds, err)
 }

@@ -26,10 +26,27 @@ func (d *delivery) Attempt() int               { return d.attempt }
 
 // Ack acknowledges the message without waiting for the server's
 // confirmation: if the ack is lost, the message is redelivered after
-// AckWait. Settling a delivery twice is a no-op; settling it after its
-// consumer was closed returns transport.ErrClosed and sends nothing.
+// AckWait. When the server group-commits (Transport.GroupCommit), the ack
+// is sent after its next fsync round, so that the message is removed only
+// once what its processing wrote is on disk (if that round fails, the
+// message is naked: redelivered at once). Settling a delivery twice is a
+// no-op; settling it after its consumer was closed returns
+// transport.ErrClosed and sends nothing.
 func (d *delivery) Ack() error {
-	return d.settle(func() error { return d.m.Ack() })
+	return d.settle(func() error {
+		g := d.c.t.synced
+		if g == nil {
+			return d.m.Ack()
+		}
+		g.Then(func(err error) {
+			if err != nil {
+				_ = d.m.Nak()
+				return
+			}
+			_ = d.m.Ack() // lost: redelivered after AckWait
+		})
+		return nil
+	})
 }
 
 // Retry naks the message with delay: the server redelivers it after delay
@@ -59,6 +76,9 @@ func (d *delivery) DeadLetter(reason string) error {
 		}
 		if _, err := t.js.PublishMsg(ctx, nm, opts...); err != nil {
 			return fmt.Errorf("transport/natsjs: dead letter %q: %w", d.msg.ID, err)
+		}
+		if err := t.durable(ctx); err != nil { // the copy first, then the removal
+			return err
 		}
 		return d.m.Term() // TermWithReason needs server 2.10.4+; the reason is in the copy
 	})

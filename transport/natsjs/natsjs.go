@@ -13,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/infinitic-go/infinitic/internal/groupsync"
 	"github.com/infinitic-go/infinitic/internal/jsapi"
 	"github.com/infinitic-go/infinitic/transport"
 )
@@ -32,8 +33,9 @@ type Transport struct {
 	// not clustered (see publish).
 	local bool
 
-	ensured    sync.Map // transport subject -> struct{}: primary consumer exists
-	ensuring   sync.Map // transport subject -> chan struct{} (1 slot): one ensureInterest at a time
+	synced     *groupsync.Group // the server's group commits; nil when it has none (see detectSync)
+	ensured    sync.Map         // transport subject -> struct{}: primary consumer exists
+	ensuring   sync.Map         // transport subject -> chan struct{} (1 slot): one ensureInterest at a time
 	reconnects *reconnects
 
 	mu        sync.Mutex
@@ -68,6 +70,9 @@ func New(ctx context.Context, nc *nats.Conn, cfg Config) (*Transport, error) {
 		checks:    make(map[*time.Timer]struct{}),
 	}
 	if err := jsapi.Retry(ctx, t.setup); err != nil { // a cluster just started may need a few seconds
+		return nil, err
+	}
+	if err := t.detectSync(ctx); err != nil {
 		return nil, err
 	}
 	t.reconnects = watchReconnects(nc)

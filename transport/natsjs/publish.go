@@ -15,7 +15,8 @@ import (
 )
 
 // Publish sends msgs asynchronously and waits until the stream
-// acknowledged each of them (duplicates included). Messages whose
+// acknowledged each of them (duplicates included), and, when the server
+// group-commits (GroupCommit), until they are on disk. Messages whose
 // DeliverAt is in the future are published as timers. On error some
 // messages may have been stored; publishing them again is safe.
 func (t *Transport) Publish(ctx context.Context, msgs ...transport.Message) error {
@@ -31,7 +32,7 @@ func (t *Transport) Publish(ctx context.Context, msgs ...transport.Message) erro
 		}
 		return err
 	}
-	return nil
+	return t.durable(ctx)
 }
 
 // unhealthy returns why the server cannot take writes now (Config.Health).

@@ -68,7 +68,11 @@ type EmbeddedConfig struct {
 	// DataDir is the JetStream directory. Default "": a temporary
 	// directory, removed at Close. A given directory is kept.
 	DataDir string
-	// SyncAlways fsyncs every write (see embedded.Config.SyncAlways).
+	// Durability is the server's (see embedded.Config.Durability):
+	// DurabilityPowerLoss names the backend "embedded(sync)".
+	Durability embedded.Durability
+	// SyncAlways fsyncs every write on its own (see
+	// embedded.Config.SyncAlways): "embedded(sync-always)".
 	SyncAlways bool
 	// Store replaces the JetStream KV store. StoreName is then appended
 	// to the backend name ("embedded+postgres").
@@ -83,7 +87,10 @@ type EmbeddedConfig struct {
 // JetStream server, transport/natsjs and store/natskv.
 func Embedded(cfg EmbeddedConfig) Backend {
 	name := "embedded"
-	if cfg.SyncAlways {
+	switch {
+	case cfg.SyncAlways:
+		name += "(sync-always)"
+	case cfg.Durability == embedded.DurabilityPowerLoss:
 		name += "(sync)"
 	}
 	if cfg.Store != nil {
@@ -97,7 +104,8 @@ func Embedded(cfg EmbeddedConfig) Backend {
 			}
 			removeDir = func() error { return os.RemoveAll(dir) }
 		}
-		srv, err := embedded.Start(embedded.Config{DataDir: dir, SyncAlways: cfg.SyncAlways, ServerName: "infinitic-bench"})
+		srv, err := embedded.Start(embedded.Config{DataDir: dir, Durability: cfg.Durability, SyncAlways: cfg.SyncAlways,
+			ServerName: "infinitic-bench"})
 		if err != nil {
 			return nil, errors.Join(err, removeDir())
 		}
@@ -351,8 +359,9 @@ type Spec struct {
 	Replicas int
 	// RunID of Kind "nats": see NATSConfig.RunID.
 	RunID string
-	// DataDir and SyncAlways configure Kind "embedded".
+	// DataDir, Durability and SyncAlways configure Kind "embedded".
 	DataDir    string
+	Durability embedded.Durability
 	SyncAlways bool
 	// OneConnection: see EmbeddedConfig.
 	OneConnection bool
@@ -391,7 +400,7 @@ func (s Spec) Backend() (Backend, error) {
 		}
 		return Memory(), nil
 	case "", "embedded":
-		return Embedded(EmbeddedConfig{DataDir: s.DataDir, SyncAlways: s.SyncAlways, OneConnection: s.OneConnection, Store: open, StoreName: s.Store}), nil
+		return Embedded(EmbeddedConfig{DataDir: s.DataDir, Durability: s.Durability, SyncAlways: s.SyncAlways, OneConnection: s.OneConnection, Store: open, StoreName: s.Store}), nil
 	case "nats":
 		if s.NATSURL == "" {
 			return Backend{}, errors.New("bench: the nats backend needs a server URL")

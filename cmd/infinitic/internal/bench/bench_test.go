@@ -254,8 +254,9 @@ func TestSpec(t *testing.T) {
 	}
 	for spec, name := range map[Spec]string{
 		{}:                                   "embedded",
-		{Kind: "embedded", SyncAlways: true}: "embedded(sync)",
-		{Store: "redis", StoreURL: "x:1"}:    "embedded+redis",
+		{Kind: "embedded", SyncAlways: true}: "embedded(sync-always)",
+		{Durability: embedded.DurabilityPowerLoss}:          "embedded(sync)",
+		{Store: "redis", StoreURL: "x:1"}:                   "embedded+redis",
 		{Kind: "nats", NATSURL: "nats://x", Store: "mysql"}: "nats+mysql",
 		{Kind: "memory"}: "memory",
 	} {

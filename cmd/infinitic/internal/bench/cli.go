@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -51,7 +52,14 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&spec.RunID, "run-id", "", "nats backend: name of the run's streams and bucket, shared by the processes of -role client and worker and left on the server (default: random, deleted after)")
 	fs.IntVar(&spec.Replicas, "replicas", 1, "nats backend: replicas of the run's streams and bucket (3 on a 3-node cluster)")
 	fs.StringVar(&spec.DataDir, "data-dir", "", "JetStream directory of the embedded backend (default: temporary, removed)")
-	fs.BoolVar(&spec.SyncAlways, "sync", false, "embedded backend: fsync every write")
+	fs.BoolFunc("sync", "embedded backend: survive a power loss (group commit: embedded.DurabilityPowerLoss)", func(v string) error {
+		on, err := strconv.ParseBool(v)
+		if on {
+			spec.Durability = embedded.DurabilityPowerLoss
+		}
+		return err
+	})
+	fs.BoolVar(&spec.SyncAlways, "sync-always", false, "embedded backend: fsync every write on its own (embedded.Config.SyncAlways)")
 	fs.BoolVar(&spec.OneConnection, "one-conn", false, "embedded backend: one connection for the transport and the store")
 	fs.StringVar(&spec.Store, "store", "", "store instead of JetStream KV: postgres, mysql or redis (with -store-url)")
 	fs.StringVar(&spec.StoreURL, "store-url", "", "URL of -store (default: the local server of this kind)")
@@ -69,7 +77,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 
 	if serve != "" {
-		return runServer(ctx, serve, spec.DataDir, spec.SyncAlways, stderr)
+		return runServer(ctx, serve, spec, stderr)
 	}
 	if spec.StoreURL == "" {
 		spec.StoreURL = defaultStoreURLs[spec.Store]
@@ -136,7 +144,8 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 // runServer runs an embedded server with a TCP listener until ctx ends.
-func runServer(ctx context.Context, listen, dir string, sync bool, stderr io.Writer) error {
+func runServer(ctx context.Context, listen string, spec Spec, stderr io.Writer) error {
+	dir := spec.DataDir
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "infinitic-bench-server-")
 		if err != nil {
@@ -145,7 +154,7 @@ func runServer(ctx context.Context, listen, dir string, sync bool, stderr io.Wri
 		defer os.RemoveAll(tmp)
 		dir = tmp
 	}
-	srv, err := embedded.Start(embedded.Config{DataDir: dir, Listen: listen, SyncAlways: sync})
+	srv, err := embedded.Start(embedded.Config{DataDir: dir, Listen: listen, Durability: spec.Durability, SyncAlways: spec.SyncAlways})
 	if err != nil {
 		return err
 	}
