@@ -50,17 +50,24 @@ func TestMain(m *testing.M) {
 // workflowCount is 10,000 in CI (INFINITIC_CRASH_WORKFLOWS overrides),
 // 1,000 otherwise to keep local runs short.
 func workflowCount(t *testing.T) int {
-	if v := os.Getenv("INFINITIC_CRASH_WORKFLOWS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 20 {
-			t.Fatalf("INFINITIC_CRASH_WORKFLOWS=%q: want a number ≥ 20", v)
-		}
-		return n
-	}
 	if os.Getenv("CI") != "" {
-		return 10_000
+		return countFromEnv(t, "INFINITIC_CRASH_WORKFLOWS", 10_000)
 	}
-	return 1_000
+	return countFromEnv(t, "INFINITIC_CRASH_WORKFLOWS", 1_000)
+}
+
+// countFromEnv returns the number of workflows in the variable name, or
+// def when it is not set.
+func countFromEnv(t *testing.T, name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 20 {
+		t.Fatalf("%s=%q: want a number ≥ 20", name, v)
+	}
+	return n
 }
 
 // proc is a subprocess of this test binary playing a role.

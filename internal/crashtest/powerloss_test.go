@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
@@ -18,14 +16,7 @@ import (
 // powerLossWorkflows is 200 (INFINITIC_POWERLOSS_WORKFLOWS overrides: a
 // longer run).
 func powerLossWorkflows(t *testing.T) int {
-	if v := os.Getenv("INFINITIC_POWERLOSS_WORKFLOWS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 20 {
-			t.Fatalf("INFINITIC_POWERLOSS_WORKFLOWS=%q: want a number ≥ 20", v)
-		}
-		return n
-	}
-	return 200
+	return countFromEnv(t, "INFINITIC_POWERLOSS_WORKFLOWS", 200)
 }
 
 // TestPowerLoss runs the server's data directory on a file system that
