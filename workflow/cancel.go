@@ -13,7 +13,8 @@ import (
 // for (tasks, timers, child workflows, receives) ends with the cancel's
 // *infinitic.CanceledError, running tasks and child workflows are canceled
 // as for any cancel, and what the code asks for afterwards fails at once
-// with that error, except inside Disconnected. When the main method
+// with that error (values sent with Channel.Send or SignalWithStart are
+// not sent), except inside Disconnected. When the main method
 // returns, the instance ends as canceled (with the method's error if it
 // matches infinitic.ErrCanceled, such as a *SagaError caused by the
 // cancel). grace bounds the cleanup: if the method still runs grace after
