@@ -13,9 +13,9 @@
 // (kill -9), but not a power loss. Config.Durability DurabilityPowerLoss
 // makes it survive a power loss too, by group commit: nothing is
 // acknowledged to the outside before an fsync, and one fsync serves every
-// write of its moment (see DurabilityPowerLoss; about 5x slower than the
-// default on our machines, against about 8x for Config.SyncAlways, which
-// fsyncs every write on its own). A replicated (R3) NATS cluster is the
+// write of its moment (see DurabilityPowerLoss; slower than the default,
+// faster than Config.SyncAlways, which fsyncs every write on its own:
+// figures in docs/benchmarks.md). A replicated (R3) NATS cluster is the
 // production answer to machine loss.
 package embedded
 
