@@ -15,7 +15,8 @@
 #   -r R   REPEAT       runs per engine; the median (by workflows/s) is kept (1)
 #   -o DIR OUT          where reports are written              (bench/results/<date>)
 #   -h                  this help
-#   OURS   space-separated rows of ours (default "embedded embedded-sync nats-r3"):
+#   OURS   space-separated rows of ours (default "embedded embedded-sync nats-r3";
+#          empty: none):
 #            embedded       in-process JetStream, the default    durability: process crash
 #            embedded-sync  same, `infinitic bench -sync`        durability: power loss (fsync)
 #            memory         engine alone, nothing durable        durability: none
@@ -61,7 +62,7 @@ CONCURRENCY=${CONCURRENCY:-0}
 LONE=${LONE:-200}
 REPEAT=${REPEAT:-1}
 OUT=${OUT:-}
-OURS=${OURS:-embedded embedded-sync nats-r3}
+OURS=${OURS-embedded embedded-sync nats-r3}
 POSTGRES_URL=${POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
 REDIS_ADDR=${REDIS_ADDR:-127.0.0.1:6379}
 REDIS_FSYNC_PORT=${REDIS_FSYNC_PORT:-16379}
@@ -117,6 +118,17 @@ until_ok() {
 	done
 }
 listening() { (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; }
+# port_free HOST:PORT... fails when a port is taken: the server started there
+# would not be the one measured.
+port_free() {
+	local a
+	for a in "$@"; do
+		if listening "$a"; then
+			echo "$a is already in use: stop what listens there or choose other ports (see -h)" >&2
+			return 1
+		fi
+	done
+}
 
 echo "building into $OUT/bin" >&2
 go build -o "$OUT/bin/infinitic" ./cmd/infinitic
@@ -159,6 +171,7 @@ run() {
 # them with 3 replicas, and stops them.
 nats_r3() {
 	local routes=nats://127.0.0.1:16222,nats://127.0.0.1:16223,nats://127.0.0.1:16224 urls="" node=() i
+	for i in 1 2 3; do port_free "127.0.0.1:1642$i" "127.0.0.1:1622$((i + 1))" "127.0.0.1:1682$i"; done
 	for i in 1 2 3; do
 		"$OUT/bin/infinitic" server --server-name "n$i" --listen "127.0.0.1:1642$i" --data-dir "$tmp/n$i" \
 			--cluster-name bench --cluster-listen "127.0.0.1:1622$((i + 1))" --routes "$routes" \
@@ -181,6 +194,7 @@ for b in $OURS; do
 		server=
 		if [ -z "$url" ]; then
 			addr=127.0.0.1:${NATS_PORT:-14222}
+			port_free "$addr"
 			"${ours[@]}" -serve "$addr" -data-dir "$tmp/nats" 2>"$OUT/nats-server.err" &
 			server=$! pids+=($!)
 			until_ok 30 listening "$addr"
@@ -203,6 +217,7 @@ for p in $PEERS; do
 	if [ "$p" = go-workflows/redis-fsync ] && [ -z "$redis_fsync" ]; then
 		redis_fsync=127.0.0.1:$REDIS_FSYNC_PORT
 		mkdir -p "$tmp/redis"
+		port_free "$redis_fsync"
 		redis-server --bind 127.0.0.1 --port "$REDIS_FSYNC_PORT" --appendonly yes --appendfsync always \
 			--save '' --dir "$tmp/redis" >"$OUT/redis-fsync.log" 2>&1 &
 		pids+=($!)

@@ -206,7 +206,9 @@ func throughput(ctx context.Context, p peer, n, tasks, concurrency int) (lat []t
 		})
 	}
 	wg.Wait()
-	elapsed = last.Sub(start)
+	if !last.IsZero() {
+		elapsed = last.Sub(start)
+	}
 	if firstErr != nil {
 		firstErr = fmt.Errorf("%d of %d workflows failed; first: %w", failed, n, firstErr)
 	}
