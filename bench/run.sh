@@ -253,6 +253,7 @@ done
 				w = v[i, "workflows_per_s"] + 0; l = v[i, "lone_p99_ms"] + 0
 				for (j = nours + 1; j <= n; j++) {
 					if (!(dur[j] in rank) || rank[dur[j]] != lvl) continue
+					if (v[j, "failed"] + 0 > 0 || v[j, "workflows_per_s"] == "") { printf "# %-19s %-30s vs %s: FAILED, no ratio\n", dur[i], name[i], name[j]; continue }
 					pw = v[j, "workflows_per_s"] + 0; pl = v[j, "lone_p99_ms"] + 0
 					printf "# %-19s %-30s %8.1f wf/s vs %-28s %8.1f wf/s: %6s   lone p99 %7.2f vs %7.2f ms: %6s%s\n", dur[i], name[i], w, name[j], pw,
 						(pw > 0 ? sprintf("%.2fx", w / pw) : "-"), l, pl, (l > 0 && pl > 0 ? sprintf("%.2fx", pl / l) : "-"),
