@@ -16,6 +16,7 @@ import (
 	"github.com/infinitic-go/infinitic"
 	"github.com/infinitic-go/infinitic/embedded"
 	"github.com/infinitic-go/infinitic/internal/health"
+	"github.com/infinitic-go/infinitic/schedule"
 	"github.com/infinitic-go/infinitic/store/natskv"
 	"github.com/infinitic-go/infinitic/transport/natsjs"
 	"github.com/infinitic-go/infinitic/worker"
@@ -192,7 +193,8 @@ func runWorker(url, execLog, hosts string, replicas int) error {
 		}
 	}
 	if hosts != hostServices {
-		if err := worker.AddWorkflow(w, func() Flows { return flows{} }, worker.WithConcurrency(16)); err != nil {
+		if err := errors.Join(worker.AddWorkflow(w, func() Flows { return flows{} }, worker.WithConcurrency(16)),
+			schedule.Host(w), worker.AddWorkflow(w, func() Ticks { return ticks{} })); err != nil {
 			return err
 		}
 	}
