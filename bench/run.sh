@@ -18,7 +18,10 @@
 #   OURS   space-separated rows of ours (default "embedded embedded-sync nats-r3";
 #          empty: none):
 #            embedded       in-process JetStream, the default    durability: process crash
-#            embedded-sync  same, `infinitic bench -sync`        durability: power loss (fsync)
+#            embedded-sync  same, `infinitic bench -sync` (group commit:
+#                           embedded.DurabilityPowerLoss)         durability: power loss (fsync)
+#            embedded-sync-always  `infinitic bench -sync-always` (each write
+#                           fsynced on its own)                  durability: power loss (fsync)
 #            memory         engine alone, nothing durable        durability: none
 #            nats           a server started with `infinitic bench -serve`
 #                           (or the one at NATS_URL)             durability: process crash
@@ -188,6 +191,7 @@ for b in $OURS; do
 	case $b in
 	embedded) run "infinitic-go/embedded" "process crash" "${ours[@]}" -progress=false "${common[@]}" -backend embedded ;;
 	embedded-sync) run "infinitic-go/embedded(sync)" "power loss (fsync)" "${ours[@]}" -progress=false "${common[@]}" -backend embedded -sync ;;
+	embedded-sync-always) run "infinitic-go/embedded(sync-always)" "power loss (fsync)" "${ours[@]}" -progress=false "${common[@]}" -backend embedded -sync-always ;;
 	memory) run "infinitic-go/memory" "none" "${ours[@]}" -progress=false "${common[@]}" -backend memory ;;
 	nats)
 		url=${NATS_URL:-}
