@@ -43,12 +43,12 @@ func (ledger) Sum(ctx workflow.Context, entries int) (int, error) {
 // none runs for that customer (a custom id): one recorded command, never
 // sent twice by a replay, and two orders racing start one ledger.
 func (ledger) Book(ctx workflow.Context, b Booking) (string, error) {
-	err := workflow.SignalWithStart(ctx, workflow.Target{CustomID: "ledger:" + b.Customer}, LedgerEntries, b.Amount, Ledger.Sum, 2)
+	err := workflow.SignalWithStart(ctx, workflow.Target{CustomID: "ledger:" + b.Customer}, LedgerEntries, b.Amount, Ledger.Sum, 3)
 	return "booked", err
 }
 
-// SignalWithStart from workflow code: two orders of one customer feed one
-// ledger, which the first of them started.
+// SignalWithStart from workflow code: two orders of one customer and a
+// client feed one ledger, started by whichever came first.
 func ExampleSignalWithStart() {
 	d, err := inmemory.Start(context.Background(), func(w *worker.Worker) error {
 		return worker.AddWorkflow(w, func() Ledger { return ledger{} })
@@ -64,8 +64,9 @@ func ExampleSignalWithStart() {
 			panic(err)
 		}
 	}
-	// Join the ledger by its custom id, with a Start that only joins it.
-	run, err := client.Start(ctx, d.Client, Ledger.Sum, 2, client.WithCustomID("ledger:ada"))
+	// A client sends the third entry the same way (the ledger sums three):
+	// whichever arrives first starts the ledger, the others join it.
+	run, err := client.SignalWithStart(ctx, d.Client, LedgerEntries, 0, Ledger.Sum, 3, client.WithCustomID("ledger:ada"))
 	if err != nil {
 		panic(err)
 	}
