@@ -60,13 +60,19 @@ func onScheduleBackends(t *testing.T, test func(*testing.T, *deployment)) {
 // describe waits until schedule name satisfies cond, and returns it.
 func describeWhen(ctx context.Context, t *testing.T, d *deployment, name, what string, cond func(schedule.Description) bool) schedule.Description {
 	t.Helper()
-	var desc schedule.Description
-	d.waitFor(ctx, t, name+": "+what, func() bool {
-		var err error
-		desc, err = schedule.Describe(ctx, d.Client, name)
-		return err == nil && cond(desc)
-	})
-	return desc
+	// Polled: each Describe is a transport change, so waiting for changes
+	// on memory would call it in a busy loop.
+	for {
+		desc, err := schedule.Describe(ctx, d.Client, name)
+		if err == nil && cond(desc) {
+			return desc
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("%s: %s: never happened (last: %+v, %v)", name, what, desc, err)
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
 }
 
 // nextSlot brings the next slot of schedule name: on memory the clock
