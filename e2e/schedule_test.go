@@ -118,7 +118,7 @@ func TestScheduleIntervalStartsEachSlotOnce(t *testing.T) {
 	onScheduleBackends(t, func(t *testing.T, d *deployment) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if err := schedule.Create(ctx, d.Client, "every-hour", schedule.Spec{Every: time.Hour}, Job.Quick, "tick"); err != nil {
+		if err := schedule.Create(ctx, d.Client, "every-hour", schedule.Spec{Every: time.Hour, Overlap: schedule.OverlapAllow}, Job.Quick, "tick"); err != nil {
 			t.Fatal(err)
 		}
 		var slots []time.Time
@@ -149,7 +149,7 @@ func TestScheduleCronInTimeZone(t *testing.T) {
 	onScheduleBackends(t, func(t *testing.T, d *deployment) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		spec := schedule.Spec{Cron: "30 9 * * MON-FRI", TimeZone: "Europe/Paris"}
+		spec := schedule.Spec{Cron: "30 9 * * MON-FRI", TimeZone: "Europe/Paris", Overlap: schedule.OverlapAllow}
 		if err := schedule.Create(ctx, d.Client, "standup", spec, Job.Quick, "standup"); err != nil {
 			t.Fatal(err)
 		}
@@ -173,7 +173,7 @@ func TestScheduleJitterIsWithinBoundsAndStable(t *testing.T) {
 	onScheduleBackends(t, func(t *testing.T, d *deployment) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		spec := schedule.Spec{Every: time.Hour, Jitter: 10 * time.Minute}
+		spec := schedule.Spec{Every: time.Hour, Jitter: 10 * time.Minute, Overlap: schedule.OverlapAllow}
 		if err := schedule.Create(ctx, d.Client, "jittery", spec, Job.Quick, "j"); err != nil {
 			t.Fatal(err)
 		}
