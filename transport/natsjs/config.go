@@ -19,6 +19,7 @@ const (
 	DefaultAckWait             = 30 * time.Second
 	DefaultMaxAckPending       = 10000
 	DefaultMaxPendingPublishes = 4096
+	DefaultPublishTimeout      = 10 * time.Second
 	DefaultUnconsumedWarning   = 5 * time.Second
 )
 
@@ -78,6 +79,13 @@ type Config struct {
 	// MaxPendingPublishes bounds the asynchronous publishes in flight.
 	// Default DefaultMaxPendingPublishes (4096).
 	MaxPendingPublishes int
+	// PublishTimeout bounds the wait for the server's acknowledgement of a
+	// publish; Publish then fails, and is retried by its caller with the
+	// same message ids (deduplicated). Without it, an acknowledgement lost
+	// when a cluster node dies would block the publish for ever, and the
+	// lost publishes would fill MaxPendingPublishes and stall every other.
+	// Default DefaultPublishTimeout (10 s).
+	PublishTimeout time.Duration
 	// Timers selects how delayed messages are implemented.
 	// Default TimersAuto.
 	Timers TimerMode
@@ -155,6 +163,9 @@ func (cfg Config) withDefaults() (Config, error) {
 	if cfg.MaxPendingPublishes == 0 {
 		cfg.MaxPendingPublishes = DefaultMaxPendingPublishes
 	}
+	if cfg.PublishTimeout == 0 {
+		cfg.PublishTimeout = DefaultPublishTimeout
+	}
 	var errs []error
 	for _, n := range []string{cfg.Stream, cfg.DeadLetterStream, cfg.LogStream} {
 		if !validName(n) {
@@ -173,7 +184,7 @@ func (cfg Config) withDefaults() (Config, error) {
 	if cfg.Replicas < 0 {
 		errs = append(errs, errors.New("the number of Replicas must not be negative"))
 	}
-	if cfg.DedupWindow < 0 || cfg.AckWait < 0 || cfg.DeadLetterMaxAge < 0 || cfg.LogMaxAge < 0 || cfg.LogMaxBytes < 0 || cfg.LogDedupWindow < 0 {
+	if cfg.DedupWindow < 0 || cfg.AckWait < 0 || cfg.DeadLetterMaxAge < 0 || cfg.LogMaxAge < 0 || cfg.LogMaxBytes < 0 || cfg.LogDedupWindow < 0 || cfg.PublishTimeout < 0 {
 		errs = append(errs, errors.New("durations must not be negative"))
 	}
 	if cfg.Timers < TimersAuto || cfg.Timers > TimersRedelivery {

@@ -57,7 +57,8 @@ func New(ctx context.Context, nc *nats.Conn, cfg Config) (*Transport, error) {
 	if err != nil {
 		return nil, err
 	}
-	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(cfg.MaxPendingPublishes))
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(cfg.MaxPendingPublishes),
+		jetstream.WithPublishAsyncTimeout(cfg.PublishTimeout))
 	if err != nil {
 		return nil, fmt.Errorf("transport/natsjs: %w", err)
 	}
