@@ -57,10 +57,10 @@ Exit codes:
 // runClient opens a client on the backend the flags name, runs op with it
 // and closes it.
 func (f *opsFlags) runClient(cmd *cobra.Command, op func(ctx context.Context, c *client.Client) error) error {
-	if f.output != "table" && f.output != "json" {
-		return usagef(`--output %q: want "table" or "json"`, f.output)
+	ctx, cancel, err := f.begin(cmd)
+	if err != nil {
+		return err
 	}
-	ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
 	defer cancel()
 	tr, st, closeBackend, err := f.open(ctx)
 	if err != nil {

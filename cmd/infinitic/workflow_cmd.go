@@ -69,10 +69,10 @@ Output is a human table by default, JSON with --output json. Exit codes:
 // run opens an Admin on the backend the flags name, runs op with it and
 // closes it.
 func (f *opsFlags) run(cmd *cobra.Command, op func(ctx context.Context, a *admin.Admin) error) error {
-	if f.output != "table" && f.output != "json" {
-		return usagef(`--output %q: want "table" or "json"`, f.output)
+	ctx, cancel, err := f.begin(cmd)
+	if err != nil {
+		return err
 	}
-	ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
 	defer cancel()
 	a, _, closeAll, err := f.connect(ctx)
 	if err != nil {
@@ -80,6 +80,16 @@ func (f *opsFlags) run(cmd *cobra.Command, op func(ctx context.Context, a *admin
 	}
 	defer closeAll()
 	return op(ctx, a)
+}
+
+// begin checks --output and returns the command's context, bounded by
+// --timeout: what every operating command does first.
+func (f *opsFlags) begin(cmd *cobra.Command) (context.Context, context.CancelFunc, error) {
+	if f.output != "table" && f.output != "json" {
+		return nil, nil, usagef(`--output %q: want "table" or "json"`, f.output)
+	}
+	ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
+	return ctx, cancel, nil
 }
 
 // addBackendFlags adds --server and --data-dir to fs.
