@@ -1,28 +1,19 @@
 package replay
 
 import (
-	"bytes"
 	"fmt"
-	"runtime"
-	"strconv"
+
+	gid "github.com/petermattis/goid"
 
 	"github.com/infinitic-go/infinitic"
 )
 
-// goid returns the id of the calling goroutine, read from the header of
-// its stack trace ("goroutine 42 [running]:"). Go has no cheaper public
-// way; it costs about a microsecond.
-func goid() uint64 {
-	var buf [64]byte
-	b := buf[:runtime.Stack(buf[:], false)]
-	b = bytes.TrimPrefix(b, []byte("goroutine "))
-	if i := bytes.IndexByte(b, ' '); i > 0 {
-		b = b[:i]
-	}
-	id, _ := strconv.ParseUint(string(b), 10, 64)
-	return id
-}
-
+// goid returns the id of the calling goroutine. It reads it from the
+// runtime's goroutine structure (petermattis/goid): parsing the header of
+// runtime.Stack, the only public way, walks the whole stack and cost a
+// tenth of the CPU of a busy worker, since every workflow API call checks
+// its goroutine.
+func goid() uint64 { return uint64(gid.Get()) }
 // CheckGoroutine returns an error matching infinitic.ErrNotInWorkflow
 // when the caller is not co's goroutine: workflow code passed its Context
 // to a goroutine of its own (a go statement). The runtime then fails the
