@@ -6,7 +6,7 @@
 // monotonically across the whole bucket. Put with expected 0 is
 // KeyValue.Create (which also succeeds over a deleted key), other Puts are
 // KeyValue.Update with the expected revision, and Delete writes a delete
-// marker conditioned on the expected revision. JetStream's "wrong last
+// marker conditioned on the expected revision, then purges it. JetStream's "wrong last
 // sequence" errors become store.ErrConflict.
 //
 // Keys lists keys through a filtered KV watch: the filter is the prefix
@@ -61,6 +61,7 @@ type Config struct {
 // Store is a store.Store on a JetStream KV bucket. Create it with New.
 type Store struct {
 	health   func() error
+	js       jetstream.JetStream // to write delete markers
 	kv       jetstream.KeyValue
 	stream   jetstream.Stream // the bucket's stream, to drop delete markers
 	bucket   string
@@ -105,7 +106,7 @@ func New(ctx context.Context, nc *nats.Conn, cfg Config) (*Store, error) {
 	if maxValue == 0 {
 		maxValue = int(nc.MaxPayload()) - valueHeadroom
 	}
-	return &Store{health: cfg.Health, kv: kv, stream: stream, bucket: cfg.Bucket, maxValue: maxValue}, nil
+	return &Store{health: cfg.Health, js: js, kv: kv, stream: stream, bucket: cfg.Bucket, maxValue: maxValue}, nil
 }
 
 // open opens the bucket of cfg and its stream, creating the bucket if
@@ -223,6 +224,13 @@ func (s *Store) Put(ctx context.Context, key string, value []byte, expected stor
 
 // Delete removes key if it is at revision expected. With expected 0 it
 // succeeds when the key is absent and conflicts when it is present.
+//
+// It writes a delete marker conditioned on expected, then purges the
+// marker at the sequence the server acknowledged: two requests, and deleted
+// keys do not stay in the stream's subject index (memory would grow with
+// every key ever written otherwise). The bucket's stream denies deleting
+// a message directly (KV buckets are created with deny_delete, which
+// cannot be lifted).
 func (s *Store) Delete(ctx context.Context, key string, expected store.Version) error {
 	if err := s.checkWrite(ctx, key); err != nil {
 		return err
@@ -237,29 +245,20 @@ func (s *Store) Delete(ctx context.Context, key string, expected store.Version) 
 		}
 		return fmt.Errorf("%w: delete %q at version 0: key exists", store.ErrConflict, key)
 	}
-	err := s.kv.Delete(ctx, key, jetstream.LastRevision(uint64(expected)))
+	subject := "$KV." + s.bucket + "." + key
+	marker := nats.NewMsg(subject)
+	marker.Header.Set("KV-Operation", "DEL")
+	ack, err := s.js.PublishMsg(ctx, marker, jetstream.WithExpectLastSequencePerSubject(uint64(expected)))
 	if isConflict(err) {
 		return fmt.Errorf("%w: delete %q at version %d", store.ErrConflict, key, expected)
 	}
 	if err != nil {
 		return fmt.Errorf("store/natskv: delete %q: %w", key, s.writeFailed(err))
 	}
-	s.dropMarker(ctx, key)
+	// Only messages up to the marker are purged: a value created
+	// meanwhile is kept. Best effort: a marker left behind is harmless.
+	_ = s.stream.Purge(ctx, jetstream.WithPurgeSubject(subject), jetstream.WithPurgeSequence(ack.Sequence+1))
 	return nil
-}
-
-// dropMarker removes the delete marker that Delete left, so that deleted
-// keys do not stay in the stream's subject index (memory grows with every
-// key ever written otherwise). Only messages up to the marker are purged:
-// a value created meanwhile is kept. Best effort: a marker left behind is
-// harmless.
-func (s *Store) dropMarker(ctx context.Context, key string) {
-	subject := "$KV." + s.bucket + "." + key
-	m, err := s.stream.GetLastMsgForSubject(ctx, subject)
-	if err != nil || m.Header.Get("KV-Operation") != "DEL" {
-		return // gone already, or written again meanwhile
-	}
-	_ = s.stream.Purge(ctx, jetstream.WithPurgeSubject(subject), jetstream.WithPurgeSequence(m.Sequence+1))
 }
 
 // Keys returns the sorted keys with prefix after after, at most limit
