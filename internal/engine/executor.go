@@ -64,11 +64,6 @@ func (x *Executor) Run(ctx context.Context) error {
 		return fmt.Errorf("service executor %s: %w", x.cfg.Contract.Name, err)
 	}
 	defer c.Close()
-	// The publisher outlives the consume loop: in-flight tasks still
-	// publish their outcomes after ctx is canceled.
-	pubCtx, stopPublisher := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopPublisher()
-	go x.pub.run(pubCtx)
 	go x.consumeCancels(ctx)
 	// Long-lived workers rather than a goroutine per task: their stacks
 	// have grown once (CBOR, reflection), so tasks do not pay for stack

@@ -18,7 +18,10 @@ import (
 //     finish before the next fetch, so no head-of-line blocking.
 //   - Commits are grouped: the results that became ready while the
 //     previous publish was in flight are published in one call, then
-//     their deliveries are settled.
+//     their deliveries are settled. The goroutine whose result finds no
+//     commit in flight commits at once, then the results that queued
+//     meanwhile: no handoff to a committer goroutine (each wake-up costs
+//     latency).
 //   - At most window deliveries are in flight (fetched, not settled):
 //     beyond that, fetching waits.
 type scheduler struct {
@@ -26,17 +29,17 @@ type scheduler struct {
 	ctx    context.Context // for processing and committing: not canceled by shutdown
 	window int
 
-	mu       sync.Mutex
-	ready    *sync.Cond // a job is queued, or the scheduler closes
-	queue    []job
-	busy     map[string][]item // instances with a job → messages waiting for them
-	inflight int               // deliveries fetched and not settled
-	closing  bool
+	mu         sync.Mutex
+	ready      *sync.Cond // a job is queued, or the scheduler closes
+	queue      []job
+	busy       map[string][]item // instances with a job → messages waiting for them
+	inflight   int               // deliveries fetched and not settled
+	closing    bool
+	committing bool      // a goroutine is committing
+	results    []applied // waiting for the commit in flight to end
 
 	room    chan struct{} // signaled when deliveries are settled
-	results chan applied  // from the goroutines to the committer
 	workers sync.WaitGroup
-	done    chan struct{} // closed when the committer ends
 }
 
 // job is the messages of one instance to apply.
@@ -51,15 +54,13 @@ type applied struct {
 	res stepResult
 }
 
-// newScheduler starts n goroutines and the committer.
+// newScheduler starts n goroutines.
 func newScheduler(ctx context.Context, e *WorkflowEngine, n, window int) *scheduler {
-	s := &scheduler{e: e, ctx: ctx, window: window, busy: map[string][]item{},
-		room: make(chan struct{}, 1), results: make(chan applied, n), done: make(chan struct{})}
+	s := &scheduler{e: e, ctx: ctx, window: window, busy: map[string][]item{}, room: make(chan struct{}, 1)}
 	s.ready = sync.NewCond(&s.mu)
 	for range n {
 		s.workers.Go(s.work)
 	}
-	go s.commit()
 	return s
 }
 
@@ -78,8 +79,8 @@ func (s *scheduler) add(ctx context.Context, ds []transport.Delivery, public boo
 		}
 		s.busy[id] = nil
 		s.queue = append(s.queue, job{id, items})
+		s.ready.Signal() // one goroutine per job: waking all of them costs CPU
 	}
-	s.ready.Broadcast()
 	s.mu.Unlock()
 	for s.inFlight() >= s.window {
 		select {
@@ -111,55 +112,53 @@ func (s *scheduler) work() {
 		s.queue[0] = job{}
 		s.queue = s.queue[1:]
 		s.mu.Unlock()
-		s.results <- applied{j, s.e.process(s.ctx, j.id, j.items)}
+		s.commit(applied{j, s.e.process(s.ctx, j.id, j.items)})
 	}
 }
 
-// commit publishes and settles results, grouping those that are ready.
-func (s *scheduler) commit() {
-	defer close(s.done)
-	for r := range s.results {
-		rs := []applied{r}
-	more:
-		for {
-			select {
-			case r, ok := <-s.results:
-				if !ok {
-					break more
-				}
-				rs = append(rs, r)
-			default:
-				break more
-			}
-		}
+// commit publishes and settles r now if no commit is in flight, then the
+// results that queued meanwhile, in groups, until none is left; otherwise
+// r waits for the next group.
+func (s *scheduler) commit(r applied) {
+	s.mu.Lock()
+	if s.committing {
+		s.results = append(s.results, r)
+		s.mu.Unlock()
+		return
+	}
+	s.committing = true
+	s.mu.Unlock()
+	for rs := []applied{r}; len(rs) > 0; {
 		s.e.commit(s.ctx, rs)
+		s.mu.Lock()
 		s.release(rs)
+		rs, s.results = s.results, nil
+		s.committing = len(rs) > 0
+		s.mu.Unlock()
+		select {
+		case s.room <- struct{}{}:
+		default:
+		}
 	}
 }
 
 // release ends the jobs of committed results: an instance with messages
-// waiting gets its next job, the others are free.
+// waiting gets its next job, the others are free. s.mu is held.
 func (s *scheduler) release(rs []applied) {
-	s.mu.Lock()
 	for _, r := range rs {
 		s.inflight -= len(r.items)
 		if waiting := s.busy[r.id]; len(waiting) > 0 {
 			s.busy[r.id] = nil
 			s.queue = append(s.queue, job{r.id, waiting})
+			s.ready.Signal()
 		} else {
 			delete(s.busy, r.id)
 		}
 	}
-	s.ready.Broadcast()
-	s.mu.Unlock()
-	select {
-	case s.room <- struct{}{}:
-	default:
-	}
 }
 
 // close waits until every fetched delivery is settled, then stops the
-// goroutines and the committer.
+// goroutines.
 func (s *scheduler) close() {
 	for s.inFlight() > 0 {
 		<-s.room
@@ -169,6 +168,4 @@ func (s *scheduler) close() {
 	s.ready.Broadcast()
 	s.mu.Unlock()
 	s.workers.Wait()
-	close(s.results)
-	<-s.done
 }

@@ -40,7 +40,7 @@ func (x *Executor) started(ctx context.Context, it item) *startedEvent {
 	}
 	s := &startedEvent{at: x.Clock.Now(), alone: make(chan error, 1)}
 	s.timer = time.AfterFunc(startedAlone, func() {
-		s.alone <- <-x.pub.send(ctx, x.taskEvents(it, x.startedEvent(it, s.at))...)
+		s.alone <- x.pub.publish(ctx, x.taskEvents(it, x.startedEvent(it, s.at))...)
 	})
 	return s
 }
