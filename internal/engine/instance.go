@@ -40,8 +40,9 @@ type instance struct {
 	// indexVersions are the versions of the keys of indexed that this
 	// engine wrote (0: unknown), so that unindexing them needs no read.
 	indexVersions []store.Version
-	continues     int // runs continued as new in this step
-	history       int // history length when last checked (see checkHistory)
+	stale         []staleEntry // index entries to delete once the step is published
+	continues     int          // runs continued as new in this step
+	history       int          // history length when last checked (see checkHistory)
 	// headers go with the messages of the current step; observed, when
 	// interceptors watch the step, is told what it does.
 	headers    map[string]string

@@ -121,11 +121,11 @@ func (e *WorkflowEngine) save(ctx context.Context, in *instance) error {
 			versions[i] = indexVersion(in, j)
 			continue
 		}
-		v, err := e.Store.Put(ctx, key, wire.IndexValue(e.Clock.Now()), 0)
-		if err != nil && !errors.Is(err, store.ErrConflict) {
+		v, err := e.putIndex(ctx, key)
+		if err != nil {
 			return err
 		}
-		versions[i] = v // 0 on a conflict: written before, version unknown
+		versions[i] = v
 	}
 	for in.storedTail >= wire.ChunkSize && st.Status == wire.StatusRunning {
 		n := st.Sealed / wire.ChunkSize
@@ -163,9 +163,27 @@ func (e *WorkflowEngine) save(ctx context.Context, in *instance) error {
 		}
 	}
 	in.dropTags = nil
-	e.unindex(ctx, in, indexed)
+	in.stale = e.unindex(ctx, in, indexed)
 	in.indexed, in.indexVersions = indexed, versions
 	return nil
+}
+
+// putIndex writes index key with a new version, even over an entry still
+// there: a step that made the entry stale deletes it only at the version
+// it knows (see unindex), which must not remove the entry this write
+// needs.
+func (e *WorkflowEngine) putIndex(ctx context.Context, key string) (store.Version, error) {
+	value := wire.IndexValue(e.Clock.Now())
+	var expected store.Version
+	for {
+		v, err := e.Store.Put(ctx, key, value, expected)
+		if !errors.Is(err, store.ErrConflict) {
+			return v, err
+		}
+		if _, expected, err = e.Store.Get(ctx, key); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return 0, err
+		}
+	}
 }
 
 // indexVersion is the version of in.indexed[i] if known, else 0.
@@ -176,24 +194,45 @@ func indexVersion(in *instance, i int) store.Version {
 	return 0
 }
 
+// staleEntry is an index entry that no stored state holds any more, at
+// the version this engine wrote it.
+type staleEntry struct {
+	key     string
+	version store.Version
+}
+
 // unindex deletes the index keys of in.indexed that keep does not hold
 // (best effort: readers skip entries that disagree with the state, and
-// admin.RepairIndex removes them).
-func (e *WorkflowEngine) unindex(ctx context.Context, in *instance, keep []string) {
+// admin.RepairIndex removes them). The entries whose version this engine
+// wrote are returned instead, to delete once the step's messages are
+// published (deleteStale): deleted at that version only, they cannot
+// remove an entry written again since (putIndex). The others are deleted
+// now, whatever their version: before the step's messages, nothing can
+// have written them again for a later step.
+func (e *WorkflowEngine) unindex(ctx context.Context, in *instance, keep []string) []staleEntry {
 	st := in.state
+	var stale []staleEntry
 	for i, key := range in.indexed {
 		if slices.Contains(keep, key) {
 			continue
 		}
-		err := store.ErrConflict
 		if v := indexVersion(in, i); v != 0 {
-			err = e.Store.Delete(ctx, key, v)
+			stale = append(stale, staleEntry{key, v})
+			continue
 		}
-		if errors.Is(err, store.ErrConflict) { // version unknown, or written again since
-			err = e.deleteKey(ctx, key)
-		}
-		if err != nil {
+		if err := e.deleteKey(ctx, key); err != nil {
 			e.logger.Warn("cannot unindex instance", "workflow", st.Workflow, "id", st.ID, "key", key, "err", err)
+		}
+	}
+	return stale
+}
+
+// deleteStale deletes stale index entries at their version; an entry
+// written again since (a conflict) is left alone.
+func (e *WorkflowEngine) deleteStale(ctx context.Context, stale []staleEntry) {
+	for _, s := range stale {
+		if err := e.Store.Delete(ctx, s.key, s.version); err != nil && !errors.Is(err, store.ErrConflict) {
+			e.logger.Warn("cannot unindex instance", "key", s.key, "err", err)
 		}
 	}
 }

@@ -63,6 +63,7 @@ type WorkflowEngine struct {
 	contract *Contract
 	logger   *slog.Logger
 	cache    *cache
+	stale    *staleDeleter // set by Run
 }
 
 // ErrUnknownVersion is returned when an instance runs a version of its
@@ -108,6 +109,8 @@ func (e *WorkflowEngine) Run(ctx context.Context) error {
 	}
 	defer internal.Close()
 	defer e.cache.clear()
+	e.stale = newStaleDeleter(context.WithoutCancel(ctx), e, e.cfg.Concurrency)
+	defer e.stale.wait()
 	// Fetch while earlier messages are applied and committed, so that both
 	// cores have work and a slow instance delays no other (scheduler).
 	s := newScheduler(context.WithoutCancel(ctx), e, e.cfg.Concurrency, 2*e.cfg.BatchSize)
@@ -190,6 +193,7 @@ func (e *WorkflowEngine) commit(ctx context.Context, rs []applied) {
 		out = append(out, r.res.out...)
 	}
 	pubErr := publish(ctx, e.Transport, out)
+	e.stale.add(rs) // the states are saved, published or not
 	for _, r := range rs {
 		err := r.res.err
 		if pubErr != nil && (err == nil || len(r.res.out) > 0) {
@@ -217,9 +221,10 @@ func (e *WorkflowEngine) commit(ctx context.Context, rs []applied) {
 
 // stepResult is what processing an instance's messages gave.
 type stepResult struct {
-	in  *instance
-	out []wire.Outgoing // to publish before acking
-	err error
+	in    *instance
+	out   []wire.Outgoing // to publish before acking
+	stale []staleEntry    // to delete once published (see unindex)
+	err   error
 }
 
 type item struct {
@@ -346,7 +351,7 @@ func (e *WorkflowEngine) applyAndSave(ctx context.Context, in *instance, envs []
 			return stepResult{err: err}, false
 		}
 		e.dropChunks(ctx, in.state, in.dropChunks)
-		e.unindex(ctx, in, nil)
+		e.deleteStale(ctx, e.unindex(ctx, in, nil))
 		return stepResult{in: &instance{id: id}, out: append(out, in.direct...)}, false
 	}
 	if in.state != nil {
@@ -371,8 +376,9 @@ func (e *WorkflowEngine) applyAndSave(ctx context.Context, in *instance, envs []
 		out = append(out, in.state.Outbox...)
 	}
 	out = append(out, in.direct...)
-	in.direct = nil
-	return stepResult{in: in, out: out}, false
+	stale := in.stale
+	in.direct, in.stale = nil, nil
+	return stepResult{in: in, out: out, stale: stale}, false
 }
 
 // step applies envs to a loaded instance at time now, in memory only: the
