@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/infinitic-go/infinitic/transport"
@@ -189,6 +190,9 @@ type consumer struct {
 	mu      sync.Mutex
 	closed  bool
 	pending map[*delivery]struct{} // unsettled deliveries
+
+	pulling sync.Mutex // one Fetch at a time
+	p       *puller    // started by the first Fetch
 }
 
 // Fetch returns up to limit messages, waiting up to maxWait for the first.
@@ -205,14 +209,9 @@ func (c *consumer) Fetch(ctx context.Context, limit int, maxWait time.Duration) 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	deadline := time.Now().Add(maxWait)
-	ds, err := c.fetch(c.jc.FetchNoWait(limit))
-	for err == nil && len(ds) == 0 && time.Until(deadline) > time.Millisecond {
-		// The first message is returned at once, without asking for
-		// more: that would cost a round trip to every message that
-		// found the consumer idle (the next Fetch takes what came since).
-		ds, err = c.wait(ctx, deadline)
-	}
+	c.pulling.Lock()
+	ds, err := c.pull(ctx, limit, time.Now().Add(maxWait))
+	c.pulling.Unlock()
 	if len(ds) > 0 {
 		if serr := c.t.durable(ctx); serr != nil {
 			for _, d := range ds {
@@ -224,67 +223,21 @@ func (c *consumer) Fetch(ctx context.Context, limit int, maxWait time.Duration) 
 	return c.track(ds, err)
 }
 
-// wait blocks until one message is available, deadline passes (no error),
-// the connection reconnects (no error: the pull request was lost with the
-// server), ctx is done or the consumer is closed (transport.ErrClosed).
-func (c *consumer) wait(ctx context.Context, deadline time.Time) ([]*delivery, error) {
-	wctx, cancel := context.WithDeadline(ctx, deadline)
-	defer cancel()
-	stop := context.AfterFunc(c.ctx, cancel)
-	defer stop()
-	reconnected := c.t.reconnects.Next()
-	go func() {
-		select {
-		case <-reconnected:
-			cancel()
-		case <-wctx.Done():
+// delivery wraps a delivered message, or naks it with the remaining delay
+// (nil) if it is a timer not due yet.
+func (c *consumer) delivery(m *nats.Msg) *delivery {
+	attempt := 1
+	if md, err := m.Metadata(); err == nil {
+		attempt = int(md.NumDelivered)
+	}
+	msg := decode(c.subject, m.Header, m.Data)
+	if !c.t.subj.schedules && !msg.DeliverAt.IsZero() {
+		if early := time.Until(msg.DeliverAt); early > 0 {
+			_ = m.NakWithDelay(early) // redelivery timer: not yet
+			return nil
 		}
-	}()
-	ds, err := c.fetch(c.jc.Fetch(1, jetstream.FetchContext(wctx)))
-	if (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, jetstream.ErrInvalidOption)) &&
-		!time.Now().Before(deadline) && ctx.Err() == nil {
-		err = nil // maxWait elapsed (FetchContext rejects an already passed deadline)
 	}
-	select {
-	case <-reconnected:
-		if ctx.Err() == nil && c.ctx.Err() == nil {
-			err = nil // pull again on the new connection
-		}
-	default:
-	}
-	if err == nil && c.ctx.Err() != nil && len(ds) == 0 {
-		err = transport.ErrClosed
-	}
-	return ds, err
-}
-
-// fetch drains a batch into deliveries.
-func (c *consumer) fetch(b jetstream.MessageBatch, err error) ([]*delivery, error) {
-	if err != nil {
-		return nil, err
-	}
-	var ds []*delivery
-	for m := range b.Messages() {
-		attempt := 1
-		if md, err := m.Metadata(); err == nil {
-			attempt = int(md.NumDelivered)
-		}
-		msg := decode(c.subject, m.Headers(), m.Data())
-		if !c.t.subj.schedules && !msg.DeliverAt.IsZero() {
-			if early := time.Until(msg.DeliverAt); early > 0 {
-				_ = m.NakWithDelay(early) // redelivery timer: not yet
-				continue
-			}
-		}
-		ds = append(ds, &delivery{c: c, m: m, attempt: attempt, msg: msg})
-	}
-	if err := b.Error(); err != nil {
-		if errors.Is(err, context.Canceled) && c.ctx.Err() != nil {
-			err = transport.ErrClosed
-		}
-		return ds, err
-	}
-	return ds, nil
+	return &delivery{c: c, m: m, attempt: attempt, msg: msg}
 }
 
 // track records ds as unsettled. Deliveries that arrive with an error are
@@ -333,7 +286,12 @@ func (c *consumer) Close() error {
 	ds := c.pending
 	c.pending = nil
 	c.mu.Unlock()
-	c.cancel()
+	c.cancel() // ends a waiting Fetch
+	c.pulling.Lock()
+	if c.p != nil {
+		c.p.stop()
+	}
+	c.pulling.Unlock()
 	c.t.mu.Lock()
 	delete(c.t.consumers, c)
 	c.t.mu.Unlock()

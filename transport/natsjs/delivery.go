@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/infinitic-go/infinitic/transport"
@@ -16,7 +17,7 @@ const deadLetterTimeout = 30 * time.Second
 // delivery is one delivered JetStream message.
 type delivery struct {
 	c       *consumer
-	m       jetstream.Msg
+	m       *nats.Msg
 	attempt int
 	msg     transport.Message
 }

@@ -37,7 +37,7 @@
 // A pull request lives on the server that received it. When the
 // connection reconnects (after a server restart, for example), fetches
 // waiting on a pull request abandon it and pull again at once, instead of
-// waiting for its missing heartbeats (about 10 s).
+// waiting for it to expire (Fetch's maxWait).
 //
 // # Partitions
 //

@@ -1,0 +1,178 @@
+package natsjs
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/infinitic-go/infinitic/transport"
+)
+
+// puller asks the server for a consumer's messages with one pull request
+// at a time, delivered to an inbox subscribed once. A request is a
+// "one-shot": the server holds it until messages are available (up to
+// its expiry), then sends what is available (up to the batch) and ends
+// it. So a message that finds the consumer idle reaches the waiting
+// Fetch with no request to make for it and no goroutine between the
+// connection's reader and Fetch (jetstream's Fetch subscribes an inbox
+// and starts a goroutine per call, and waiting for a first message then
+// taking more cost it two requests).
+type puller struct {
+	subject string // the consumer's next-messages API subject
+	sub     *nats.Subscription
+	msgs    chan *nats.Msg
+	batch   int  // largest batch asked: msgs holds two of them
+	open    bool // a request may still deliver messages
+	left    int  // messages it may still deliver
+	// crowded: the last request was refused because others waiting on
+	// the consumer would take its messages ("Requests Pending"); the
+	// next one waits for one message, as they do, instead of retrying.
+	crowded bool
+}
+
+// pullRequest is the body of a JetStream next-messages request.
+type pullRequest struct {
+	Batch   int           `json:"batch"`
+	Expires time.Duration `json:"expires,omitempty"`
+	NoWait  bool          `json:"no_wait,omitempty"`
+}
+
+// startPuller subscribes the inbox of c's pull requests.
+func (c *consumer) startPuller(batch int) error {
+	p := &puller{subject: "$JS.API.CONSUMER.MSG.NEXT." + c.t.cfg.Stream + "." + c.jc.CachedInfo().Name,
+		msgs: make(chan *nats.Msg, 2*batch+8), batch: batch}
+	sub, err := c.t.nc.ChanSubscribe(c.t.nc.NewInbox(), p.msgs)
+	if err != nil {
+		return fmt.Errorf("transport/natsjs: subscribe the inbox of %s: %w", p.subject, err)
+	}
+	p.sub, c.p = sub, p
+	return nil
+}
+
+// request asks for up to batch messages, waiting up to expires for the
+// first (not at all when expires is under a millisecond).
+func (p *puller) request(nc *nats.Conn, batch int, expires time.Duration) error {
+	req := pullRequest{Batch: min(batch, p.batch), NoWait: true}
+	if expires >= time.Millisecond {
+		req.Expires = expires
+	}
+	if p.crowded && req.Expires > 0 {
+		req.Batch, req.NoWait, p.crowded = 1, false, false
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return err
+	}
+	if err := nc.PublishRequest(p.subject, p.sub.Subject, body); err != nil {
+		return fmt.Errorf("transport/natsjs: pull request to %s: %w", p.subject, err)
+	}
+	p.open, p.left = true, req.Batch
+	return nil
+}
+
+// pull returns up to limit deliveries, waiting until deadline for the
+// first. The caller holds c.pulling.
+func (c *consumer) pull(ctx context.Context, limit int, deadline time.Time) ([]*delivery, error) {
+	if c.ctx.Err() != nil {
+		return nil, transport.ErrClosed // Close stopped the puller, or will not see it
+	}
+	if c.p == nil {
+		if err := c.startPuller(limit); err != nil {
+			return nil, err
+		}
+	}
+	p := c.p
+	reconnected := c.t.reconnects.Next()
+	var timer *time.Timer
+	var ds []*delivery
+	for len(ds) < limit {
+		if !p.open {
+			if len(ds) > 0 {
+				return ds, nil
+			}
+			if err := p.request(c.t.nc, limit, time.Until(deadline)); err != nil {
+				return nil, err
+			}
+		}
+		var m *nats.Msg
+		select {
+		case m = <-p.msgs:
+		default:
+			if len(ds) > 0 {
+				return ds, nil // the rest of the request's messages go to the next Fetch
+			}
+			if timer == nil {
+				timer = time.NewTimer(time.Until(deadline))
+				defer timer.Stop()
+			}
+			select {
+			case m = <-p.msgs:
+			case <-timer.C:
+				return nil, nil // the request expires on the server too (its end goes to the next Fetch)
+			case <-reconnected:
+				// The request was lost with the server: the next Fetch
+				// asks again, on the new connection.
+				p.open = false
+				return nil, nil
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-c.ctx.Done():
+				return nil, transport.ErrClosed
+			}
+		}
+		if done, err := p.status(m); done || err != nil {
+			if err != nil {
+				return ds, err
+			}
+			if len(ds) == 0 && time.Until(deadline) < time.Millisecond {
+				return nil, nil
+			}
+			continue
+		}
+		if p.left--; p.left <= 0 {
+			p.open = false
+		}
+		if d := c.delivery(m); d != nil {
+			ds = append(ds, d)
+		}
+	}
+	return ds, nil
+}
+
+// status handles m if it is a status message rather than a delivered
+// one: the end of a request (done), or the error it reports.
+func (p *puller) status(m *nats.Msg) (done bool, err error) {
+	code := m.Header.Get("Status")
+	if len(m.Data) > 0 || code == "" {
+		return false, nil
+	}
+	switch code {
+	case "100": // idle heartbeat (none is asked for)
+		return true, nil
+	case "404", "408": // no messages, request expired
+		p.open = false
+		p.crowded = m.Header.Get("Description") == "Requests Pending"
+		return true, nil
+	}
+	p.open = false
+	return true, fmt.Errorf("transport/natsjs: pull request to %s: %s %s", p.subject, code, m.Header.Get("Description"))
+}
+
+// stop unsubscribes the inbox and naks the messages it holds. The caller
+// holds c.pulling.
+func (p *puller) stop() {
+	_ = p.sub.Unsubscribe()
+	for {
+		select {
+		case m := <-p.msgs:
+			if code := m.Header.Get("Status"); len(m.Data) > 0 || code == "" {
+				_ = m.Nak()
+			}
+		default:
+			return
+		}
+	}
+}
