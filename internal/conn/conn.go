@@ -85,10 +85,36 @@ func (c *Conn) Close() error {
 	return c.consumer.Close()
 }
 
+// Acks of delivered results and replies wait for the next Fetch to
+// return, ackDelay at most: acked at once, a result is often the last
+// message of the transport's stream (a client running workflows one after
+// another), and a JetStream server then replaces the stream's last block
+// file while holding its lock, which stalls the next publish (the next
+// workflow's start) by a file creation. Acking later is safe: the
+// message is delivered to its waiter already, and a redelivered one is
+// ignored as a duplicate.
+const (
+	ackDelay = 100 * time.Millisecond
+	idleWait = 30 * time.Second
+)
+
 func (c *Conn) receive(ctx context.Context) {
 	defer close(c.done)
+	var delivered []transport.Delivery // to ack
+	ack := func() {
+		for _, d := range delivered {
+			_ = d.Ack()
+		}
+		delivered = delivered[:0]
+	}
+	defer ack() // before the consumer closes (Close waits for done)
 	for ctx.Err() == nil {
-		ds, err := c.consumer.Fetch(ctx, 256, 30*time.Second)
+		wait := idleWait
+		if len(delivered) > 0 {
+			wait = ackDelay
+		}
+		ds, err := c.consumer.Fetch(ctx, 256, wait)
+		ack()
 		if err != nil {
 			if ctx.Err() != nil || errors.Is(err, transport.ErrClosed) {
 				return
@@ -112,7 +138,7 @@ func (c *Conn) receive(ctx context.Context) {
 				_ = d.DeadLetter(fmt.Sprintf("client expects results and replies: %v", err))
 				continue
 			}
-			_ = d.Ack()
+			delivered = append(delivered, d)
 		}
 	}
 }
