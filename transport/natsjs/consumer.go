@@ -289,7 +289,7 @@ func (c *consumer) Close() error {
 	c.cancel() // ends a waiting Fetch
 	c.pulling.Lock()
 	if c.p != nil {
-		c.p.stop()
+		c.p.stop(c.t.nc)
 	}
 	c.pulling.Unlock()
 	c.t.mu.Lock()

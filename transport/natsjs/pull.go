@@ -161,9 +161,15 @@ func (p *puller) status(m *nats.Msg) (done bool, err error) {
 	return true, fmt.Errorf("transport/natsjs: pull request to %s: %s %s", p.subject, code, m.Header.Get("Description"))
 }
 
-// stop unsubscribes the inbox and naks the messages it holds. The caller
-// holds c.pulling.
-func (p *puller) stop() {
+// stop ends the puller and naks what its inbox holds, so that the group
+// gets it at once rather than after AckWait: an open request may still be
+// sending messages. The server stops delivering to the inbox first
+// (drain), and a ping round trip makes sure that whatever it sent before
+// is in msgs. The caller holds c.pulling.
+func (p *puller) stop(nc *nats.Conn) {
+	if p.sub.Drain() == nil {
+		_ = nc.FlushTimeout(stopFlushTimeout)
+	}
 	_ = p.sub.Unsubscribe()
 	for {
 		select {
@@ -176,3 +182,7 @@ func (p *puller) stop() {
 		}
 	}
 }
+
+// stopFlushTimeout bounds the round trip of stop (the connection may be
+// down: the messages in flight are then redelivered after AckWait).
+const stopFlushTimeout = time.Second
