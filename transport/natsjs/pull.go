@@ -27,6 +27,11 @@ type puller struct {
 	batch   int  // largest batch asked: msgs holds two of them
 	open    bool // a request may still deliver messages
 	left    int  // messages it may still deliver
+	// A request is lost with the server when the connection reconnects,
+	// and its end may be lost too: past its expiry (and lostAfter), it is
+	// taken as ended.
+	reconnected <-chan struct{}
+	expiry      time.Time
 	// crowded: the last request was refused because others waiting on
 	// the consumer would take its messages ("Requests Pending"); the
 	// next one waits for one message, as they do, instead of retrying.
@@ -54,7 +59,7 @@ func (c *consumer) startPuller(batch int) error {
 
 // request asks for up to batch messages, waiting up to expires for the
 // first (not at all when expires is under a millisecond).
-func (p *puller) request(nc *nats.Conn, batch int, expires time.Duration) error {
+func (p *puller) request(nc *nats.Conn, reconnected <-chan struct{}, batch int, expires time.Duration) error {
 	req := pullRequest{Batch: min(batch, p.batch), NoWait: true}
 	if expires >= time.Millisecond {
 		req.Expires = expires
@@ -66,11 +71,26 @@ func (p *puller) request(nc *nats.Conn, batch int, expires time.Duration) error 
 	if err != nil {
 		return err
 	}
+	p.reconnected = reconnected
 	if err := nc.PublishRequest(p.subject, p.sub.Subject, body); err != nil {
 		return fmt.Errorf("transport/natsjs: pull request to %s: %w", p.subject, err)
 	}
-	p.open, p.left = true, req.Batch
+	p.open, p.left, p.expiry = true, req.Batch, time.Now().Add(req.Expires+lostAfter)
 	return nil
+}
+
+// lostAfter is how long after its expiry a request whose end never came
+// is taken as lost.
+const lostAfter = time.Second
+
+// lost reports whether the open request is gone without its end.
+func (p *puller) lost() bool {
+	select {
+	case <-p.reconnected:
+		return true
+	default:
+		return time.Now().After(p.expiry)
+	}
 }
 
 // pull returns up to limit deliveries, waiting until deadline for the
@@ -85,7 +105,9 @@ func (c *consumer) pull(ctx context.Context, limit int, deadline time.Time) ([]*
 		}
 	}
 	p := c.p
-	reconnected := c.t.reconnects.Next()
+	if p.open && p.lost() {
+		p.open = false
+	}
 	var timer *time.Timer
 	var ds []*delivery
 	for len(ds) < limit {
@@ -93,7 +115,7 @@ func (c *consumer) pull(ctx context.Context, limit int, deadline time.Time) ([]*
 			if len(ds) > 0 {
 				return ds, nil
 			}
-			if err := p.request(c.t.nc, limit, time.Until(deadline)); err != nil {
+			if err := p.request(c.t.nc, c.t.reconnects.Next(), limit, time.Until(deadline)); err != nil {
 				return nil, err
 			}
 		}
@@ -112,7 +134,7 @@ func (c *consumer) pull(ctx context.Context, limit int, deadline time.Time) ([]*
 			case m = <-p.msgs:
 			case <-timer.C:
 				return nil, nil // the request expires on the server too (its end goes to the next Fetch)
-			case <-reconnected:
+			case <-p.reconnected:
 				// The request was lost with the server: the next Fetch
 				// asks again, on the new connection.
 				p.open = false

@@ -3,9 +3,13 @@ package natsjs_test
 import (
 	"context"
 	"fmt"
+	"net"
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
+
+	"github.com/infinitic-go/infinitic/embedded"
 	"github.com/infinitic-go/infinitic/transport"
 )
 
@@ -56,4 +60,64 @@ func TestCloseNaksPulledMessages(t *testing.T) {
 	if len(got) != n {
 		t.Fatalf("the group got %d of %d messages back within 10 s (AckWait is a minute)", len(got), n)
 	}
+}
+
+// TestPullAfterReconnect: a pull request left open by a Fetch that gave
+// up (its ctx ended) dies with the server; after the restart, Fetch gets
+// messages again (the old request ended by the server's "409 Server
+// Shutdown", or, had that been lost, by the reconnect: puller.lost).
+func TestPullAfterReconnect(t *testing.T) {
+	dir := t.TempDir()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	start := func() *embedded.Server {
+		s, err := embedded.Start(embedded.Config{DataDir: dir, Listen: addr})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	s := start()
+	nc, err := nats.Connect(s.ClientURL(), nats.MaxReconnects(-1), nats.ReconnectWait(20*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	tr := newTransport(t, nc, uniqueConfig())
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, err := tr.Consume(ctx, "wf.R", "engine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	short, stop := context.WithTimeout(ctx, 50*time.Millisecond)
+	_, _ = c.Fetch(short, 1, 20*time.Second) // leaves a request open for 20 s
+	stop()
+	s.Shutdown()
+	s = start()
+	defer s.Shutdown()
+	for nc.Status() != nats.CONNECTED {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := tr.Publish(ctx, transport.Message{ID: "r", Subject: "wf.R", Key: "k", Data: []byte("x")}); err != nil {
+		t.Fatal(err)
+	}
+	began := time.Now()
+	for time.Since(began) < 5*time.Second {
+		ds, err := c.Fetch(ctx, 1, time.Second)
+		if err != nil { // "409 Server Shutdown" from the old server: retried, as consumers do
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
+		if len(ds) > 0 {
+			_ = ds[0].Ack()
+			return
+		}
+	}
+	t.Fatal("no message within 5 s of the reconnect")
 }
