@@ -13,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/infinitic-go/infinitic/internal/jsapi"
 	"github.com/infinitic-go/infinitic/transport"
 )
 
@@ -96,7 +97,11 @@ func (t *Transport) Consume(ctx context.Context, subject, group string) (transpo
 	if group == "" {
 		group = DefaultGroup
 	}
-	jc, err := t.groupConsumer(ctx, subject, group)
+	var jc jetstream.Consumer
+	err := jsapi.Retry(ctx, func(ctx context.Context) (err error) { // see ensureInterest
+		jc, err = t.groupConsumer(ctx, subject, group)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("transport/natsjs: consume %s (group %s): %w", subject, group, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/infinitic-go/infinitic/internal/jsapi"
 	"github.com/infinitic-go/infinitic/internal/wire"
 	"github.com/infinitic-go/infinitic/transport"
 )
@@ -141,7 +142,10 @@ func wait(ctx context.Context, futures []jetstream.PubAckFuture) error {
 // consumes them. It costs one request per subject and Transport: the
 // first publishes to a subject wait for one another (thousands of
 // requests at once would swamp a cluster's JetStream leader, where
-// creating a replicated consumer takes a while).
+// creating a replicated consumer takes a while). Each request has its
+// own timeout and is retried: on a cluster, a request may go unanswered
+// (a consumer electing its leader), and with the caller's deadline alone
+// the publishes waiting behind it would wait as long.
 func (t *Transport) ensureInterest(ctx context.Context, subject string) error {
 	if _, ok := t.ensured.Load(subject); ok {
 		return nil
@@ -153,19 +157,16 @@ func (t *Transport) ensureInterest(ctx context.Context, subject string) error {
 	case <-ctx.Done():
 		return fmt.Errorf("transport/natsjs: ensure consumer for %s: %w", subject, ctx.Err())
 	}
-	if _, ok := t.ensured.Load(subject); ok { // done while this one waited
-		return nil
-	}
-	name := primaryName(subject)
-	jc, err := t.js.Consumer(ctx, t.cfg.Stream, name)
-	unclaimed := err == nil && isUnclaimed(jc, subject)
-	if errors.Is(err, jetstream.ErrConsumerNotFound) {
-		_, err = t.js.CreateConsumer(ctx, t.cfg.Stream, t.consumerConfig(subject, name, "", jetstream.DeliverAllPolicy))
-		unclaimed = err == nil
-		if errors.Is(err, jetstream.ErrConsumerExists) {
-			err = nil // created concurrently, maybe claimed
+	var unclaimed bool
+	err := jsapi.Retry(ctx, func(ctx context.Context) error {
+		if _, ok := t.ensured.Load(subject); ok { // done meanwhile (another publish, or Consume)
+			unclaimed = false
+			return nil
 		}
-	}
+		var err error
+		unclaimed, err = t.ensurePrimary(ctx, subject)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("transport/natsjs: ensure consumer for %s: %w", subject, err)
 	}
@@ -174,6 +175,24 @@ func (t *Transport) ensureInterest(ctx context.Context, subject string) error {
 	}
 	t.ensured.Store(subject, struct{}{})
 	return nil
+}
+
+// ensurePrimary finds or creates the primary consumer of subject and
+// reports whether no group has claimed it yet.
+func (t *Transport) ensurePrimary(ctx context.Context, subject string) (unclaimed bool, err error) {
+	name := primaryName(subject)
+	jc, err := t.js.Consumer(ctx, t.cfg.Stream, name)
+	if err == nil {
+		return isUnclaimed(jc, subject), nil
+	}
+	if !errors.Is(err, jetstream.ErrConsumerNotFound) {
+		return false, err
+	}
+	_, err = t.js.CreateConsumer(ctx, t.cfg.Stream, t.consumerConfig(subject, name, "", jetstream.DeliverAllPolicy))
+	if errors.Is(err, jetstream.ErrConsumerExists) {
+		return false, nil // created concurrently, maybe claimed
+	}
+	return err == nil, err
 }
 
 // warnIfUnconsumed logs a warning if, Config.UnconsumedWarning from now,
