@@ -14,6 +14,7 @@ import (
 // tenth of the CPU of a busy worker, since every workflow API call checks
 // its goroutine.
 func goid() uint64 { return uint64(gid.Get()) }
+
 // CheckGoroutine returns an error matching infinitic.ErrNotInWorkflow
 // when the caller is not co's goroutine: workflow code passed its Context
 // to a goroutine of its own (a go statement). The runtime then fails the
