@@ -45,6 +45,29 @@ type Limited interface {
 	MaxValueSize() int
 }
 
+// Write is one write of Pipeliner.Pipeline.
+type Write struct {
+	Key   string
+	Value []byte
+	// Expected is the version the key must have, as for Store.Put, unless
+	// Overwrite: then Value replaces whatever the key holds.
+	Expected  Version
+	Overwrite bool
+}
+
+// Pipeliner is implemented by stores that can send several writes without
+// waiting for each one's reply (natskv: on one connection, which the
+// server reads in order). The engine writes an instance's new index
+// entries and its state with it, in one round trip instead of two.
+type Pipeliner interface {
+	// Pipeline applies writes in their order and returns each one's new
+	// version, or its error (ErrConflict as Put). Each write is
+	// conditioned on its own key only: one may fail while a later one
+	// succeeds, but none is applied before an earlier one, and none is
+	// sent after one that could not be sent.
+	Pipeline(ctx context.Context, writes []Write) ([]Version, []error)
+}
+
 // MaxKeyLength is the longest key every store accepts. natskv refuses
 // longer keys with ErrKeyTooLong (a longer NATS subject would make the
 // server close the connection). Keys the engine builds from ids and tags

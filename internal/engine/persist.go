@@ -103,30 +103,6 @@ func (e *WorkflowEngine) save(ctx context.Context, in *instance) error {
 	if err := e.checkOutbox(st); err != nil {
 		return err
 	}
-	// Index tags first: an index entry without a running instance is
-	// harmless (operations on finished instances are refused), a running
-	// instance missing from the index would not be.
-	for _, tag := range in.addTags {
-		if _, err := e.Store.Put(ctx, wire.TagKey(st.Workflow, tag, st.ID), []byte(st.ID), 0); err != nil && !errors.Is(err, store.ErrConflict) {
-			return err
-		}
-	}
-	in.addTags = nil
-	// Likewise, the instance index gets its new entries first and loses
-	// the old ones after the write (see admin.List for how readers cope).
-	indexed := wire.IndexKeys(st)
-	versions := make([]store.Version, len(indexed))
-	for i, key := range indexed {
-		if j := slices.Index(in.indexed, key); j >= 0 {
-			versions[i] = indexVersion(in, j)
-			continue
-		}
-		v, err := e.putIndex(ctx, key)
-		if err != nil {
-			return err
-		}
-		versions[i] = v
-	}
 	for in.storedTail >= wire.ChunkSize && st.Status == wire.StatusRunning {
 		n := st.Sealed / wire.ChunkSize
 		data, err := wire.Marshal(&wire.Chunk{Records: st.Tail[:wire.ChunkSize]})
@@ -150,11 +126,35 @@ func (e *WorkflowEngine) save(ctx context.Context, in *instance) error {
 	if err := e.checkStateSize(st, "state", data); err != nil {
 		return err
 	}
-	v, err := e.Store.Put(ctx, wire.StateKey(st.Workflow, st.ID), data, in.version)
+	// New tags and index entries are written before (or with) the state:
+	// an entry without a running instance is harmless (operations on
+	// finished instances are refused, admin.List skips it), a running
+	// instance missing from the index would not be. Old entries are
+	// deleted after the write.
+	indexed := wire.IndexKeys(st)
+	versions := make([]store.Version, len(indexed))
+	var entries []store.Write
+	for _, tag := range in.addTags {
+		entries = append(entries, store.Write{Key: wire.TagKey(st.Workflow, tag, st.ID), Value: []byte(st.ID), Overwrite: true})
+	}
+	tags := len(entries)
+	var added []int // the positions in indexed of entries[tags:]
+	for i, key := range indexed {
+		if j := slices.Index(in.indexed, key); j >= 0 {
+			versions[i] = indexVersion(in, j)
+			continue
+		}
+		entries = append(entries, store.Write{Key: key, Value: wire.IndexValue(e.Clock.Now()), Overwrite: true})
+		added = append(added, i)
+	}
+	v, written, err := e.putState(ctx, wire.StateKey(st.Workflow, st.ID), data, in.version, entries)
 	if err != nil {
 		return err
 	}
-	in.version, in.storedTail, in.changed, in.stored = v, len(st.Tail), false, data
+	for k, i := range added {
+		versions[i] = written[tags+k]
+	}
+	in.version, in.storedTail, in.changed, in.stored, in.addTags = v, len(st.Tail), false, data, nil
 	e.dropChunks(ctx, st, in.dropChunks)
 	in.dropChunks = 0
 	for _, tag := range in.dropTags {
@@ -168,12 +168,72 @@ func (e *WorkflowEngine) save(ctx context.Context, in *instance) error {
 	return nil
 }
 
-// putIndex writes index key with a new version, even over an entry still
-// there: a step that made the entry stale deletes it only at the version
-// it knows (see unindex), which must not remove the entry this write
-// needs.
-func (e *WorkflowEngine) putIndex(ctx context.Context, key string) (store.Version, error) {
-	value := wire.IndexValue(e.Clock.Now())
+// putState writes entries (tags and index entries, each with a new
+// version: see overwrite), then the state at key with compare-and-set,
+// and returns the versions written. A store.Pipeliner sends them all at
+// once; when an entry failed but the state is written (a connection lost,
+// or a new stream leader, between the two), the entry is written again
+// before the step goes on. If that fails too, or the engine stops first,
+// the step's message is redelivered, and the load it causes writes the
+// entries again (reindex).
+func (e *WorkflowEngine) putState(ctx context.Context, key string, data []byte, expected store.Version, entries []store.Write) (store.Version, []store.Version, error) {
+	p, pipelined := e.Store.(store.Pipeliner)
+	if !pipelined || len(entries) == 0 {
+		written := make([]store.Version, len(entries))
+		for i, w := range entries {
+			var err error
+			if written[i], err = e.overwrite(ctx, w.Key, w.Value); err != nil {
+				return 0, nil, err
+			}
+		}
+		v, err := e.Store.Put(ctx, key, data, expected)
+		return v, written, err
+	}
+	written, errs := p.Pipeline(ctx, append(entries, store.Write{Key: key, Value: data, Expected: expected}))
+	last := len(entries)
+	if errs[last] != nil {
+		return 0, nil, errs[last]
+	}
+	for i, err := range errs[:last] {
+		if err != nil {
+			if written[i], err = e.overwrite(ctx, entries[i].Key, entries[i].Value); err != nil {
+				return 0, nil, err
+			}
+		}
+	}
+	return written[last], written[:last], nil
+}
+
+// reindex writes again the tags and index entries of an instance loaded
+// for a redelivered message: the step that took the message first may
+// have written the state and not an entry (see putState).
+func (e *WorkflowEngine) reindex(ctx context.Context, in *instance) error {
+	st := in.state
+	if st == nil {
+		return nil
+	}
+	if st.Status == wire.StatusRunning {
+		for _, tag := range st.Tags {
+			if _, err := e.overwrite(ctx, wire.TagKey(st.Workflow, tag, st.ID), []byte(st.ID)); err != nil {
+				return err
+			}
+		}
+	}
+	in.indexVersions = make([]store.Version, len(in.indexed))
+	for i, key := range in.indexed {
+		var err error
+		if in.indexVersions[i], err = e.overwrite(ctx, key, wire.IndexValue(e.Clock.Now())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// overwrite writes value at key with a new version, even over a value
+// still there: a step that made an index entry stale deletes it only at
+// the version it knows (see unindex), which must not remove the entry
+// this write needs.
+func (e *WorkflowEngine) overwrite(ctx context.Context, key string, value []byte) (store.Version, error) {
 	var expected store.Version
 	for {
 		v, err := e.Store.Put(ctx, key, value, expected)
@@ -206,7 +266,7 @@ type staleEntry struct {
 // admin.RepairIndex removes them). The entries whose version this engine
 // wrote are returned instead, to delete once the step's messages are
 // published (deleteStale): deleted at that version only, they cannot
-// remove an entry written again since (putIndex). The others are deleted
+// remove an entry written again since (overwrite). The others are deleted
 // now, whatever their version: before the step's messages, nothing can
 // have written them again for a later step.
 func (e *WorkflowEngine) unindex(ctx context.Context, in *instance, keep []string) []staleEntry {

@@ -295,6 +295,12 @@ func (e *WorkflowEngine) process(ctx context.Context, id string, items []item) s
 			if in.state != nil {
 				out = append(out, in.state.Outbox...)
 			}
+			if redelivered(items) {
+				if err := e.reindex(ctx, in); err != nil {
+					closeInstance(in)
+					return unapplied(items, err)
+				}
+			}
 		}
 		var res stepResult
 		conflict := false
@@ -401,6 +407,16 @@ func (e *WorkflowEngine) step(in *instance, envs []*wire.Envelope, now time.Time
 	for _, env := range envs {
 		e.apply(in, env, now)
 	}
+}
+
+// redelivered tells whether an item was delivered before.
+func redelivered(items []item) bool {
+	for _, it := range items {
+		if it.d.Attempt() > 1 {
+			return true
+		}
+	}
+	return false
 }
 
 // queriesOnly tells whether items are only getter calls.

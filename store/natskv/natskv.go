@@ -6,8 +6,10 @@
 // monotonically across the whole bucket. Put with expected 0 is
 // KeyValue.Create (which also succeeds over a deleted key), other Puts are
 // KeyValue.Update with the expected revision, and Delete writes a delete
-// marker conditioned on the expected revision, then purges it. JetStream's "wrong last
-// sequence" errors become store.ErrConflict.
+// marker conditioned on the expected revision, then purges it. JetStream's
+// "wrong last sequence" errors become store.ErrConflict. Pipeline
+// (store.Pipeliner) publishes its writes asynchronously, one after the
+// other on the store's connection.
 //
 // Keys lists keys through a filtered KV watch: the filter is the prefix
 // up to its last '.', so a prefix ending with '.' (like "wf.MyWorkflow.")
@@ -25,6 +27,7 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -36,6 +39,10 @@ import (
 // valueHeadroom is what a KV write adds to the value in the message
 // (subject, headers), kept free under the server's maximum message size.
 const valueHeadroom = 4 << 10
+
+// ackTimeout bounds the wait for a write of Pipeline, like jetstream's
+// default timeout of a synchronous request.
+const ackTimeout = 5 * time.Second
 
 // DefaultBucket is the bucket used when Config.Bucket is empty.
 const DefaultBucket = "infinitic"
@@ -70,8 +77,9 @@ type Store struct {
 }
 
 var (
-	_ store.Store   = (*Store)(nil)
-	_ store.Limited = (*Store)(nil)
+	_ store.Store     = (*Store)(nil)
+	_ store.Limited   = (*Store)(nil)
+	_ store.Pipeliner = (*Store)(nil)
 )
 
 // New opens the bucket of cfg on the server of nc, creating it if needed.
@@ -89,7 +97,7 @@ func New(ctx context.Context, nc *nats.Conn, cfg Config) (*Store, error) {
 	if cfg.Replicas < 0 || cfg.MaxValueSize < 0 {
 		return nil, errors.New("store/natskv: Replicas and MaxValueSize must not be negative")
 	}
-	js, err := jetstream.New(nc)
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncTimeout(ackTimeout))
 	if err != nil {
 		return nil, fmt.Errorf("store/natskv: %w", err)
 	}
@@ -222,6 +230,61 @@ func (s *Store) Put(ctx context.Context, key string, value []byte, expected stor
 	return store.Version(rev), nil
 }
 
+// Pipeline publishes writes one after the other without waiting for
+// their acknowledgments, then waits for them all: the server stores the
+// messages of one connection to one stream in the order it reads them.
+// Publishing stops at the first write that cannot be sent.
+func (s *Store) Pipeline(ctx context.Context, writes []store.Write) ([]store.Version, []error) {
+	versions, errs := make([]store.Version, len(writes)), make([]error, len(writes))
+	acks := make([]jetstream.PubAckFuture, len(writes))
+	for i, w := range writes {
+		if errs[i] = s.checkWrite(ctx, w.Key); errs[i] == nil {
+			// No retry: a write sent again could be stored after a later one.
+			opts := []jetstream.PublishOpt{jetstream.WithRetryAttempts(0)}
+			if !w.Overwrite {
+				opts = append(opts, jetstream.WithExpectLastSequencePerSubject(uint64(w.Expected)))
+			}
+			if acks[i], errs[i] = s.js.PublishAsync(s.subject(w.Key), w.Value, opts...); errs[i] != nil {
+				errs[i] = fmt.Errorf("store/natskv: put %q: %w", w.Key, s.writeFailed(errs[i]))
+			}
+		}
+		if errs[i] != nil {
+			for j := i + 1; j < len(writes); j++ {
+				errs[j] = fmt.Errorf("store/natskv: put %q: not sent: an earlier write failed", writes[j].Key)
+			}
+			break
+		}
+	}
+	for i, ack := range acks {
+		if ack == nil {
+			continue
+		}
+		select {
+		case a := <-ack.Ok():
+			versions[i] = store.Version(a.Sequence)
+			continue
+		case err := <-ack.Err():
+			errs[i] = err
+		case <-ctx.Done():
+			errs[i] = ctx.Err()
+		}
+		w := writes[i]
+		switch {
+		case isConflict(errs[i]) && w.Expected == 0 && !w.Overwrite:
+			// A delete marker may hold the key: Put creates over it.
+			versions[i], errs[i] = s.Put(ctx, w.Key, w.Value, 0)
+		case isConflict(errs[i]):
+			errs[i] = fmt.Errorf("%w: put %q at version %d", store.ErrConflict, w.Key, w.Expected)
+		default:
+			errs[i] = fmt.Errorf("store/natskv: put %q: %w", w.Key, s.writeFailed(errs[i]))
+		}
+	}
+	return versions, errs
+}
+
+// subject is the stream subject of key.
+func (s *Store) subject(key string) string { return "$KV." + s.bucket + "." + key }
+
 // Delete removes key if it is at revision expected. With expected 0 it
 // succeeds when the key is absent and conflicts when it is present.
 //
@@ -245,7 +308,7 @@ func (s *Store) Delete(ctx context.Context, key string, expected store.Version) 
 		}
 		return fmt.Errorf("%w: delete %q at version 0: key exists", store.ErrConflict, key)
 	}
-	subject := "$KV." + s.bucket + "." + key
+	subject := s.subject(key)
 	marker := nats.NewMsg(subject)
 	marker.Header.Set("KV-Operation", "DEL")
 	ack, err := s.js.PublishMsg(ctx, marker, jetstream.WithExpectLastSequencePerSubject(uint64(expected)))

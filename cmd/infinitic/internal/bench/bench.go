@@ -148,7 +148,7 @@ func Run(ctx context.Context, opts Options) (rep Report, err error) {
 	var counters *opCounters
 	if opts.CountOps {
 		counters = &opCounters{}
-		stack = &Stack{Transport: countingTransport{stack.Transport, counters}, Store: countingStore{stack.Store, counters}, Close: stack.Close}
+		stack = &Stack{Transport: countingTransport{stack.Transport, counters}, Store: countStore(stack.Store, counters), Close: stack.Close}
 	}
 	if !opts.NoWorker {
 		stop, err := startWorker(ctx, stack, opts)

@@ -22,7 +22,9 @@ type Ops struct {
 	Publish, Fetch, Ack, Retry, DeadLetter Op // transport calls
 	Published, Fetched                     int64
 	Get, Put, Delete, Keys                 Op    // store calls
-	Conflicts                              int64 // Put or Delete that returned store.ErrConflict
+	Pipeline                               Op    // store.Pipeliner calls
+	Pipelined                              int64 // writes of the Pipeline calls
+	Conflicts                              int64 // Put, Delete or pipelined write that returned store.ErrConflict
 	// Hop is the time from the start of the Publish call of a message to
 	// its delivery by Fetch (first delivery of each message id).
 	Hop Op
@@ -36,6 +38,7 @@ func (o *Ops) sub(before *Ops) *Ops {
 		Retry: d(o.Retry, before.Retry), DeadLetter: d(o.DeadLetter, before.DeadLetter),
 		Published: o.Published - before.Published, Fetched: o.Fetched - before.Fetched,
 		Get: d(o.Get, before.Get), Put: d(o.Put, before.Put), Delete: d(o.Delete, before.Delete), Keys: d(o.Keys, before.Keys),
+		Pipeline: d(o.Pipeline, before.Pipeline), Pipelined: o.Pipelined - before.Pipelined,
 		Conflicts: o.Conflicts - before.Conflicts, Hop: d(o.Hop, before.Hop),
 	}
 }
@@ -76,6 +79,7 @@ func (o *Ops) Format(w io.Writer, workflows int) error {
 	line("store_get", o.Get, "")
 	line("store_put", o.Put, fmt.Sprintf(" conflicts=%d", o.Conflicts))
 	line("store_delete", o.Delete, "")
+	line("store_pipeline", o.Pipeline, fmt.Sprintf(" writes=%d writes_per_workflow=%s", o.Pipelined, per(o.Pipelined)))
 	_, err := fmt.Fprintf(w, "op_store_keys: n=%d mean_us=%.1f\n", o.Keys.N, float64(o.Keys.Mean())/float64(time.Microsecond))
 	return err
 }
@@ -93,7 +97,8 @@ func (c *counter) op() Op { return Op{N: c.n.Load(), Total: time.Duration(c.ns.L
 type opCounters struct {
 	publish, fetch, ack, retry, deadLetter counter
 	published, fetched, conflicts          atomic.Int64
-	get, put, del, keys                    counter
+	get, put, del, keys, pipeline          counter
+	pipelined                              atomic.Int64
 	hop                                    counter
 	sent                                   sync.Map // message id -> time.Time of its Publish call
 }
@@ -103,11 +108,13 @@ func (c *opCounters) snapshot() *Ops {
 		Publish: c.publish.op(), Fetch: c.fetch.op(), Ack: c.ack.op(), Retry: c.retry.op(), DeadLetter: c.deadLetter.op(),
 		Published: c.published.Load(), Fetched: c.fetched.Load(),
 		Get: c.get.op(), Put: c.put.op(), Delete: c.del.op(), Keys: c.keys.op(),
+		Pipeline: c.pipeline.op(), Pipelined: c.pipelined.Load(),
 		Conflicts: c.conflicts.Load(), Hop: c.hop.op(),
 	}
 }
 
-// countingTransport and countingStore wrap the backend's.
+// countingTransport and countingStore (or countingPipeliner) wrap the
+// backend's.
 type countingTransport struct {
 	transport.Transport
 	c *opCounters
@@ -179,6 +186,28 @@ func (d countingDelivery) DeadLetter(reason string) error {
 type countingStore struct {
 	store.Store
 	c *opCounters
+}
+
+// countStore wraps st, keeping the store.Pipeliner it may implement.
+func countStore(st store.Store, c *opCounters) store.Store {
+	if _, ok := st.(store.Pipeliner); ok {
+		return countingPipeliner{countingStore{st, c}}
+	}
+	return countingStore{st, c}
+}
+
+type countingPipeliner struct{ countingStore }
+
+func (s countingPipeliner) Pipeline(ctx context.Context, writes []store.Write) ([]store.Version, []error) {
+	defer s.c.pipeline.since(time.Now())
+	s.c.pipelined.Add(int64(len(writes)))
+	versions, errs := s.Store.(store.Pipeliner).Pipeline(ctx, writes)
+	for _, err := range errs {
+		if errors.Is(err, store.ErrConflict) {
+			s.c.conflicts.Add(1)
+		}
+	}
+	return versions, errs
 }
 
 func (s countingStore) Get(ctx context.Context, key string) ([]byte, store.Version, error) {
