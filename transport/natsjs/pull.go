@@ -12,14 +12,16 @@ import (
 )
 
 // puller asks the server for a consumer's messages with one pull request
-// at a time, delivered to an inbox subscribed once. A request is a
-// "one-shot": the server holds it until messages are available (up to
-// its expiry), then sends what is available (up to the batch) and ends
-// it. So a message that finds the consumer idle reaches the waiting
+// at a time, delivered to an inbox subscribed once and read by Fetch
+// itself. A request asks for a batch and lasts until the batch is
+// delivered or it expires (Fetch's maxWait): the messages it brings go
+// into the inbox as they are stored, whether a Fetch waits or not, and a
+// Fetch returns those the inbox holds. So a message reaches a waiting
 // Fetch with no request to make for it and no goroutine between the
-// connection's reader and Fetch (jetstream's Fetch subscribes an inbox
-// and starts a goroutine per call, and waiting for a first message then
-// taking more cost it two requests).
+// connection's reader and Fetch, and under load one request brings a
+// batch (jetstream's Fetch subscribes an inbox and starts a goroutine per
+// call, and waiting for a first message then taking more cost it two
+// requests).
 type puller struct {
 	subject string // the consumer's next-messages API subject
 	sub     *nats.Subscription
@@ -32,10 +34,6 @@ type puller struct {
 	// taken as ended.
 	reconnected <-chan struct{}
 	expiry      time.Time
-	// crowded: the last request was refused because others waiting on
-	// the consumer would take its messages ("Requests Pending"); the
-	// next one waits for one message, as they do, instead of retrying.
-	crowded bool
 }
 
 // pullRequest is the body of a JetStream next-messages request.
@@ -57,15 +55,12 @@ func (c *consumer) startPuller(batch int) error {
 	return nil
 }
 
-// request asks for up to batch messages, waiting up to expires for the
-// first (not at all when expires is under a millisecond).
+// request asks for up to batch messages for up to expires (only those
+// available at once when expires is under a millisecond).
 func (p *puller) request(nc *nats.Conn, reconnected <-chan struct{}, batch int, expires time.Duration) error {
-	req := pullRequest{Batch: min(batch, p.batch), NoWait: true}
-	if expires >= time.Millisecond {
-		req.Expires = expires
-	}
-	if p.crowded && req.Expires > 0 {
-		req.Batch, req.NoWait, p.crowded = 1, false, false
+	req := pullRequest{Batch: min(batch, p.batch), Expires: expires}
+	if expires < time.Millisecond {
+		req.Expires, req.NoWait = 0, true
 	}
 	body, err := json.Marshal(req)
 	if err != nil {
@@ -176,7 +171,6 @@ func (p *puller) status(m *nats.Msg) (done bool, err error) {
 		return true, nil
 	case "404", "408": // no messages, request expired
 		p.open = false
-		p.crowded = m.Header.Get("Description") == "Requests Pending"
 		return true, nil
 	}
 	p.open = false
