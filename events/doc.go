@@ -29,7 +29,11 @@
 //     that is rolled back (a conflict, a crash before the write) publishes
 //     nothing, and a copy published again is dropped by the stream's
 //     deduplication window (natsjs.Config.LogDedupWindow, 2 minutes) or,
-//     later, by Listen and Read (by workflowseq). Task events have ids made
+//     later, by Listen and Read (by workflowseq). The steps an engine
+//     commits together share one message per workflow; an outbox
+//     published again from the store (after a crash, or a publish that
+//     failed for 30 s) goes apart, and its copies, which the stream may
+//     then keep, are dropped by Listen and Read. Task events have ids made
 //     of the task id, the attempt and the type: a redelivered attempt's
 //     copies fall in the deduplication window, unless the redelivery comes
 //     later than that.

@@ -1,9 +1,13 @@
 package wire
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/infinitic-go/infinitic/internal/errsafe"
@@ -224,4 +228,57 @@ func fitBatch(events []CloudEvent) (int, []byte, error) {
 		}
 		n = (n + 1) / 2
 	}
+}
+
+// MergeEvents packs the event messages that several instances' steps
+// publish together (an engine's commit) into one message per subject, of
+// at most maxBatchBytes, in their order: one broker message instead of
+// one per instance. Other messages are returned as they are, after the
+// merged ones. A merged message's id is a hash of its members' ids: the
+// same group published again is a duplicate for the stream; a copy in
+// another group is not, and Listen and Read drop it by workflowseq, as
+// they do for copies published after the deduplication window. Only
+// engine events may be merged: task events have no workflowseq.
+func MergeEvents(out []Outgoing) []Outgoing {
+	var logs, others []Outgoing
+	for _, o := range out {
+		if strings.HasPrefix(o.Subject, EventSubjects()[:len(EventSubjects())-1]) && isArray(o.Data) && o.DeliverAt.IsZero() {
+			logs = append(logs, o)
+		} else {
+			others = append(others, o)
+		}
+	}
+	if len(logs) < 2 {
+		return out
+	}
+	var merged []Outgoing
+	open := map[string]int{} // subject → index in merged of the message being filled
+	var members [][]string   // ids in each merged message
+	for _, o := range logs {
+		i, ok := open[o.Subject]
+		if ok && len(merged[i].Data)+len(o.Data) <= maxBatchBytes {
+			m := &merged[i]
+			m.Data = append(append(m.Data[:len(m.Data)-1], ','), o.Data[1:]...)
+			m.Key = ""
+			members[i] = append(members[i], o.ID)
+			continue
+		}
+		open[o.Subject] = len(merged)
+		o.Data = bytes.Clone(o.Data)
+		merged = append(merged, o)
+		members = append(members, []string{o.ID})
+	}
+	for i, ids := range members {
+		if len(ids) > 1 {
+			sum := sha256.Sum256([]byte(strings.Join(ids, "\n")))
+			merged[i].ID = "evs:" + hex.EncodeToString(sum[:16])
+		}
+	}
+	return append(merged, others...)
+}
+
+// isArray reports whether data looks like a non-empty JSON array (an
+// EventBatch), whose elements can be joined to another's.
+func isArray(data []byte) bool {
+	return len(data) > 2 && data[0] == '[' && data[len(data)-1] == ']'
 }

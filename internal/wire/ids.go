@@ -140,7 +140,8 @@ func RetryID(id string, gen int) string { return fmt.Sprintf("%s:retry%d", id, g
 // EventID is the id of the seq-th event (from 1) of the instance id of
 // workflow that started at started (a workflow id reused after retention
 // deleted the first instance gets other ids). An event message has the
-// id of its first event.
+// id of its first event, unless it merges several instances' (see
+// MergeEvents).
 func EventID(workflow, id string, started time.Time, seq int) string {
 	return fmt.Sprintf("ev:%s:%s:%x:%d", workflow, id, started.UnixMilli(), seq)
 }
