@@ -2,12 +2,15 @@ package e2e_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/infinitic-go/infinitic/client"
+	"github.com/infinitic-go/infinitic/internal/wire"
 	memstore "github.com/infinitic-go/infinitic/store/memory"
 	"github.com/infinitic-go/infinitic/transport"
 	"github.com/infinitic-go/infinitic/transport/memory"
@@ -104,4 +107,67 @@ func TestMessagesTheBrokerRefuses(t *testing.T) {
 			t.Fatalf("a workflow after the refused one: %q %v", got, err)
 		}
 	})
+}
+
+// refusingConsumes fails the first Consume of each subject, as a server
+// does that cannot create a consumer for a moment (a full disk, a cluster
+// electing the consumer's leader).
+type refusingConsumes struct {
+	*memory.Transport
+	mu      sync.Mutex
+	refused map[string]bool
+}
+
+func (b *refusingConsumes) Consume(ctx context.Context, subject, group string) (transport.Consumer, error) {
+	b.mu.Lock()
+	first := !b.refused[subject]
+	b.refused[subject] = true
+	b.mu.Unlock()
+	if first {
+		return nil, errors.New("consumer creation failed: no space left on device")
+	}
+	return b.Transport.Consume(ctx, subject, group)
+}
+
+// TestConsumeFailuresAreRetried checks that a worker's engines and
+// executors retry a consumer they could not create, instead of stopping
+// and leaving their messages waiting.
+func TestConsumeFailuresAreRetried(t *testing.T) {
+	tr := &refusingConsumes{Transport: memory.New(), refused: map[string]bool{}}
+	st := memstore.New()
+	quiet := slog.New(slog.DiscardHandler)
+	w, err := worker.New(worker.Config{Transport: tr, Store: st, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	registerSums(t, w)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	// The client's own consumer is not refused: client.New fails then.
+	c, err := client.New(ctx, client.Config{Transport: tr.Transport, Store: st, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- w.Run(runCtx) }()
+	run, err := client.Start(ctx, c, Sums.Sequential, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := run.Await(ctx); got != 45 || err != nil {
+		t.Fatalf("got %d, %v; want 45", got, err)
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Fatalf("worker: %v", err)
+	}
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	for _, s := range []string{wire.WorkflowSubject("Sums"), wire.WorkflowInternalSubject("Sums"), wire.ServiceSubject("Calc")} {
+		if !tr.refused[s] {
+			t.Errorf("no consumer asked for %s (subjects asked: %v)", s, tr.refused)
+		}
+	}
 }

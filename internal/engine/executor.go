@@ -56,7 +56,7 @@ func NewExecutor(env Env, cfg ServiceConfig) *Executor {
 
 // Run consumes tasks until ctx is done, then waits for running tasks.
 func (x *Executor) Run(ctx context.Context) error {
-	c, err := x.Transport.Consume(ctx, wire.ServiceSubject(x.cfg.Contract.Name), wire.ExecutorGroup)
+	c, err := consume(ctx, x.Transport, wire.ServiceSubject(x.cfg.Contract.Name), wire.ExecutorGroup, x.logger)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil // stopped before it started: a clean shutdown

@@ -78,7 +78,7 @@ func (tc *taskCanceler) isCanceled(taskID string) bool {
 // ctx is done. Each executor has its own group: every one gets each cancel.
 func (x *Executor) consumeCancels(ctx context.Context) {
 	group := transport.EphemeralGroup + "executor-" + uuid.NewString()
-	c, err := x.Transport.Consume(ctx, wire.CancelSubject(x.cfg.Contract.Name), group)
+	c, err := consume(ctx, x.Transport, wire.CancelSubject(x.cfg.Contract.Name), group, x.logger)
 	if err != nil {
 		if ctx.Err() == nil {
 			x.logger.Error("cannot receive task cancels: canceled tasks will run to their end", "err", err)

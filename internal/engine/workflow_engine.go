@@ -92,7 +92,7 @@ func NewWorkflowEngine(env Env, cfg WorkflowConfig) *WorkflowEngine {
 func (e *WorkflowEngine) Run(ctx context.Context) error {
 	// Clients' requests and workers' messages come on two subjects, so
 	// that a broker can let clients publish on the first only.
-	public, err := e.Transport.Consume(ctx, wire.WorkflowSubject(e.contract.Name), wire.EngineGroup)
+	public, err := consume(ctx, e.Transport, wire.WorkflowSubject(e.contract.Name), wire.EngineGroup, e.logger)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil // stopped before it started: a clean shutdown
@@ -100,7 +100,7 @@ func (e *WorkflowEngine) Run(ctx context.Context) error {
 		return fmt.Errorf("workflow engine %s: %w", e.contract.Name, err)
 	}
 	defer public.Close()
-	internal, err := e.consumeInternal(ctx)
+	internal, err := consume(ctx, e.Transport, wire.WorkflowInternalSubject(e.contract.Name), wire.EngineGroup, e.logger)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil
@@ -133,18 +133,19 @@ func (e *WorkflowEngine) Run(ctx context.Context) error {
 	return nil
 }
 
-// consumeInternal consumes the internal subject, retrying while the
-// transport fails: its consumer may be the first one created on a
-// server that cannot write now (a full disk), as nothing was published
-// there before.
-func (e *WorkflowEngine) consumeInternal(ctx context.Context) (transport.Consumer, error) {
+// consume consumes subject as group, retrying while the transport fails
+// (with a warning each time): its consumer may be created when the server
+// cannot write (a full disk, a cluster electing a leader), and a worker
+// whose engines or executors gave up would leave their messages waiting
+// for ever. It fails only when ctx is done or the transport closed.
+func consume(ctx context.Context, tr transport.Transport, subject, group string, logger *slog.Logger) (transport.Consumer, error) {
 	backoff := 50 * time.Millisecond
 	for {
-		c, err := e.Transport.Consume(ctx, wire.WorkflowInternalSubject(e.contract.Name), wire.EngineGroup)
+		c, err := tr.Consume(ctx, subject, group)
 		if err == nil || ctx.Err() != nil || errors.Is(err, transport.ErrClosed) {
 			return c, err
 		}
-		e.logger.Warn("consume failed, retrying", "subject", wire.WorkflowInternalSubject(e.contract.Name), "err", err, "in", backoff)
+		logger.Warn("consume failed, retrying", "subject", subject, "err", err, "in", backoff)
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
