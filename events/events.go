@@ -182,23 +182,32 @@ func Decode(data []byte) ([]cloudevents.Event, error) {
 
 // seqs remembers the last workflowseq read of recent instances: an engine
 // event at or below it is a copy (an outbox published again after the
-// stream's deduplication window), since an instance's events are stored
-// in order.
+// stream's deduplication window, or apart from the merged message that
+// carried it first), since an instance's events are stored in order. Task
+// events, which have no workflowseq, are remembered by id.
 type seqs struct {
-	last map[string]int
+	last  map[string]int
+	tasks map[string]bool
 }
 
 // maxSeqs bounds the instances remembered: beyond, all are forgotten
 // (a late copy of an event of a forgotten instance is then delivered).
 const maxSeqs = 100_000
 
-func newSeqs() *seqs { return &seqs{last: map[string]int{}} }
+func newSeqs() *seqs { return &seqs{last: map[string]int{}, tasks: map[string]bool{}} }
 
 // first reports whether ev is not a copy of an engine event already read.
 func (s *seqs) first(ev Event) bool {
 	seq := ev.WorkflowSeq()
-	if seq == 0 {
-		return true // a task event
+	if seq == 0 { // a task event
+		if s.tasks[ev.ID()] {
+			return false
+		}
+		if len(s.tasks) >= maxSeqs {
+			clear(s.tasks)
+		}
+		s.tasks[ev.ID()] = true
+		return true
 	}
 	key := ev.WorkflowName() + "\x00" + ev.WorkflowID()
 	if last, ok := s.last[key]; ok && seq <= last {

@@ -85,7 +85,7 @@ func (p *publisher) send(ctx context.Context, group []publishRequest) {
 	for _, r := range group {
 		msgs = append(msgs, r.msgs...)
 	}
-	err := publish(ctx, p.t, msgs)
+	err := publishMerged(ctx, p.t, msgs, nil)
 	for _, r := range group {
 		if errors.Is(err, transport.ErrInvalidMessage) && len(group) > 1 {
 			// Tell each its own outcome: only the refused ones fail.

@@ -224,40 +224,12 @@ func (e *WorkflowEngine) commit(ctx context.Context, rs []applied) {
 	}
 }
 
-// mergedRetryFor bounds how long a commit whose events were merged is
-// published again as it is (see publishCommit).
-const mergedRetryFor = 30 * time.Second
-
 // publishCommit publishes the messages of a commit, the events of its
-// instances merged into one message per workflow (wire.MergeEvents): a
-// quarter fewer messages per 2-task workflow under load. A merged message
-// is dropped as a copy only under the same id, so a failed publish is
-// retried as it is (for mergedRetryFor at most, unless refused or closed)
-// rather than left to each instance's outbox, whose messages would put
-// copies of its events in the stream (Listen and Read still drop those).
-// The messages of apart, outboxes published again after a failure or a
-// crash, keep their own ids: they are not merged.
+// instances merged into one message per workflow (publishMerged). The
+// messages of apart, outboxes published again after a failure or a crash,
+// keep their own ids: they are not merged.
 func (e *WorkflowEngine) publishCommit(ctx context.Context, out, apart []wire.Outgoing) error {
-	merged := wire.MergeEvents(out)
-	n := len(merged)
-	merged = append(merged, apart...)
-	err := publish(ctx, e.Transport, merged)
-	if n == len(out) {
-		return err
-	}
-	deadline := time.Now().Add(mergedRetryFor)
-	for delay := 10 * time.Millisecond; err != nil && time.Now().Before(deadline); delay = min(2*delay, time.Second) {
-		if errors.Is(err, transport.ErrInvalidMessage) || errors.Is(err, transport.ErrClosed) {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(delay):
-		}
-		err = publish(ctx, e.Transport, merged)
-	}
-	return err
+	return publishMerged(ctx, e.Transport, out, apart)
 }
 
 // stepResult is what processing an instance's messages gave.

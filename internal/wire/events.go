@@ -237,8 +237,8 @@ func fitBatch(events []CloudEvent) (int, []byte, error) {
 // merged ones. A merged message's id is a hash of its members' ids: the
 // same group published again is a duplicate for the stream; a copy in
 // another group is not, and Listen and Read drop it by workflowseq, as
-// they do for copies published after the deduplication window. Only
-// engine events may be merged: task events have no workflowseq.
+// they do for copies published after the deduplication window (engine
+// events by workflowseq, task events by id).
 func MergeEvents(out []Outgoing) []Outgoing {
 	var logs, others []Outgoing
 	for _, o := range out {
