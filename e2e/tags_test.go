@@ -24,9 +24,12 @@ func TestTags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The engines index tags when they take the dispatches, after Start
+	// returned.
 	waitFor(ctx, t, env, func() bool {
 		ids, _ := client.FindByTag[Expense](ctx, env.Client, "expense")
-		return len(ids) == 3
+		red, _ := client.FindByTag[Expense](ctx, env.Client, "team:red")
+		return len(ids) == 3 && len(red) == 1
 	})
 	ids, err := client.FindByTag[Expense](ctx, env.Client, "team:blue")
 	slices.Sort(ids)
