@@ -52,17 +52,7 @@ func startOn(t *testing.T, tr transport.Transport, dls func() []string) *deploym
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- w.Run(ctx) }()
-	t.Cleanup(func() {
-		stop()
-		if err := <-done; err != nil {
-			t.Errorf("worker: %v", err)
-		}
-		_ = c.Close()
-		_ = tr.Close()
-	})
+	runWorker(t, w, c, tr)
 	return &deployment{Worker: w, Client: c, Transport: tr, Store: st, DeadLetters: func(context.Context) []string { return dls() }}
 }
 
@@ -148,20 +138,13 @@ func TestConsumeFailuresAreRetried(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- w.Run(runCtx) }()
+	runWorker(t, w, c)
 	run, err := client.Start(ctx, c, Sums.Sequential, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, err := run.Await(ctx); got != 45 || err != nil {
 		t.Fatalf("got %d, %v; want 45", got, err)
-	}
-	stop()
-	if err := <-done; err != nil {
-		t.Fatalf("worker: %v", err)
 	}
 	tr.mu.Lock()
 	defer tr.mu.Unlock()

@@ -55,17 +55,7 @@ func TestTransientChunkReadIsRetried(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runCtx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- w.Run(runCtx) }()
-	t.Cleanup(func() {
-		stop()
-		if err := <-done; err != nil {
-			t.Errorf("worker: %v", err)
-		}
-		_ = c.Close()
-		_ = tr.Close()
-	})
+	runWorker(t, w, c, tr)
 	st.failures.Store(3) // the next three chunk reads fail
 	// 50 tasks in sequence: a history of 101 records, the first 64 sealed
 	// in a chunk that later steps read.

@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"sync"
 	"testing"
@@ -144,4 +145,22 @@ func startEmbeddedIn(t *testing.T, dir string, register func(*testing.T, *worker
 			}
 			return reasons
 		}}
+}
+
+// runWorker runs w until the end of the test, then closes closers in
+// order; an error of the worker's Run fails the test.
+func runWorker(t *testing.T, w *worker.Worker, closers ...io.Closer) {
+	t.Helper()
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	t.Cleanup(func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Errorf("worker: %v", err)
+		}
+		for _, c := range closers {
+			_ = c.Close()
+		}
+	})
 }

@@ -262,15 +262,7 @@ func TestEventsOnceAfterFailedPublishes(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = c.Close() })
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- w.Run(runCtx) }()
-	t.Cleanup(func() {
-		stop()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	})
+	runWorker(t, w)
 	d := &deployment{Worker: w, Client: c, Transport: tr, Store: st}
 	sailBoth(ctx, t, d)
 	if n := tr.failures.Load(); n > 0 {

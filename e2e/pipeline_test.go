@@ -78,17 +78,7 @@ func TestLostIndexEntriesAreWrittenAgain(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			runCtx, stop := context.WithCancel(context.Background())
-			done := make(chan error, 1)
-			go func() { done <- w.Run(runCtx) }()
-			t.Cleanup(func() {
-				stop()
-				if err := <-done; err != nil {
-					t.Errorf("worker: %v", err)
-				}
-				_ = a.Close()
-				_ = tr.Close()
-			})
+			runWorker(t, w, a, tr)
 			// A tag key and two index entries (every instance, the tag).
 			st.losses.Store(3)
 			st.putFailures.Store(c.putFailures)

@@ -52,15 +52,7 @@ func TestRolesRefuseForgeries(t *testing.T) {
 		if err := register(w); err != nil {
 			t.Fatal(err)
 		}
-		runCtx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { done <- w.Run(runCtx) }()
-		t.Cleanup(func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("worker: %v", err)
-			}
-		})
+		runWorker(t, w)
 	}
 	engines := connect("engines", "e-secret") // first: creates the streams and the bucket
 	run(engines, func(w *worker.Worker) error { return worker.AddWorkflow(w, func() Checkout { return checkout{} }) })
