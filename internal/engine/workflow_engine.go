@@ -197,7 +197,7 @@ func (e *WorkflowEngine) commit(ctx context.Context, rs []applied) {
 			out = append(out, r.res.out...)
 		}
 	}
-	pubErr := e.publishCommit(ctx, out, apart)
+	pubErr := publishMerged(ctx, e.Transport, out, apart)
 	e.stale.add(rs) // the states are saved, published or not
 	for _, r := range rs {
 		err := r.res.err
@@ -224,20 +224,12 @@ func (e *WorkflowEngine) commit(ctx context.Context, rs []applied) {
 	}
 }
 
-// publishCommit publishes the messages of a commit, the events of its
-// instances merged into one message per workflow (publishMerged). The
-// messages of apart, outboxes published again after a failure or a crash,
-// keep their own ids: they are not merged.
-func (e *WorkflowEngine) publishCommit(ctx context.Context, out, apart []wire.Outgoing) error {
-	return publishMerged(ctx, e.Transport, out, apart)
-}
-
 // stepResult is what processing an instance's messages gave.
 type stepResult struct {
 	in  *instance
 	out []wire.Outgoing // to publish before acking
 	// reloaded: in was read from the store, its outbox (in out) maybe
-	// published before, under its own ids (see publishCommit).
+	// published before, under its own ids (see publishMerged).
 	reloaded bool
 	stale    []staleEntry // to delete once published (see unindex)
 	err      error

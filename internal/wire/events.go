@@ -242,7 +242,7 @@ func fitBatch(events []CloudEvent) (int, []byte, error) {
 func MergeEvents(out []Outgoing) []Outgoing {
 	var logs, others []Outgoing
 	for _, o := range out {
-		if strings.HasPrefix(o.Subject, EventSubjects()[:len(EventSubjects())-1]) && isArray(o.Data) && o.DeliverAt.IsZero() {
+		if strings.HasPrefix(o.Subject, EventSubject("")) && isArray(o.Data) && o.DeliverAt.IsZero() {
 			logs = append(logs, o)
 		} else {
 			others = append(others, o)
