@@ -13,6 +13,7 @@ package store
 import (
 	"context"
 	"errors"
+	"time"
 )
 
 // Version identifies one stored value of a key. Zero means "absent".
@@ -53,6 +54,13 @@ type Write struct {
 	// Overwrite: then Value replaces whatever the key holds.
 	Expected  Version
 	Overwrite bool
+	// TTL, when positive, makes the store delete the key by itself once
+	// TTL has passed since this write, unless the key was written again
+	// meanwhile (a later write without TTL keeps it for good). The store
+	// may keep the key a little longer (natskv: whole seconds, rounded
+	// up). Only for a store that implements Expirer and whose Expires is
+	// true.
+	TTL time.Duration
 }
 
 // Pipeliner is implemented by stores that can send several writes without
@@ -66,6 +74,20 @@ type Pipeliner interface {
 	// succeeds, but none is applied before an earlier one, and none is
 	// sent after one that could not be sent.
 	Pipeline(ctx context.Context, writes []Write) ([]Version, []error)
+}
+
+// Expirer is implemented by stores that can delete keys by themselves
+// after a time to live (natskv: per-message TTLs). The engine then writes
+// a finished instance's state and index entries with its retention as TTL
+// (Write.TTL) instead of scheduling a message that deletes them: the
+// deletion costs the store's own bookkeeping, not a round of messages and
+// store requests.
+type Expirer interface {
+	Pipeliner
+	// Expires tells whether Pipeline honors Write.TTL: a store may
+	// depend on its server (natskv: a server and bucket that allow
+	// per-message TTLs, nats-server 2.11 or later).
+	Expires() bool
 }
 
 // MaxKeyLength is the longest key every store accepts. natskv refuses

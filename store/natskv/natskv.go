@@ -11,6 +11,14 @@
 // (store.Pipeliner) publishes its writes asynchronously, one after the
 // other on the store's connection.
 //
+// A write with a TTL (store.Expirer) carries the Nats-TTL header, in whole
+// seconds rounded up: the server removes the message when it expires,
+// without a delete marker. New enables per-message TTLs on the bucket's
+// stream (AllowMsgTTL, nats-server 2.11 or later), also on a bucket
+// created without them; where the server refuses or ignores it (an older
+// server, an account not allowed to update streams), Expires is false and
+// the engine deletes finished instances itself.
+//
 // Keys lists keys through a filtered KV watch: the filter is the prefix
 // up to its last '.', so a prefix ending with '.' (like "wf.MyWorkflow.")
 // reads only its own keys, while other prefixes (like "tag/x/") read
@@ -73,6 +81,7 @@ type Store struct {
 	stream   jetstream.Stream // the bucket's stream, to drop delete markers
 	bucket   string
 	maxValue int
+	expires  bool // the stream allows per-message TTLs
 	closed   atomic.Bool
 }
 
@@ -80,6 +89,7 @@ var (
 	_ store.Store     = (*Store)(nil)
 	_ store.Limited   = (*Store)(nil)
 	_ store.Pipeliner = (*Store)(nil)
+	_ store.Expirer   = (*Store)(nil)
 )
 
 // New opens the bucket of cfg on the server of nc, creating it if needed.
@@ -114,7 +124,21 @@ func New(ctx context.Context, nc *nats.Conn, cfg Config) (*Store, error) {
 	if maxValue == 0 {
 		maxValue = int(nc.MaxPayload()) - valueHeadroom
 	}
-	return &Store{health: cfg.Health, js: js, kv: kv, stream: stream, bucket: cfg.Bucket, maxValue: maxValue}, nil
+	return &Store{health: cfg.Health, js: js, kv: kv, stream: stream, bucket: cfg.Bucket, maxValue: maxValue,
+		expires: allowTTL(ctx, js, stream)}, nil
+}
+
+// allowTTL enables per-message TTLs on the bucket's stream if needed, and
+// tells whether the stream has them. A refusal is not an error: without
+// TTLs the engine deletes finished instances with its own messages.
+func allowTTL(ctx context.Context, js jetstream.JetStream, stream jetstream.Stream) bool {
+	cfg := stream.CachedInfo().Config
+	if cfg.AllowMsgTTL {
+		return true
+	}
+	cfg.AllowMsgTTL = true
+	updated, err := js.UpdateStream(ctx, cfg)
+	return err == nil && updated.CachedInfo().Config.AllowMsgTTL
 }
 
 // open opens the bucket of cfg and its stream, creating the bucket if
@@ -214,13 +238,26 @@ func (s *Store) Put(ctx context.Context, key string, value []byte, expected stor
 	if err := s.checkWrite(ctx, key); err != nil {
 		return 0, err
 	}
-	var rev uint64
-	var err error
 	if expected == 0 {
-		rev, err = s.kv.Create(ctx, key, value)
-	} else {
-		rev, err = s.kv.Update(ctx, key, value, uint64(expected))
+		return s.create(ctx, key, value, 0)
 	}
+	rev, err := s.kv.Update(ctx, key, value, uint64(expected))
+	return s.written(key, expected, rev, err)
+}
+
+// create writes key if it is absent or deleted, with a time to live if
+// ttl > 0.
+func (s *Store) create(ctx context.Context, key string, value []byte, ttl time.Duration) (store.Version, error) {
+	var opts []jetstream.KVCreateOpt
+	if ttl > 0 {
+		opts = append(opts, jetstream.KeyTTL(seconds(ttl)))
+	}
+	rev, err := s.kv.Create(ctx, key, value, opts...)
+	return s.written(key, 0, rev, err)
+}
+
+// written is the outcome of a write of key at version expected.
+func (s *Store) written(key string, expected store.Version, rev uint64, err error) (store.Version, error) {
 	if isConflict(err) {
 		return 0, fmt.Errorf("%w: put %q at version %d", store.ErrConflict, key, expected)
 	}
@@ -229,6 +266,14 @@ func (s *Store) Put(ctx context.Context, key string, value []byte, expected stor
 	}
 	return store.Version(rev), nil
 }
+
+// Expires tells whether the bucket's stream allows per-message TTLs, so
+// that Pipeline honors store.Write.TTL.
+func (s *Store) Expires() bool { return s.expires }
+
+// seconds rounds ttl up to whole seconds, the server's unit (it would
+// truncate).
+func seconds(ttl time.Duration) time.Duration { return (ttl + time.Second - 1).Truncate(time.Second) }
 
 // Pipeline publishes writes one after the other without waiting for
 // their acknowledgments, then waits for them all: the server stores the
@@ -243,6 +288,9 @@ func (s *Store) Pipeline(ctx context.Context, writes []store.Write) ([]store.Ver
 			opts := []jetstream.PublishOpt{jetstream.WithRetryAttempts(0)}
 			if !w.Overwrite {
 				opts = append(opts, jetstream.WithExpectLastSequencePerSubject(uint64(w.Expected)))
+			}
+			if w.TTL > 0 {
+				opts = append(opts, jetstream.WithMsgTTL(seconds(w.TTL)))
 			}
 			if acks[i], errs[i] = s.js.PublishAsync(s.subject(w.Key), w.Value, opts...); errs[i] != nil {
 				errs[i] = fmt.Errorf("store/natskv: put %q: %w", w.Key, s.writeFailed(errs[i]))
@@ -271,8 +319,8 @@ func (s *Store) Pipeline(ctx context.Context, writes []store.Write) ([]store.Ver
 		w := writes[i]
 		switch {
 		case isConflict(errs[i]) && w.Expected == 0 && !w.Overwrite:
-			// A delete marker may hold the key: Put creates over it.
-			versions[i], errs[i] = s.Put(ctx, w.Key, w.Value, 0)
+			// A delete marker may hold the key: create over it.
+			versions[i], errs[i] = s.create(ctx, w.Key, w.Value, w.TTL)
 		case isConflict(errs[i]):
 			errs[i] = fmt.Errorf("%w: put %q at version %d", store.ErrConflict, w.Key, w.Expected)
 		default:

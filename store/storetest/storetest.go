@@ -50,6 +50,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 	cases = append(cases, crudCases...)
 	cases = append(cases, keysCases...)
 	cases = append(cases, pipelineCases...)
+	cases = append(cases, expireCases...)
 	stamp := time.Now().UnixNano() % 1_000_000_000
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
