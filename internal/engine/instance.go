@@ -424,16 +424,16 @@ func (e *WorkflowEngine) finish(in *instance, output []byte, err error) {
 	}
 	e.endEvent(in, canceled)
 	in.dropTags = append(in.dropTags, st.Tags...)
-	if e.cfg.Retention > 0 {
-		expire := wire.ExpireMessage(st.Workflow, st.ID, uuid.NewString(), e.Clock.Now().Add(e.cfg.Retention))
-		st.Outbox = append(st.Outbox, outgoing(expire))
-	}
 	st.Buffered, st.Waiters = nil, nil
 	if err == nil || errsafe.Is(err, infinitic.ErrCanceled) {
 		// The history is no longer needed: keep only the outcome. A failed
 		// instance keeps it, to be retried (RetryTasks, RetryWorkflowTask).
 		in.dropChunks = st.Sealed / wire.ChunkSize
 		st.Tail, st.Sealed = nil, 0
+	}
+	if e.cfg.Retention > 0 && !e.expiresByTTL(st) {
+		expire := wire.ExpireMessage(st.Workflow, st.ID, uuid.NewString(), e.Clock.Now().Add(e.cfg.Retention))
+		st.Outbox = append(st.Outbox, outgoing(expire))
 	}
 	in.changed = true
 	if in.rt != nil {

@@ -130,7 +130,10 @@ func (e *WorkflowEngine) save(ctx context.Context, in *instance) error {
 	// an entry without a running instance is harmless (operations on
 	// finished instances are refused, admin.List skips it), a running
 	// instance missing from the index would not be. Old entries are
-	// deleted after the write.
+	// deleted after the write. A finished instance that the store deletes
+	// by itself gets its new entries and its state with a time to live.
+	now := e.Clock.Now()
+	ttl := e.ttl(st, now)
 	indexed := wire.IndexKeys(st)
 	versions := make([]store.Version, len(indexed))
 	var entries []store.Write
@@ -144,10 +147,11 @@ func (e *WorkflowEngine) save(ctx context.Context, in *instance) error {
 			versions[i] = indexVersion(in, j)
 			continue
 		}
-		entries = append(entries, store.Write{Key: key, Value: wire.IndexValue(e.Clock.Now()), Overwrite: true})
+		entries = append(entries, store.Write{Key: key, Value: wire.IndexValue(now), Overwrite: true, TTL: ttl})
 		added = append(added, i)
 	}
-	v, written, err := e.putState(ctx, wire.StateKey(st.Workflow, st.ID), data, in.version, entries)
+	state := store.Write{Key: wire.StateKey(st.Workflow, st.ID), Value: data, Expected: in.version, TTL: ttl}
+	v, written, err := e.putState(ctx, state, entries)
 	if err != nil {
 		return err
 	}
@@ -169,34 +173,35 @@ func (e *WorkflowEngine) save(ctx context.Context, in *instance) error {
 }
 
 // putState writes entries (tags and index entries, each with a new
-// version: see overwrite), then the state at key with compare-and-set,
-// and returns the versions written. A store.Pipeliner sends them all at
-// once; when an entry failed but the state is written (a connection lost,
-// or a new stream leader, between the two), the entry is written again
-// before the step goes on. If that fails too, or the engine stops first,
-// the step's message is redelivered, and the load it causes writes the
-// entries again (reindex).
-func (e *WorkflowEngine) putState(ctx context.Context, key string, data []byte, expected store.Version, entries []store.Write) (store.Version, []store.Version, error) {
+// version: see overwrite), then the state with compare-and-set, and
+// returns the versions written. A store.Pipeliner sends them all at once
+// (and any write with a TTL: only a store.Expirer gets one); when an entry
+// failed but the state is written (a connection lost, or a new stream
+// leader, between the two), the entry is written again before the step
+// goes on. If that fails too, or the engine stops first, the step's
+// message is redelivered, and the load it causes writes the entries again
+// (reindex).
+func (e *WorkflowEngine) putState(ctx context.Context, state store.Write, entries []store.Write) (store.Version, []store.Version, error) {
 	p, pipelined := e.Store.(store.Pipeliner)
-	if !pipelined || len(entries) == 0 {
+	if !pipelined || len(entries) == 0 && state.TTL == 0 {
 		written := make([]store.Version, len(entries))
 		for i, w := range entries {
 			var err error
-			if written[i], err = e.overwrite(ctx, w.Key, w.Value); err != nil {
+			if written[i], err = e.overwrite(ctx, w); err != nil {
 				return 0, nil, err
 			}
 		}
-		v, err := e.Store.Put(ctx, key, data, expected)
+		v, err := e.Store.Put(ctx, state.Key, state.Value, state.Expected)
 		return v, written, err
 	}
-	written, errs := p.Pipeline(ctx, append(entries, store.Write{Key: key, Value: data, Expected: expected}))
+	written, errs := p.Pipeline(ctx, append(entries, state))
 	last := len(entries)
 	if errs[last] != nil {
 		return 0, nil, errs[last]
 	}
 	for i, err := range errs[:last] {
 		if err != nil {
-			if written[i], err = e.overwrite(ctx, entries[i].Key, entries[i].Value); err != nil {
+			if written[i], err = e.overwrite(ctx, entries[i]); err != nil {
 				return 0, nil, err
 			}
 		}
@@ -214,26 +219,34 @@ func (e *WorkflowEngine) reindex(ctx context.Context, in *instance) error {
 	}
 	if st.Status == wire.StatusRunning {
 		for _, tag := range st.Tags {
-			if _, err := e.overwrite(ctx, wire.TagKey(st.Workflow, tag, st.ID), []byte(st.ID)); err != nil {
+			if _, err := e.overwrite(ctx, store.Write{Key: wire.TagKey(st.Workflow, tag, st.ID), Value: []byte(st.ID)}); err != nil {
 				return err
 			}
 		}
 	}
+	now := e.Clock.Now()
+	ttl := e.ttl(st, now)
 	in.indexVersions = make([]store.Version, len(in.indexed))
 	for i, key := range in.indexed {
 		var err error
-		if in.indexVersions[i], err = e.overwrite(ctx, key, wire.IndexValue(e.Clock.Now())); err != nil {
+		if in.indexVersions[i], err = e.overwrite(ctx, store.Write{Key: key, Value: wire.IndexValue(now), TTL: ttl}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// overwrite writes value at key with a new version, even over a value
-// still there: a step that made an index entry stale deletes it only at
-// the version it knows (see unindex), which must not remove the entry
-// this write needs.
-func (e *WorkflowEngine) overwrite(ctx context.Context, key string, value []byte) (store.Version, error) {
+// overwrite writes w.Value at w.Key with a new version (and w.TTL), even
+// over a value still there: a step that made an index entry stale deletes
+// it only at the version it knows (see unindex), which must not remove
+// the entry this write needs.
+func (e *WorkflowEngine) overwrite(ctx context.Context, w store.Write) (store.Version, error) {
+	if w.TTL > 0 {
+		w.Overwrite = true
+		versions, errs := e.Store.(store.Pipeliner).Pipeline(ctx, []store.Write{w})
+		return versions[0], errs[0]
+	}
+	key, value := w.Key, w.Value
 	var expected store.Version
 	for {
 		v, err := e.Store.Put(ctx, key, value, expected)

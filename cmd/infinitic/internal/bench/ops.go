@@ -188,8 +188,12 @@ type countingStore struct {
 	c *opCounters
 }
 
-// countStore wraps st, keeping the store.Pipeliner it may implement.
+// countStore wraps st, keeping the store.Pipeliner and store.Expirer it
+// may implement.
 func countStore(st store.Store, c *opCounters) store.Store {
+	if _, ok := st.(store.Expirer); ok {
+		return countingExpirer{countingPipeliner{countingStore{st, c}}}
+	}
 	if _, ok := st.(store.Pipeliner); ok {
 		return countingPipeliner{countingStore{st, c}}
 	}
@@ -197,6 +201,10 @@ func countStore(st store.Store, c *opCounters) store.Store {
 }
 
 type countingPipeliner struct{ countingStore }
+
+type countingExpirer struct{ countingPipeliner }
+
+func (s countingExpirer) Expires() bool { return s.Store.(store.Expirer).Expires() }
 
 func (s countingPipeliner) Pipeline(ctx context.Context, writes []store.Write) ([]store.Version, []error) {
 	defer s.c.pipeline.since(time.Now())
