@@ -17,28 +17,27 @@ import (
 // A failed instance retried before then runs on: its failed state's time
 // to live went with it.
 func TestRetentionByTheStore(t *testing.T) {
-	const retention = 2 * time.Second
+	const retention = 3 * time.Second
 	register, on := edgyWorker(worker.WithRetention(retention))
 	d := startEmbedded(t, register)
 	ctx := testCtx(t)
-	retried, err := client.Start(ctx, d.Client, Edgy.CheckThenReceive, 2)
-	if err != nil {
-		t.Fatal(err)
+	var runs []*client.Run[string]
+	for n := range 2 {
+		run, err := client.Start(ctx, d.Client, Edgy.CheckThenReceive, n+1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		awaitTaskFailure(ctx, t, run)
+		runs = append(runs, run)
 	}
-	awaitTaskFailure(ctx, t, retried)
+	// The second failed last: once it is deleted, the first one's failed
+	// state would have been too.
+	retried, expired := runs[0], runs[1]
+	failedAt := time.Now()
 	on.Store(true)
 	if err := retried.RetryTasks(ctx); err != nil {
 		t.Fatal(err)
 	}
-	on.Store(false)
-	// Fails after the retry: expires after the retried one's failed state
-	// would have.
-	expired, err := client.Start(ctx, d.Client, Edgy.CheckThenReceive, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	awaitTaskFailure(ctx, t, expired)
-	failedAt := time.Now()
 	d.waitFor(ctx, t, "the failed instance and its index entries deleted", func() bool {
 		_, err := expired.Inspect(ctx)
 		return errors.Is(err, infinitic.ErrInstanceNotFound) && len(indexKeys(ctx, t, d, expired.ID())) == 0
@@ -56,7 +55,7 @@ func TestRetentionByTheStore(t *testing.T) {
 	if err := client.Send(ctx, d.Client, Notes, retried.ID(), "note"); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := retried.Await(ctx); err != nil || got != "note 20" {
+	if got, err := retried.Await(ctx); err != nil || got != "note 10" {
 		t.Fatalf("after the retry: %q %v", got, err)
 	}
 }

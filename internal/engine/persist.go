@@ -131,7 +131,8 @@ func (e *WorkflowEngine) save(ctx context.Context, in *instance) error {
 	// finished instances are refused, admin.List skips it), a running
 	// instance missing from the index would not be. Old entries are
 	// deleted after the write. A finished instance that the store deletes
-	// by itself gets its new entries and its state with a time to live.
+	// by itself gets its new entries with a time to live (its state gets
+	// one once its outbox is published: expirePublished).
 	now := e.Clock.Now()
 	ttl := e.ttl(st, now)
 	indexed := wire.IndexKeys(st)
@@ -150,8 +151,7 @@ func (e *WorkflowEngine) save(ctx context.Context, in *instance) error {
 		entries = append(entries, store.Write{Key: key, Value: wire.IndexValue(now), Overwrite: true, TTL: ttl})
 		added = append(added, i)
 	}
-	state := store.Write{Key: wire.StateKey(st.Workflow, st.ID), Value: data, Expected: in.version, TTL: ttl}
-	v, written, err := e.putState(ctx, state, entries)
+	v, written, err := e.putState(ctx, wire.StateKey(st.Workflow, st.ID), data, in.version, entries)
 	if err != nil {
 		return err
 	}
@@ -173,17 +173,16 @@ func (e *WorkflowEngine) save(ctx context.Context, in *instance) error {
 }
 
 // putState writes entries (tags and index entries, each with a new
-// version: see overwrite), then the state with compare-and-set, and
-// returns the versions written. A store.Pipeliner sends them all at once
-// (and any write with a TTL: only a store.Expirer gets one); when an entry
-// failed but the state is written (a connection lost, or a new stream
-// leader, between the two), the entry is written again before the step
-// goes on. If that fails too, or the engine stops first, the step's
-// message is redelivered, and the load it causes writes the entries again
-// (reindex).
-func (e *WorkflowEngine) putState(ctx context.Context, state store.Write, entries []store.Write) (store.Version, []store.Version, error) {
+// version: see overwrite), then the state at key with compare-and-set,
+// and returns the versions written. A store.Pipeliner sends them all at
+// once; when an entry failed but the state is written (a connection lost,
+// or a new stream leader, between the two), the entry is written again
+// before the step goes on. If that fails too, or the engine stops first,
+// the step's message is redelivered, and the load it causes writes the
+// entries again (reindex).
+func (e *WorkflowEngine) putState(ctx context.Context, key string, data []byte, expected store.Version, entries []store.Write) (store.Version, []store.Version, error) {
 	p, pipelined := e.Store.(store.Pipeliner)
-	if !pipelined || len(entries) == 0 && state.TTL == 0 {
+	if !pipelined || len(entries) == 0 {
 		written := make([]store.Version, len(entries))
 		for i, w := range entries {
 			var err error
@@ -191,10 +190,10 @@ func (e *WorkflowEngine) putState(ctx context.Context, state store.Write, entrie
 				return 0, nil, err
 			}
 		}
-		v, err := e.Store.Put(ctx, state.Key, state.Value, state.Expected)
+		v, err := e.Store.Put(ctx, key, data, expected)
 		return v, written, err
 	}
-	written, errs := p.Pipeline(ctx, append(entries, state))
+	written, errs := p.Pipeline(ctx, append(entries, store.Write{Key: key, Value: data, Expected: expected}))
 	last := len(entries)
 	if errs[last] != nil {
 		return 0, nil, errs[last]

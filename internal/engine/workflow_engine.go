@@ -199,19 +199,23 @@ func (e *WorkflowEngine) commit(ctx context.Context, rs []applied) {
 	}
 	pubErr := publishMerged(ctx, e.Transport, out, apart)
 	e.stale.add(rs) // the states are saved, published or not
-	for _, r := range rs {
-		err := r.res.err
-		if pubErr != nil && (err == nil || len(r.res.out) > 0) {
-			err = pubErr
+	errs := make([]error, len(rs))
+	for i, r := range rs {
+		errs[i] = r.res.err
+		if pubErr != nil && (errs[i] == nil || len(r.res.out) > 0) {
+			errs[i] = pubErr
 			if errors.Is(pubErr, transport.ErrInvalidMessage) {
 				// Find out whose messages the transport refuses: those
 				// go to the dead letters, the others are published.
-				if err = publish(ctx, e.Transport, r.res.out); err == nil {
-					err = r.res.err
+				if errs[i] = publish(ctx, e.Transport, r.res.out); errs[i] == nil {
+					errs[i] = r.res.err
 				}
 			}
 		}
-		in := r.res.in
+	}
+	e.expirePublished(ctx, rs, errs)
+	for i, r := range rs {
+		err, in := errs[i], r.res.in
 		switch {
 		case err != nil:
 			closeInstance(in) // reloaded next time: its outbox is published again
