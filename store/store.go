@@ -78,10 +78,11 @@ type Pipeliner interface {
 
 // Expirer is implemented by stores that can delete keys by themselves
 // after a time to live (natskv: per-message TTLs). The engine then writes
-// a finished instance's state and index entries with its retention as TTL
-// (Write.TTL) instead of scheduling a message that deletes them: the
-// deletion costs the store's own bookkeeping, not a round of messages and
-// store requests.
+// a finished instance's index entries, and its state once its messages
+// are published, with the rest of its retention as TTL (Write.TTL)
+// instead of scheduling a message that deletes them: the deletion costs
+// the store's own bookkeeping, not a round of messages and store
+// requests.
 type Expirer interface {
 	Pipeliner
 	// Expires tells whether Pipeline honors Write.TTL: a store may

@@ -12,10 +12,11 @@ import (
 // expiresByTTL tells whether the store deletes finished instance st by
 // itself at the end of the retention (store.Expirer): its index entries
 // are written with a time to live, and its state once its outbox is
-// published (expirePublished); finishing schedules no expire message. Not for an instance with a custom id, whose key must be
-// released before the state (deleteExpired), nor for one that keeps
-// history chunks (a failed instance), written before it finished: those
-// are deleted by the engine when their expire message comes.
+// published (expirePublished); finishing schedules no expire message.
+// Not for an instance with a custom id, whose key must be released before
+// the state (deleteExpired), nor for one that keeps history chunks (a
+// failed instance), written before it finished: those are deleted by the
+// engine when their expire message comes.
 func (e *WorkflowEngine) expiresByTTL(st *wire.State) bool {
 	if e.cfg.Retention <= 0 || st == nil || st.Status == wire.StatusRunning || st.Status == 0 || st.Sealed > 0 {
 		return false
@@ -28,9 +29,9 @@ func (e *WorkflowEngine) expiresByTTL(st *wire.State) bool {
 }
 
 // ttl is the time to live of st's state and index entries when the store
-// deletes them (expiresByTTL), else 0: what is left of the
-// retention, counted from the end, so that writing a finished instance
-// again keeps its deadline.
+// deletes them (expiresByTTL), else 0: what is left of the retention,
+// counted from the end, so that writing a finished instance again keeps
+// its deadline.
 func (e *WorkflowEngine) ttl(st *wire.State, now time.Time) time.Duration {
 	if !e.expiresByTTL(st) {
 		return 0
