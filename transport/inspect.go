@@ -8,7 +8,9 @@ import (
 // Inspector is implemented by transports that can describe their
 // subjects to operators; the dashboard's workers and streams page reads
 // it. transport/natsjs and transport/memory implement it. Figures are a
-// snapshot: they change while they are read.
+// snapshot: they change while they are read. Counts are the broker's:
+// transport/natsjs counts a pack (messages of one subject published
+// together, see its package doc) as one message.
 type Inspector interface {
 	// Inspect returns every subject that has a consumer group or dead
 	// letters, sorted by subject.

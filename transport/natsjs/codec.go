@@ -74,11 +74,8 @@ func headerSafe(v string) bool {
 // encode builds the NATS message of m, delayed (as a schedule, when
 // s.schedules) when DeliverAt is after now.
 func (s subjects) encode(m transport.Message, now time.Time) (*nats.Msg, error) {
-	if !validSubject(m.Subject) {
-		return nil, fmt.Errorf("%w: transport/natsjs: invalid subject %q", transport.ErrInvalidMessage, m.Subject)
-	}
-	if !headerSafe(m.ID) || !headerSafe(m.Key) {
-		return nil, fmt.Errorf("%w: transport/natsjs: message %q: ID and Key must not contain control characters", transport.ErrInvalidMessage, m.ID)
+	if err := s.check(m); err != nil {
+		return nil, err
 	}
 	target := s.partitioned(m.Subject, m.Key)
 	if isLog(m.Subject) {
@@ -106,6 +103,18 @@ func (s subjects) encode(m transport.Message, now time.Time) (*nats.Msg, error) 
 		}
 	}
 	return nm, nil
+}
+
+// check refuses a message that cannot be sent: with an invalid subject,
+// or an ID or Key that headers cannot carry (a message may travel alone).
+func (subjects) check(m transport.Message) error {
+	if !validSubject(m.Subject) {
+		return fmt.Errorf("%w: transport/natsjs: invalid subject %q", transport.ErrInvalidMessage, m.Subject)
+	}
+	if !headerSafe(m.ID) || !headerSafe(m.Key) {
+		return fmt.Errorf("%w: transport/natsjs: message %q: ID and Key must not contain control characters", transport.ErrInvalidMessage, m.ID)
+	}
+	return nil
 }
 
 // decode rebuilds the transport.Message delivered on subject from the

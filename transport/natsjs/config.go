@@ -21,6 +21,7 @@ const (
 	DefaultMaxPendingPublishes = 4096
 	DefaultPublishTimeout      = 10 * time.Second
 	DefaultUnconsumedWarning   = 5 * time.Second
+	DefaultPackSize            = 64
 )
 
 // TimerMode selects how messages with a future DeliverAt are delayed.
@@ -76,6 +77,10 @@ type Config struct {
 	// MaxAckPending bounds the unsettled deliveries of one group.
 	// Default DefaultMaxAckPending (10000).
 	MaxAckPending int
+	// PackSize is the most messages of one subject that one Publish sends
+	// as one NATS message, a pack (see the package doc); 1 turns packing
+	// off. Default DefaultPackSize (64).
+	PackSize int
 	// MaxPendingPublishes bounds the asynchronous publishes in flight.
 	// Default DefaultMaxPendingPublishes (4096).
 	MaxPendingPublishes int
@@ -166,6 +171,9 @@ func (cfg Config) withDefaults() (Config, error) {
 	if cfg.PublishTimeout == 0 {
 		cfg.PublishTimeout = DefaultPublishTimeout
 	}
+	if cfg.PackSize == 0 {
+		cfg.PackSize = DefaultPackSize
+	}
 	var errs []error
 	for _, n := range []string{cfg.Stream, cfg.DeadLetterStream, cfg.LogStream} {
 		if !validName(n) {
@@ -190,8 +198,8 @@ func (cfg Config) withDefaults() (Config, error) {
 	if cfg.Timers < TimersAuto || cfg.Timers > TimersRedelivery {
 		errs = append(errs, fmt.Errorf("unknown Timers mode %d", cfg.Timers))
 	}
-	if cfg.MaxAckPending < 1 || cfg.MaxPendingPublishes < 1 {
-		errs = append(errs, errors.New("MaxAckPending and MaxPendingPublishes must be positive"))
+	if cfg.MaxAckPending < 1 || cfg.MaxPendingPublishes < 1 || cfg.PackSize < 1 {
+		errs = append(errs, errors.New("MaxAckPending, MaxPendingPublishes and PackSize must be positive"))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return cfg, fmt.Errorf("transport/natsjs: config: %w", err)

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -196,8 +197,9 @@ type consumer struct {
 	closed  bool
 	pending map[*delivery]struct{} // unsettled deliveries
 
-	pulling sync.Mutex // one Fetch at a time
-	p       *puller    // started by the first Fetch
+	pulling sync.Mutex  // one Fetch at a time
+	p       *puller     // started by the first Fetch
+	spill   []*delivery // messages of packs fetched beyond a Fetch's limit, for the next
 }
 
 // Fetch returns up to limit messages, waiting up to maxWait for the first.
@@ -215,25 +217,55 @@ func (c *consumer) Fetch(ctx context.Context, limit int, maxWait time.Duration) 
 		return nil, err
 	}
 	c.pulling.Lock()
+	if len(c.spill) > 0 { // on disk already: the Fetch that pulled them waited
+		n := min(limit, len(c.spill))
+		ds := c.spill[:n:n]
+		c.spill = c.spill[n:]
+		c.pulling.Unlock()
+		return c.track(ds, nil)
+	}
 	ds, err := c.pull(ctx, limit, time.Now().Add(maxWait))
-	c.pulling.Unlock()
+	if len(ds) > limit {
+		ds, c.spill = ds[:limit:limit], ds[limit:]
+	}
 	if len(ds) > 0 {
 		if serr := c.t.durable(ctx); serr != nil {
-			for _, d := range ds {
-				_ = d.m.Nak()
+			naked := map[*nats.Msg]bool{}
+			for _, d := range append(ds, c.spill...) {
+				if !naked[d.m] {
+					naked[d.m] = true
+					_ = d.m.Nak()
+				}
 			}
+			c.spill = nil
+			c.pulling.Unlock()
 			return nil, serr
 		}
 	}
+	c.pulling.Unlock()
 	return c.track(ds, err)
 }
 
-// delivery wraps a delivered message, or naks it with the remaining delay
-// (nil) if it is a timer not due yet.
-func (c *consumer) delivery(m *nats.Msg) *delivery {
+// deliveries wraps a delivered message, or each message of a delivered
+// pack; it naks a timer not due yet (and returns nothing).
+func (c *consumer) deliveries(m *nats.Msg) []*delivery {
 	attempt := 1
 	if md, err := m.Metadata(); err == nil {
 		attempt = int(md.NumDelivered)
+	}
+	if before, err := strconv.Atoi(m.Header.Get(hdrAttempt)); err == nil && before > 0 {
+		attempt += before // a message of a pack, retried apart (delivery.Retry)
+	}
+	if m.Header.Get(hdrPack) != "" {
+		if msgs, err := decodePack(c.subject, m.Data); err == nil {
+			pk := &pack{m: m, left: len(msgs)}
+			ds := make([]*delivery, len(msgs))
+			for i, msg := range msgs {
+				ds[i] = &delivery{c: c, m: m, pk: pk, attempt: attempt, msg: msg}
+			}
+			return ds
+		}
+		// Malformed: delivered as it is, for its consumer to dead-letter.
 	}
 	msg := decode(c.subject, m.Header, m.Data)
 	if !c.t.subj.schedules && !msg.DeliverAt.IsZero() {
@@ -242,7 +274,7 @@ func (c *consumer) delivery(m *nats.Msg) *delivery {
 			return nil
 		}
 	}
-	return &delivery{c: c, m: m, attempt: attempt, msg: msg}
+	return []*delivery{{c: c, m: m, attempt: attempt, msg: msg}}
 }
 
 // track records ds as unsettled. Deliveries that arrive with an error are
@@ -296,13 +328,22 @@ func (c *consumer) Close() error {
 	if c.p != nil {
 		c.p.stop(c.t.nc)
 	}
+	spill := c.spill
+	c.spill = nil
 	c.pulling.Unlock()
 	c.t.mu.Lock()
 	delete(c.t.consumers, c)
 	c.t.mu.Unlock()
-	var errs []error
+	naked := map[*nats.Msg]bool{} // the messages of a pack share theirs
+	for _, d := range spill {
+		naked[d.m] = false
+	}
 	for d := range ds {
-		errs = append(errs, d.m.Nak())
+		naked[d.m] = false
+	}
+	var errs []error
+	for m := range naked {
+		errs = append(errs, m.Nak())
 	}
 	return errors.Join(errs...)
 }

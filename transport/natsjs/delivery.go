@@ -3,6 +3,7 @@ package natsjs
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -14,10 +15,12 @@ import (
 // deadLetterTimeout bounds the publication of a dead letter.
 const deadLetterTimeout = 30 * time.Second
 
-// delivery is one delivered JetStream message.
+// delivery is one delivered JetStream message, or one message of a
+// delivered pack (pk, whose NATS message is m).
 type delivery struct {
 	c       *consumer
 	m       *nats.Msg
+	pk      *pack
 	attempt int
 	msg     transport.Message
 }
@@ -33,32 +36,79 @@ func (d *delivery) Attempt() int               { return d.attempt }
 // message is naked: redelivered at once). Settling a delivery twice is a
 // no-op; settling it after its consumer was closed returns
 // transport.ErrClosed and sends nothing.
-func (d *delivery) Ack() error {
-	return d.settle(func() error {
-		g := d.c.t.synced
-		if g == nil {
-			return d.m.Ack()
-		}
-		g.Then(func(err error) {
-			if err != nil {
-				_ = d.m.Nak()
-				return
-			}
-			_ = d.m.Ack() // lost: redelivered after AckWait
-		})
+// A message of a pack is settled on its own, and its pack acked once all
+// are.
+func (d *delivery) Ack() error { return d.settle(d.release) }
+
+// release acks d's NATS message, or, for a message of a pack, the pack
+// once every message it carries is settled.
+func (d *delivery) release() error {
+	if d.pk != nil && !d.pk.settled() {
 		return nil
+	}
+	g := d.c.t.synced
+	if g == nil {
+		err := d.m.Ack()
+		if err != nil && d.pk != nil {
+			d.pk.unsettled() // settled again, it will ack again
+		}
+		return err
+	}
+	g.Then(func(err error) {
+		if err != nil {
+			_ = d.m.Nak()
+			return
+		}
+		_ = d.m.Ack() // lost: redelivered after AckWait
 	})
+	return nil
 }
 
 // Retry naks the message with delay: the server redelivers it after delay
-// (at once when delay <= 0).
+// (at once when delay <= 0). A message of a pack is published again
+// apart, delayed, carrying its attempt (its pack's other messages are not
+// redelivered with it).
 func (d *delivery) Retry(delay time.Duration) error {
 	return d.settle(func() error {
+		if d.pk != nil {
+			if err := d.publishApart(delay); err != nil {
+				return err
+			}
+			return d.release()
+		}
 		if delay <= 0 {
 			return d.m.Nak()
 		}
 		return d.m.NakWithDelay(delay)
 	})
+}
+
+// publishApart publishes d's message alone, due after delay, as the retry
+// of attempt d.attempt: its message ID is unique to that attempt, so that
+// neither the stream's deduplication nor a pending timer of an earlier
+// retry swallows it.
+func (d *delivery) publishApart(delay time.Duration) error {
+	t := d.c.t
+	m := d.msg
+	now := time.Now()
+	if delay > 0 {
+		m.DeliverAt = now.Add(delay)
+	}
+	if m.ID != "" {
+		m.ID += ":retry:" + strconv.Itoa(d.attempt)
+	}
+	nm, err := t.subj.encode(m, now)
+	if err != nil {
+		return err
+	}
+	nm.Header[hdrID] = []string{d.msg.ID} // the message's own ID for its consumer
+	nm.Header[hdrAttempt] = []string{strconv.Itoa(d.attempt)}
+	ctx, cancel := context.WithTimeout(context.Background(), deadLetterTimeout)
+	defer cancel()
+	if _, err := t.js.PublishMsg(ctx, nm); err != nil {
+		return fmt.Errorf("transport/natsjs: retry %q: %w", d.msg.ID, err)
+	}
+	return t.durable(ctx) // the copy first, then the pack's ack
 }
 
 // DeadLetter stores a copy of the message with reason on the dead-letter
@@ -80,6 +130,9 @@ func (d *delivery) DeadLetter(reason string) error {
 		}
 		if err := t.durable(ctx); err != nil { // the copy first, then the removal
 			return err
+		}
+		if d.pk != nil {
+			return d.release()
 		}
 		return d.m.Term() // TermWithReason needs server 2.10.4+; the reason is in the copy
 	})

@@ -76,13 +76,35 @@ func (t *Transport) publish(ctx context.Context, msgs []transport.Message) error
 // acknowledgement.
 func (t *Transport) publishAll(ctx context.Context, msgs []transport.Message) error {
 	now := time.Now()
-	nms := make([]*nats.Msg, len(msgs))
-	for i, m := range msgs {
-		nm, err := t.subj.encode(m, now)
-		if err != nil {
-			return err
+	groups, apart := packs(msgs, now, t.cfg.PackSize, t.MaxMessageSize())
+	logs := 0 // apart starts with the log messages, sent first as in msgs
+	for logs < len(apart) && isLog(apart[logs].Subject) {
+		logs++
+	}
+	nms := make([]*nats.Msg, 0, len(groups)+len(apart))
+	encode := func(ms []transport.Message) error {
+		for _, m := range ms {
+			nm, err := t.subj.encode(m, now)
+			if err != nil {
+				return err
+			}
+			nms = append(nms, nm)
 		}
-		nms[i] = nm
+		return nil
+	}
+	if err := encode(apart[:logs]); err != nil {
+		return err
+	}
+	for _, g := range groups {
+		for _, m := range g {
+			if err := t.subj.check(m); err != nil {
+				return err
+			}
+		}
+		nms = append(nms, t.subj.encodePack(g))
+	}
+	if err := encode(apart[logs:]); err != nil {
+		return err
 	}
 	for _, m := range msgs {
 		if isLog(m.Subject) {

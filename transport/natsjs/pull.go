@@ -88,8 +88,8 @@ func (p *puller) lost() bool {
 	}
 }
 
-// pull returns up to limit deliveries, waiting until deadline for the
-// first. The caller holds c.pulling.
+// pull returns up to limit messages, waiting until deadline for the
+// first; more when the last was a pack. The caller holds c.pulling.
 func (c *consumer) pull(ctx context.Context, limit int, deadline time.Time) ([]*delivery, error) {
 	if c.ctx.Err() != nil {
 		return nil, transport.ErrClosed // Close stopped the puller, or will not see it
@@ -152,9 +152,7 @@ func (c *consumer) pull(ctx context.Context, limit int, deadline time.Time) ([]*
 		if p.left--; p.left <= 0 {
 			p.open = false
 		}
-		if d := c.delivery(m); d != nil {
-			ds = append(ds, d)
-		}
+		ds = append(ds, c.deliveries(m)...)
 	}
 	return ds, nil
 }
