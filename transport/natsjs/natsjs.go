@@ -37,6 +37,7 @@ type Transport struct {
 	ensured    sync.Map         // transport subject -> struct{}: primary consumer exists
 	ensuring   sync.Map         // transport subject -> chan struct{} (1 slot): one ensureInterest at a time
 	reconnects *reconnects
+	coalescer  coalescer
 
 	mu        sync.Mutex
 	closed    bool

@@ -2,7 +2,9 @@ package natsjs_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -184,6 +186,46 @@ func TestPackPublishedAgainIsDropped(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, d := range e.fetch(e.c, 10, 5, 300*time.Millisecond) {
+		_ = d.Ack()
+	}
+}
+
+// TestConcurrentPublishes: Publish calls made at the same time go out
+// together (fewer NATS messages than calls), and each still gets its own
+// outcome: a refused message fails its call only.
+func TestConcurrentPublishes(t *testing.T) {
+	e := newPackEnv(t, 0)
+	const n = 200
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{}) // all at once
+	for i := range n {
+		subject := "svc.P"
+		if i%50 == 7 {
+			subject = "svc.P bad" // refused: not a NATS subject
+		}
+		wg.Go(func() {
+			<-start
+			errs[i] = e.tr.Publish(e.ctx, transport.Message{ID: fmt.Sprint("c", i), Subject: subject, Key: fmt.Sprint(i), Data: []byte("x")})
+		})
+	}
+	close(start)
+	wg.Wait()
+	valid := 0
+	for i, err := range errs {
+		switch {
+		case i%50 == 7 && !errors.Is(err, transport.ErrInvalidMessage):
+			t.Errorf("publish %d: %v, want ErrInvalidMessage", i, err)
+		case i%50 != 7 && err != nil:
+			t.Errorf("publish %d: %v", i, err)
+		case i%50 != 7:
+			valid++
+		}
+	}
+	if stored := e.streamMessages(); stored >= uint64(valid) {
+		t.Errorf("%d calls stored as %d NATS messages: none went together", valid, stored)
+	}
+	for _, d := range e.fetch(e.c, 64, valid, 300*time.Millisecond) {
 		_ = d.Ack()
 	}
 }

@@ -27,7 +27,7 @@ func (t *Transport) Publish(ctx context.Context, msgs ...transport.Message) erro
 	if err := t.unhealthy(); err != nil {
 		return fmt.Errorf("transport/natsjs: %w", err)
 	}
-	if err := t.publish(ctx, msgs); err != nil {
+	if err := t.publishCoalesced(ctx, msgs); err != nil {
 		if h := t.unhealthy(); h != nil {
 			return fmt.Errorf("transport/natsjs: %w (%w)", h, err)
 		}
