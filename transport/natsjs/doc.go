@@ -74,12 +74,36 @@
 // waits for every acknowledgement; when the client stalls it waits and
 // retries, it never drops a message.
 //
+// # Packs
+//
+// The server's work is per NATS message (store, deliver, ack, remove),
+// whatever its size, so the messages of one subject that one Publish
+// sends, up to Config.PackSize (64) and the server's maximum message
+// size, travel as one NATS message, a pack: header "Inf-Pack: <count>",
+// the messages' IDs, keys and data in its body, and a Nats-Msg-Id made
+// from their IDs (the same messages packed again are dropped as a copy).
+// Publish calls made while another is under way wait for it and go out
+// together, so concurrent calls (a client's starts) share packs too; a
+// call alone is sent at once. Messages due later (timers) and log
+// messages are never packed. A consumer hands the messages of a pack out
+// one by one (keeping those beyond a Fetch's limit for the next Fetch),
+// and they are settled one by one: the pack is acked once all are.
+// Messages that a Fetch returns together may therefore come back
+// together: a pack is redelivered whole when its consumer closes, or its
+// AckWait passes, before all its messages are settled (a long task
+// holds back the ack of the tasks packed with it, and a task still
+// running after AckWait brings them back with it). Inspect counts a pack
+// as one message. PackSize 1 turns packing off.
+//
 // # Settlement
 //
 // Ack acks (fire and forget: a lost ack means a redelivery); Retry(delay)
 // is NakWithDelay; DeadLetter publishes a copy with the reason to the
 // dead-letter stream, waits for its acknowledgement, then terminates the
-// message. Consumer.Close naks the consumer's unsettled deliveries so that
-// they are redelivered at once; settling them afterwards returns
+// message. For a message of a pack, Retry publishes it again apart
+// (delayed, its attempt carried in the "Inf-Attempt" header) and
+// DeadLetter keeps its copy; both then count it as settled in its pack.
+// Consumer.Close naks the consumer's unsettled deliveries (their packs)
+// so that they are redelivered at once; settling them afterwards returns
 // transport.ErrClosed and sends nothing.
 package natsjs

@@ -6,11 +6,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
 
+	"github.com/infinitic-go/infinitic/internal/wire"
 	"github.com/infinitic-go/infinitic/transport"
 )
 
@@ -18,8 +20,12 @@ import (
 // subject, published together: the stream stores, delivers, acks and
 // removes it once for all of them, which is most of the server's work per
 // message (see docs/benchmarks.md). Only messages due at once are packed
-// (a timer is a schedule of its own) and never log messages (read one by
-// one by events.Listen).
+// (a timer is a schedule of its own), never log messages (read one by one
+// by events.Listen) and never task messages: an engine publishes the
+// stored outbox of an instance it reloads again, and counts on the
+// stream's deduplication by message ID to drop the copies, which a pack's
+// own ID defeats; a copy of a task message would run the task again
+// (copies of the other messages are dropped by their consumers).
 //
 // Body: a format byte (packFormat), then for each message its ID, Key and
 // Data, each as a uvarint length and the bytes.
@@ -30,7 +36,7 @@ const (
 
 // packable reports whether m may travel in a pack.
 func packable(m transport.Message, now time.Time) bool {
-	return !isLog(m.Subject) && !m.DeliverAt.After(now)
+	return !isLog(m.Subject) && !strings.HasPrefix(m.Subject, wire.ServiceSubject("")) && !m.DeliverAt.After(now)
 }
 
 // encodePack builds the NATS message of msgs, all of one subject. Its

@@ -98,9 +98,9 @@ func TestPacks(t *testing.T) {
 	m := func(subject, id string, size int) transport.Message {
 		return transport.Message{ID: id, Subject: subject, Data: make([]byte, size)}
 	}
-	later := m("svc.S", "timer", 1)
+	later := m("wf.S", "timer", 1)
 	later.DeliverAt = now.Add(time.Minute)
-	due := m("svc.S", "due", 1)
+	due := m("wf.S", "due", 1)
 	due.DeliverAt = now.Add(-time.Second)
 	ids := func(msgs []transport.Message) string {
 		var out []string
@@ -119,8 +119,10 @@ func TestPacks(t *testing.T) {
 			"[[1 3] [2 4]]", "[]"},
 		{"one of a subject goes apart", []transport.Message{m("a", "1", 1), m("b", "2", 1), m("a", "3", 1)}, 64, 1 << 20,
 			"[[1 3]]", "[2]"},
-		{"logs, timers apart; due ones packed", []transport.Message{m(transport.LogPrefix+"e", "e1", 1), m(transport.LogPrefix+"e", "e2", 1), later, due, m("svc.S", "x", 1)}, 64, 1 << 20,
+		{"logs, timers apart; due ones packed", []transport.Message{m(transport.LogPrefix+"e", "e1", 1), m(transport.LogPrefix+"e", "e2", 1), later, due, m("wf.S", "x", 1)}, 64, 1 << 20,
 			"[[due x]]", "[e1 e2 timer]"},
+		{"tasks apart", []transport.Message{m("svc.S", "t1", 1), m("svc.S", "t2", 1), m("client.c", "r1", 1), m("client.c", "r2", 1)}, 64, 1 << 20,
+			"[[r1 r2]]", "[t1 t2]"},
 		{"at most", []transport.Message{m("a", "1", 1), m("a", "2", 1), m("a", "3", 1), m("a", "4", 1), m("a", "5", 1)}, 2, 1 << 20,
 			"[[1 2] [3 4]]", "[5]"},
 		{"size", []transport.Message{m("a", "1", 400), m("a", "2", 400), m("a", "3", 400)}, 64, 1000,

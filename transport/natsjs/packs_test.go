@@ -37,7 +37,7 @@ func newPackEnv(t *testing.T, n int) *packEnv {
 	e.ctx = ctx
 	e.c = e.consume()
 	for i := range n {
-		e.msgs = append(e.msgs, transport.Message{ID: fmt.Sprint("m", i), Subject: "svc.P", Key: fmt.Sprint("k", i), Data: []byte(fmt.Sprint("data", i))})
+		e.msgs = append(e.msgs, transport.Message{ID: fmt.Sprint("m", i), Subject: "wf.P", Key: fmt.Sprint("k", i), Data: []byte(fmt.Sprint("data", i))})
 	}
 	if err := e.tr.Publish(ctx, e.msgs...); err != nil {
 		t.Fatal(err)
@@ -46,7 +46,7 @@ func newPackEnv(t *testing.T, n int) *packEnv {
 }
 
 func (e *packEnv) consume() transport.Consumer {
-	c, err := e.tr.Consume(e.ctx, "svc.P", "g")
+	c, err := e.tr.Consume(e.ctx, "wf.P", "g")
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestPackedMessagesSettleApart(t *testing.T) {
 	if err := again.Ack(); err != nil {
 		t.Fatal(err)
 	}
-	dls, err := e.tr.DeadLetters(e.ctx, "svc.P", 10)
+	dls, err := e.tr.DeadLetters(e.ctx, "wf.P", 10)
 	if err != nil || len(dls) != 1 || dls[0].Message.ID != "m9" || string(dls[0].Message.Data) != "data9" || dls[0].Reason != "bad" {
 		t.Fatalf("dead letters %+v, %v", dls, err)
 	}
@@ -200,9 +200,9 @@ func TestConcurrentPublishes(t *testing.T) {
 	var wg sync.WaitGroup
 	start := make(chan struct{}) // all at once
 	for i := range n {
-		subject := "svc.P"
+		subject := "wf.P"
 		if i%50 == 7 {
-			subject = "svc.P bad" // refused: not a NATS subject
+			subject = "wf.P bad" // refused: not a NATS subject
 		}
 		wg.Go(func() {
 			<-start
