@@ -84,16 +84,17 @@
 // from their IDs (the same messages packed again are dropped as a copy).
 // Publish calls made while another is under way wait for it and go out
 // together, so concurrent calls (a client's starts) share packs too; a
-// call alone is sent at once. Messages due later (timers) and log
-// messages are never packed. A consumer hands the messages of a pack out
-// one by one (keeping those beyond a Fetch's limit for the next Fetch),
-// and they are settled one by one: the pack is acked once all are.
-// Messages that a Fetch returns together may therefore come back
-// together: a pack is redelivered whole when its consumer closes, or its
-// AckWait passes, before all its messages are settled (a long task
-// holds back the ack of the tasks packed with it, and a task still
-// running after AckWait brings them back with it). Inspect counts a pack
-// as one message. PackSize 1 turns packing off.
+// call alone is sent at once. Messages due later (timers), log messages
+// and task messages ("svc.<Service>": a copy would run the task again,
+// and the engine counts on the stream's deduplication by message ID to
+// drop the copies it publishes when it reloads an instance) are never
+// packed. A consumer hands the messages of a pack out one by one (keeping
+// those beyond a Fetch's limit for the next Fetch), and they are settled
+// one by one: the pack is acked once all are. A pack is redelivered
+// whole when its consumer closes, or its AckWait passes, before all its
+// messages are settled: the consumers of packed subjects (engines,
+// clients) drop the copies of what they already applied. Inspect counts
+// a pack as one message. PackSize 1 turns packing off.
 //
 // # Settlement
 //
