@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -52,49 +53,48 @@ func (f *fileSyncer) changes() (changed []string, commit func(), err error) {
 	files := make(map[string]fileID, len(f.files))
 	dirs := make(map[string]string, len(f.dirs))
 	renamed := map[string]bool{} // directories with a file of a new identity
-	err = filepath.WalkDir(f.root, func(path string, d fs.DirEntry, err error) error {
+	var walk func(dir string) error
+	walk = func(dir string) error { // one listing per directory: a round's walk is mostly syscalls
+		entries, err := os.ReadDir(dir) // sorted by name
 		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil // removed while walking
-			}
-			return err
+			return ignoreGone(err) // removed while walking
 		}
-		if d.IsDir() {
-			entries, err := os.ReadDir(path)
+		list := joinNames(entries)
+		dirs[dir] = list
+		if old, ok := f.dirs[dir]; !ok || old != list {
+			changed = append(changed, dir)
+		}
+		for _, e := range entries {
+			path := filepath.Join(dir, e.Name())
+			if e.IsDir() {
+				if err := walk(path); err != nil {
+					return err
+				}
+				continue
+			}
+			if !e.Type().IsRegular() {
+				continue
+			}
+			info, err := e.Info()
 			if err != nil {
-				return ignoreGone(err)
+				if err = ignoreGone(err); err != nil {
+					return err
+				}
+				continue
 			}
-			names := make([]string, len(entries))
-			for i, e := range entries {
-				names[i] = e.Name()
-			}
-			slices.Sort(names)
-			list := string(joinNames(names))
-			dirs[path] = list
-			if old, ok := f.dirs[path]; !ok || old != list {
+			id := fileID{size: info.Size(), time: info.ModTime().UnixNano()}
+			id.dev, id.ino = inode(info)
+			files[path] = id
+			if old, ok := f.files[path]; !ok || old != id {
 				changed = append(changed, path)
-			}
-			return nil
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return ignoreGone(err)
-		}
-		id := fileID{size: info.Size(), time: info.ModTime().UnixNano()}
-		id.dev, id.ino = inode(info)
-		files[path] = id
-		if old, ok := f.files[path]; !ok || old != id {
-			changed = append(changed, path)
-			if !ok || old.dev != id.dev || old.ino != id.ino { // a new name: its directory too
-				renamed[filepath.Dir(path)] = true
+				if !ok || old.dev != id.dev || old.ino != id.ino { // a new name: its directory too
+					renamed[dir] = true
+				}
 			}
 		}
 		return nil
-	})
-	if err != nil {
+	}
+	if err := walk(f.root); err != nil {
 		return nil, nil, err
 	}
 	for dir := range renamed {
@@ -138,11 +138,13 @@ func ignoreGone(err error) error {
 	return err
 }
 
-func joinNames(names []string) []byte {
-	var b []byte
-	for _, n := range names {
-		b = append(b, n...)
-		b = append(b, 0)
+// joinNames returns the names of entries as one string, to compare
+// listings.
+func joinNames(entries []os.DirEntry) string {
+	var b strings.Builder
+	for _, e := range entries {
+		b.WriteString(e.Name())
+		b.WriteByte(0)
 	}
-	return b
+	return b.String()
 }
