@@ -229,9 +229,10 @@ func (c *consumer) Fetch(ctx context.Context, limit int, maxWait time.Duration) 
 		ds, c.spill = ds[:limit:limit], ds[limit:]
 	}
 	if len(ds) > 0 {
-		if serr := c.t.durable(ctx); serr != nil {
+		pulled := append(ds, c.spill...) // the spill is handed over later, without a wait
+		if serr := c.t.durableFetched(ctx, pulled); serr != nil {
 			naked := map[*nats.Msg]bool{}
-			for _, d := range append(ds, c.spill...) {
+			for _, d := range pulled {
 				if !naked[d.m] {
 					naked[d.m] = true
 					_ = d.m.Nak()

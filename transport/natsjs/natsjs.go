@@ -13,7 +13,6 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/infinitic-go/infinitic/internal/groupsync"
 	"github.com/infinitic-go/infinitic/internal/jsapi"
 	"github.com/infinitic-go/infinitic/transport"
 )
@@ -33,9 +32,9 @@ type Transport struct {
 	// not clustered (see publish).
 	local bool
 
-	synced     *groupsync.Group // the server's group commits; nil when it has none (see detectSync)
-	ensured    sync.Map         // transport subject -> struct{}: primary consumer exists
-	ensuring   sync.Map         // transport subject -> chan struct{} (1 slot): one ensureInterest at a time
+	synced     *groupCommit // the server's group commits; nil when it has none (see detectSync)
+	ensured    sync.Map     // transport subject -> struct{}: primary consumer exists
+	ensuring   sync.Map     // transport subject -> chan struct{} (1 slot): one ensureInterest at a time
 	reconnects *reconnects
 	coalescer  coalescer
 
