@@ -60,6 +60,19 @@ type Delivery interface {
 	DeadLetter(reason string) error
 }
 
+// Extender is implemented by deliveries whose ack timeout can be pushed
+// back. A consumer that works on one for long (a task) calls Extend more
+// often than AckTimeout, so that it is not delivered again while it is
+// worked on; if the consumer's process dies, it is delivered again
+// AckTimeout after the last Extend.
+type Extender interface {
+	Delivery
+	// Extend restarts the delivery's ack timeout.
+	Extend() error
+	// AckTimeout is how long the delivery may stay unsettled without Extend.
+	AckTimeout() time.Duration
+}
+
 // Consumer pulls batches from one subject.
 type Consumer interface {
 	// Fetch waits until at least one message is available (or maxWait

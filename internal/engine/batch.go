@@ -108,6 +108,7 @@ func (b *batcher) wait() { b.running.Wait() }
 func (b *batcher) run(ctx context.Context, items []item) {
 	calls := make([]BatchCall, len(items))
 	for i := range items {
+		defer keepAlive(items[i].d)() // until concluded, below
 		items[i].started = b.x.started(ctx, items[i])
 	}
 	for i, it := range items {

@@ -121,8 +121,10 @@ func statusName(s wire.Status) string {
 	return ""
 }
 
-// runTask runs the attempt it carries, through the task interceptors.
+// runTask runs the attempt it carries, through the task interceptors,
+// keeping its delivery alive until it is settled.
 func (x *Executor) runTask(ctx context.Context, it item) {
+	defer keepAlive(it.d)()
 	if len(x.Interceptors) == 0 {
 		out, err := x.run(ctx, it.env.Execute, it.d.Attempt())
 		x.conclude(ctx, it, out, err, nil)

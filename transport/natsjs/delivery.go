@@ -28,6 +28,25 @@ type delivery struct {
 func (d *delivery) Message() transport.Message { return d.msg }
 func (d *delivery) Attempt() int               { return d.attempt }
 
+var _ transport.Extender = (*delivery)(nil)
+
+// Extend tells the server that the message is still worked on (an "in
+// progress" ack: its AckWait starts again). For a message of a pack, it
+// is the pack's. It does nothing once the delivery is settled.
+func (d *delivery) Extend() error {
+	c := d.c
+	c.mu.Lock()
+	_, pending := c.pending[d]
+	c.mu.Unlock()
+	if !pending {
+		return nil
+	}
+	return d.m.InProgress()
+}
+
+// AckTimeout is the consumer's AckWait.
+func (d *delivery) AckTimeout() time.Duration { return d.c.t.cfg.AckWait }
+
 // Ack acknowledges the message without waiting for the server's
 // confirmation: if the ack is lost, the message is redelivered after
 // AckWait. When the server group-commits (Transport.GroupCommit), the ack

@@ -104,6 +104,9 @@
 // message. For a message of a pack, Retry publishes it again apart
 // (delayed, its attempt carried in the "Inf-Attempt" header) and
 // DeadLetter keeps its copy; both then count it as settled in its pack.
+// Extend (transport.Extender) sends an "in progress" ack: the delivery's
+// AckWait starts again (the executor extends a running task's delivery
+// every third of it).
 // Consumer.Close naks the consumer's unsettled deliveries (their packs)
 // so that they are redelivered at once; settling them afterwards returns
 // transport.ErrClosed and sends nothing.
