@@ -5,3 +5,4 @@ package natsjs
 func Local(t *Transport) bool { return t.local }
 
 var StoredBy = storedBy
+var VersionAtLeast = versionAtLeast

@@ -118,11 +118,11 @@ func (t *Transport) publishAll(ctx context.Context, msgs []transport.Message) er
 	for _, nm := range nms {
 		f, err := t.publishAsync(ctx, nm)
 		if err != nil {
-			return errors.Join(err, wait(ctx, futures))
+			return errors.Join(err, t.wait(ctx, futures))
 		}
 		futures = append(futures, f)
 	}
-	return wait(ctx, futures)
+	return t.wait(ctx, futures)
 }
 
 // publishAsync publishes nm, waiting while too many publishes are in flight.
@@ -145,11 +145,14 @@ func (t *Transport) publishAsync(ctx context.Context, nm *nats.Msg) (jetstream.P
 }
 
 // wait waits for the acknowledgement of every future.
-func wait(ctx context.Context, futures []jetstream.PubAckFuture) error {
+func (t *Transport) wait(ctx context.Context, futures []jetstream.PubAckFuture) error {
 	var errs []error
 	for _, f := range futures {
 		select {
-		case <-f.Ok():
+		case ack := <-f.Ok():
+			if t.synced != nil && ack.Stream == t.synced.stream {
+				t.synced.see(ack.Sequence) // stored: the next round covers it
+			}
 		case err := <-f.Err():
 			errs = append(errs, fmt.Errorf("transport/natsjs: publish to %s: %w", f.Msg().Subject, err))
 		case <-ctx.Done():

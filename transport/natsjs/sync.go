@@ -29,8 +29,9 @@ const ackDelay = 10 * time.Millisecond
 type groupCommit struct {
 	*groupsync.Group
 	stream string
-	// seen is the highest sequence of the stream fetched so far: those
-	// messages were stored before, so a round requested after covers them.
+	// seen is the highest sequence of the stream fetched, or published
+	// and acknowledged, so far: those messages were stored before, so a
+	// round requested after covers them.
 	seen atomic.Uint64
 	// stored: every message of the stream up to this sequence is on disk
 	// (seen when the last completed round was requested).
@@ -115,7 +116,7 @@ func (t *Transport) durableFetched(ctx context.Context, ds []*delivery) error {
 	return syncErr(g.Wait(ctx))
 }
 
-// see records that a message of sequence seq was fetched.
+// see records that a message of sequence seq was fetched, or published.
 func (g *groupCommit) see(seq uint64) {
 	for old := g.seen.Load(); seq > old && !g.seen.CompareAndSwap(old, seq); old = g.seen.Load() {
 	}

@@ -19,7 +19,8 @@ func TestFetchOfDurableMessagesWaitsForNoRound(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.Shutdown)
-	tr := newTransport(t, connect(t, s), uniqueConfig())
+	cfg := uniqueConfig()
+	tr := newTransport(t, connect(t, s), cfg)
 	if !tr.GroupCommit() {
 		t.Fatal("no group commit")
 	}
@@ -41,18 +42,24 @@ func TestFetchOfDurableMessagesWaitsForNoRound(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	// Stored in this order: svc.Old's message, then svc.New's.
+	// Stored in this order: svc.Old's message, svc.New's, then svc.Other's,
+	// published by another transport.
 	for _, subject := range []string{"svc.Old", "svc.New"} {
 		if err := tr.Publish(ctx, transport.Message{ID: subject, Subject: subject, Data: []byte(subject)}); err != nil {
 			t.Fatal(err)
 		}
 	}
+	other := newTransport(t, connect(t, s), cfg)
+	if err := other.Publish(ctx, transport.Message{ID: "svc.Other", Subject: "svc.Other", Data: []byte("svc.Other")}); err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct {
 		subject   string
 		wantRound bool
 	}{
-		{"svc.New", true},  // nothing fetched before: the last round may predate it
-		{"svc.Old", false}, // stored before svc.New's, fetched before that Fetch's round
+		{"svc.New", false},  // its Publish's round covers it
+		{"svc.Other", true}, // stored after all this transport saw: the last round may predate it
+		{"svc.Old", false},  // stored before svc.New's
 	} {
 		c, err := tr.Consume(ctx, tt.subject, "g")
 		if err != nil {
