@@ -30,4 +30,9 @@ func TestBenchCommand(t *testing.T) {
 	if _, err := execute(t, "bench", "-backend", "nope"); err == nil {
 		t.Fatal("unknown backend: want error")
 	}
+	for _, help := range []string{"--help", "-h"} {
+		if _, err := execute(t, "bench", help); err != nil { // the usage goes to stderr
+			t.Errorf("bench %s: %v", help, err)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -73,6 +74,9 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.BoolVar(&opts.NoEvents, "no-events", false, "turn the event stream off (worker.Config.NoEvents), to measure its cost")
 	fs.BoolVar(&withOtel, "otel", false, "trace and measure with otelinfinitic (OpenTelemetry SDK; spans batched to a discarding exporter)")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil // -h, --help: the usage is printed, and that is a success
+		}
 		return err
 	}
 
