@@ -13,6 +13,7 @@ package groupsync
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 )
@@ -128,7 +129,7 @@ func (g *Group) rounds() {
 			g.mu.Unlock()
 			return
 		}
-		batch := append(g.waiting, g.later...)
+		batch := slices.Concat(g.waiting, g.later)
 		g.waiting, g.later = nil, nil
 		g.mu.Unlock()
 		err := g.do(context.Background())

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -229,7 +230,7 @@ func (c *consumer) Fetch(ctx context.Context, limit int, maxWait time.Duration) 
 		ds, c.spill = ds[:limit:limit], ds[limit:]
 	}
 	if len(ds) > 0 {
-		pulled := append(ds, c.spill...) // the spill is handed over later, without a wait
+		pulled := slices.Concat(ds, c.spill) // the spill is handed over later, without a wait
 		if serr := c.t.durableFetched(ctx, pulled); serr != nil {
 			naked := map[*nats.Msg]bool{}
 			for _, d := range pulled {
