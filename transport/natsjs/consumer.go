@@ -232,13 +232,7 @@ func (c *consumer) Fetch(ctx context.Context, limit int, maxWait time.Duration) 
 	if len(ds) > 0 {
 		pulled := slices.Concat(ds, c.spill) // the spill is handed over later, without a wait
 		if serr := c.t.durableFetched(ctx, pulled); serr != nil {
-			naked := map[*nats.Msg]bool{}
-			for _, d := range pulled {
-				if !naked[d.m] {
-					naked[d.m] = true
-					_ = d.m.Nak()
-				}
-			}
+			_ = nak(pulled)
 			c.spill = nil
 			c.pulling.Unlock()
 			return nil, serr
@@ -291,9 +285,7 @@ func (c *consumer) track(ds []*delivery, err error) ([]transport.Delivery, error
 	}
 	c.mu.Unlock()
 	if closed {
-		for _, d := range ds {
-			_ = d.m.Nak()
-		}
+		_ = nak(ds)
 		return nil, transport.ErrClosed
 	}
 	out := make([]transport.Delivery, len(ds))
@@ -336,16 +328,22 @@ func (c *consumer) Close() error {
 	c.t.mu.Lock()
 	delete(c.t.consumers, c)
 	c.t.mu.Unlock()
-	naked := map[*nats.Msg]bool{} // the messages of a pack share theirs
-	for _, d := range spill {
-		naked[d.m] = false
-	}
 	for d := range ds {
-		naked[d.m] = false
+		spill = append(spill, d)
 	}
+	return nak(spill)
+}
+
+// nak naks the NATS message of each delivery of ds once (the messages of
+// a pack share theirs): they are redelivered at once.
+func nak(ds []*delivery) error {
+	naked := map[*nats.Msg]bool{}
 	var errs []error
-	for m := range naked {
-		errs = append(errs, m.Nak())
+	for _, d := range ds {
+		if !naked[d.m] {
+			naked[d.m] = true
+			errs = append(errs, d.m.Nak())
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -46,7 +46,7 @@ func packable(m transport.Message, now time.Time) bool {
 func (s subjects) encodePack(msgs []transport.Message) *nats.Msg {
 	size := 1
 	for _, m := range msgs {
-		size += 3*binary.MaxVarintLen32 + len(m.ID) + len(m.Key) + len(m.Data)
+		size += packedSize(m)
 	}
 	body := make([]byte, 1, size)
 	body[0] = packFormat
@@ -69,6 +69,11 @@ func (s subjects) encodePack(msgs []transport.Message) *nats.Msg {
 		nm.Header[nats.MsgIdHdr] = []string{"pack:" + hex.EncodeToString(ids.Sum(nil)[:16])}
 	}
 	return nm
+}
+
+// packedSize bounds the bytes m takes in a pack's body.
+func packedSize(m transport.Message) int {
+	return 3*binary.MaxVarintLen32 + len(m.ID) + len(m.Key) + len(m.Data)
 }
 
 var errBadPack = errors.New("transport/natsjs: malformed pack")
@@ -142,7 +147,7 @@ func packs(msgs []transport.Message, now time.Time, most, size int) (groups [][]
 			group, used = nil, 1
 		}
 		for _, m := range bySubject[subject] {
-			n := 3*binary.MaxVarintLen32 + len(m.ID) + len(m.Key) + len(m.Data)
+			n := packedSize(m)
 			if len(group) == most || used+n > size {
 				flush()
 			}
